@@ -1,0 +1,69 @@
+package org.ncf4j.trainer.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Where the interactions come from and how to read and split them. */
+public final class DataOptions {
+
+    /** Exactly one source. */
+    public static final class Source {
+        @Option(names = "--ncf-split", paramLabel = "PATH", description = "The NCF paper's split files "
+                + "(*.train.rating, *.test.rating, *.test.negative): a directory holding them or their common "
+                + "prefix. Uses the paper's held-out items and negatives, for comparison with published numbers.")
+        Path ncfSplit;
+
+        @Option(names = "--movielens", paramLabel = "PATH", description = "MovieLens 1M ratings.dat, a directory "
+                + "holding it, or ml-1m.zip.")
+        Path movieLens;
+
+        @Option(names = "--download-movielens", description = "Download MovieLens 1M from GroupLens into the "
+                + "cache directory (checksum-verified; reused when already there).")
+        boolean download;
+
+        @Option(names = "--interactions", paramLabel = "FILE", description = "Any delimited interactions file; "
+                + "see --delimiter, --header and the column options.")
+        Path interactions;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Where downloads are kept "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "${sys:user.home}/.cache/ncf4j")
+    Path cacheDir;
+
+    @Option(names = "--delimiter", description = "Field separator of --interactions, e.g. ',' '\\t' '::' "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = ",")
+    String delimiter;
+
+    @Option(names = "--header", description = "The first line of --interactions names the columns.")
+    boolean header;
+
+    @Option(names = "--user-col", description = "User column: 0-based index or header name "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    String userCol;
+
+    @Option(names = "--item-col", description = "Item column (default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    String itemCol;
+
+    @Option(names = "--rating-col", description = "Rating column, if any (needed by --min-rating).")
+    String ratingCol;
+
+    @Option(names = "--timestamp-col", description = "Timestamp column (an integer), if any; without it the "
+            + "file order decides which interaction is the latest.")
+    String timestampCol;
+
+    @Option(names = "--min-rating", description = "Keep only interactions rated at least this (default: all "
+            + "interactions are positives).")
+    Double minRating;
+
+    @Option(names = "--validation", description = "Also hold out each user's second-latest interaction for "
+            + "validation; the best epoch is then chosen by validation HR.")
+    boolean validation;
+
+    @Option(names = "--eval-negatives", description = "Sampled negatives per held-out item "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "99")
+    int evalNegatives;
+}

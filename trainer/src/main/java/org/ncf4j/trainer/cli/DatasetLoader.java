@@ -1,0 +1,51 @@
+package org.ncf4j.trainer.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.ncf4j.data.DelimitedFormat;
+import org.ncf4j.data.DelimitedReader;
+import org.ncf4j.data.Interactions;
+import org.ncf4j.data.LeaveOneOut;
+import org.ncf4j.data.MovieLens;
+import org.ncf4j.data.NcfSplitFiles;
+import org.ncf4j.data.Split;
+
+/** Turns {@link DataOptions} into a split, downloading MovieLens when asked to. */
+final class DatasetLoader {
+    private DatasetLoader() {
+    }
+
+    static Split load(DataOptions o, long seed, PrintStream err) {
+        DataOptions.Source s = o.source;
+        if (s.ncfSplit != null) {
+            return new NcfSplitFiles(s.ncfSplit).read();
+        }
+        LeaveOneOut splitter = new LeaveOneOut(o.validation, o.evalNegatives, seed);
+        if (s.interactions != null) {
+            DelimitedFormat format = new DelimitedFormat(unescape(o.delimiter), o.header, o.userCol, o.itemCol,
+                    o.ratingCol, o.timestampCol, o.minRating);
+            Interactions data = new DelimitedReader(format).read(s.interactions);
+            return splitter.split(name(s.interactions), data);
+        }
+        Path location = s.movieLens;
+        err.println(MovieLens.LICENSE_NOTICE);
+        if (s.download) {
+            try (DownloadProgress progress = new DownloadProgress(err)) {
+                location = MovieLens.downloadMl1m(o.cacheDir, progress);
+            }
+        }
+        Interactions data = MovieLens.read(location, DelimitedFormat.movieLens().withMinRating(o.minRating));
+        return splitter.split("ml-1m", data);
+    }
+
+    private static String name(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Lets a shell user write {@code '\t'} for a tab. */
+    static String unescape(String delimiter) {
+        return delimiter.replace("\\t", "\t");
+    }
+}

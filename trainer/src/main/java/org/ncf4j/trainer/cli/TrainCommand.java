@@ -1,0 +1,214 @@
+package org.ncf4j.trainer.cli;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.ncf4j.data.DataException;
+import org.ncf4j.data.Split;
+import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.train.DeviceChoice;
+import org.ncf4j.trainer.train.TrainConfig;
+import org.ncf4j.trainer.train.TrainingRun;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ncf-train}: trains GMF, MLP or NeuMF and evaluates HR@K and NDCG@K every epoch. Every flag can also be
+ * given in a properties file ({@code --config run.properties}, keys are the long flag names without dashes);
+ * flags on the command line win.
+ */
+@Command(name = "ncf-train", mixinStandardHelpOptions = true, sortOptions = false, version = "ncf-train 0.1.0",
+        description = "Trains an NCF model (GMF, MLP or NeuMF) with DJL on PyTorch and evaluates HR/NDCG.")
+public final class TrainCommand implements Callable<Integer> {
+
+    @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nData:%n")
+    DataOptions data;
+
+    @Option(names = "--model", description = "gmf, mlp or neumf (default: ${DEFAULT-VALUE}).",
+            defaultValue = "neumf")
+    String model;
+
+    @Option(names = "--factor", description = "GMF embedding size (default: ${DEFAULT-VALUE}).",
+            defaultValue = "8")
+    int factor;
+
+    @Option(names = "--layers", description = "MLP layer sizes; user and item embeddings are half the first "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "64,32,16,8", split = ",")
+    int[] layers;
+
+    @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.", defaultValue = "20")
+    int epochs;
+
+    @Option(names = "--batch-size", description = "Default: ${DEFAULT-VALUE}.", defaultValue = "256")
+    int batchSize;
+
+    @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.001")
+    float learningRate;
+
+    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).",
+            defaultValue = "adam")
+    String optimizer;
+
+    @Option(names = "--negatives", description = "Negatives per positive, sampled afresh every epoch "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "4")
+    int negatives;
+
+    @Option(names = "--embedding-l2", description = "L2 weight on the batch's embeddings "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    float embeddingL2;
+
+    @Option(names = "--layer-l2", description = "L2 weight on layer weights (default: ${DEFAULT-VALUE}).",
+            defaultValue = "0")
+    float layerL2;
+
+    @Option(names = "--seed", description = "Seeds the split, initialisation, sampling and shuffling "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads; 1 is fastest for these small models "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    int threads;
+
+    @Option(names = "--device", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).",
+            defaultValue = "cpu")
+    String device;
+
+    @Option(names = "--top-k", description = "Cut-off of HR and NDCG (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int topK;
+
+    @Option(names = "--no-full-ranking", description = "Skip the full-ranking evaluation at the end.")
+    boolean noFullRanking;
+
+    @Option(names = "--pretrained-gmf", paramLabel = "DIR", description = "NeuMF only: start from this saved "
+            + "GMF model (the model/ folder of a GMF run).")
+    Path pretrainedGmf;
+
+    @Option(names = "--pretrained-mlp", paramLabel = "DIR", description = "NeuMF only: start from this saved "
+            + "MLP model.")
+    Path pretrainedMlp;
+
+    @Option(names = "--alpha", description = "Weight of GMF in the pretrained output layer "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
+    float alpha;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder for the best model, "
+            + "report.json and training.png (default: runs/<model>).")
+    Path output;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of defaults for any flag "
+            + "(keys are long flag names without dashes).")
+    Path config;
+
+    private TrainingReport report;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public TrainCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The report of the last successful run, for callers that run the command in-process. */
+    public TrainingReport report() {
+        return report;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        TrainConfig cfg = new TrainConfig(Variant.parse(model), factor, layers, epochs, batchSize, learningRate,
+                optimizer, negatives, embeddingL2, layerL2, seed, topK, !noFullRanking, pretrainedGmf,
+                pretrainedMlp, alpha);
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        // PyTorch reads its thread counts once, when the engine starts
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        Path outDir = output != null ? output : Path.of("runs", cfg.variant().label());
+        long t0 = System.nanoTime();
+        Split split = DatasetLoader.load(data, seed, err);
+        err.printf("%s (read in %.1f s)%n", split.summary(), (System.nanoTime() - t0) / 1e9);
+        Engine engine = Engine.getEngine("PyTorch");
+        DeviceChoice.Decision decision = DeviceChoice.choose(device, engine.getGpuCount(),
+                engine.getEngineName() + " " + engine.getVersion());
+        if (decision.note() != null) {
+            err.println("device auto: " + decision.note());
+        }
+        EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
+        report = new TrainingRun(split, cfg, decision.device(), outDir, printer).run();
+        out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%n",
+                report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
+                report.bestNdcg(), outDir);
+        return 0;
+    }
+
+    /** Parses and runs; returns the exit code (0 done, 1 failed, 2 bad usage). */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        TrainCommand command = new TrainCommand(out, err);
+        return run(command, out, err, args);
+    }
+
+    static int run(TrainCommand command, PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            err.println("ncf-train: " + message(e));
+            return 1;
+        });
+        try {
+            Properties defaults = configFile(args);
+            if (defaults != null) {
+                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(defaults));
+            }
+        } catch (IOException e) {
+            err.println("ncf-train: " + e.getMessage());
+            return 2;
+        }
+        return cli.execute(args);
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof DataException || e instanceof IllegalArgumentException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Finds {@code --config FILE} before parsing, since its values are the parser's defaults. */
+    private static Properties configFile(String[] args) throws IOException {
+        for (int i = 0; i < args.length; i++) {
+            String path = null;
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+            if (path != null) {
+                Path file = Path.of(path);
+                if (!Files.isRegularFile(file)) {
+                    throw new IOException("config file not found: " + file);
+                }
+                Properties p = new Properties();
+                try (InputStream in = Files.newInputStream(file)) {
+                    p.load(in);
+                }
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+}

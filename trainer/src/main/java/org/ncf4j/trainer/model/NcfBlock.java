@@ -1,0 +1,181 @@
+package org.ncf4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * GMF, MLP or NeuMF as one DJL block: {@code (users [N], items [N]) -> logits [N]}.
+ *
+ * <p>Parameters carry stable names that the exporter and pretraining read: {@code gmf_user_embedding},
+ * {@code gmf_item_embedding}, {@code mlp_user_embedding}, {@code mlp_item_embedding}, {@code mlp_<k>_weight}
+ * and {@code mlp_<k>_bias} (layer k maps {@code layers[k]} to {@code layers[k + 1]}, weights stored
+ * [out, in]), {@code output_weight} [1, predictive factors] and {@code output_bias} [1]. Embeddings start from
+ * N(0, 0.01), linear weights from Xavier (uniform), biases from zero. The block returns logits; the sigmoid
+ * belongs to the loss in training and to the exported serving graph.
+ *
+ * <p>In training, when an L2 weight is set, the block also returns the penalty as a second (scalar) output:
+ * {@code embeddingL2} times the mean squared norm of the batch's embeddings, plus {@code layerL2} times the
+ * squared norm of the layer weights.
+ */
+public final class NcfBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    private final ModelSpec spec;
+    private final float embeddingL2;
+    private final float layerL2;
+    private Parameter gmfUser;
+    private Parameter gmfItem;
+    private Parameter mlpUser;
+    private Parameter mlpItem;
+    private final List<Parameter> mlpWeights = new ArrayList<>();
+    private final List<Parameter> mlpBiases = new ArrayList<>();
+    private final Parameter outWeight;
+    private final Parameter outBias;
+
+    public NcfBlock(ModelSpec spec) {
+        this(spec, 0f, 0f);
+    }
+
+    /**
+     * @param spec the model's shape
+     * @param embeddingL2 L2 weight of the batch's embeddings (0 for none)
+     * @param layerL2 L2 weight of the linear layers' weights (0 for none)
+     */
+    public NcfBlock(ModelSpec spec, float embeddingL2, float layerL2) {
+        super(VERSION);
+        this.spec = spec;
+        this.embeddingL2 = embeddingL2;
+        this.layerL2 = layerL2;
+        Initializer embInit = new NormalInitializer(0.01f);
+        // magnitude 3 with the average fan gives the usual bound sqrt(6 / (fanIn + fanOut))
+        Initializer xavier = new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+                XavierInitializer.FactorType.AVG, 3);
+        if (spec.variant().hasGmf()) {
+            gmfUser = param("gmf_user_embedding", Parameter.Type.WEIGHT, embInit, spec.numUsers(), spec.factor());
+            gmfItem = param("gmf_item_embedding", Parameter.Type.WEIGHT, embInit, spec.numItems(), spec.factor());
+        }
+        if (spec.variant().hasMlp()) {
+            int half = spec.mlpEmbedding();
+            mlpUser = param("mlp_user_embedding", Parameter.Type.WEIGHT, embInit, spec.numUsers(), half);
+            mlpItem = param("mlp_item_embedding", Parameter.Type.WEIGHT, embInit, spec.numItems(), half);
+            int[] layers = spec.layers();
+            for (int k = 0; k + 1 < layers.length; k++) {
+                mlpWeights.add(param("mlp_" + k + "_weight", Parameter.Type.WEIGHT, xavier, layers[k + 1],
+                        layers[k]));
+                mlpBiases.add(param("mlp_" + k + "_bias", Parameter.Type.BIAS, Initializer.ZEROS,
+                        layers[k + 1]));
+            }
+        }
+        outWeight = param("output_weight", Parameter.Type.WEIGHT, xavier, 1, spec.predictiveFactors());
+        outBias = param("output_bias", Parameter.Type.BIAS, Initializer.ZEROS, 1);
+    }
+
+    private Parameter param(String name, Parameter.Type type, Initializer init, long... shape) {
+        return addParameter(Parameter.builder().setName(name).setType(type).optInitializer(init)
+                .optShape(new Shape(shape)).build());
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+                                     PairList<String, Object> params) {
+        NDArray users = inputs.get(0);
+        NDArray items = inputs.get(1);
+        NDArray device = users;
+        NDArray gmf = null;
+        NDArray mlp = null;
+        NDArray embSquares = null;
+        boolean penalise = training && embeddingL2 > 0;
+        if (spec.variant().hasGmf()) {
+            NDArray pu = lookup(ps, gmfUser, users, training);
+            NDArray qi = lookup(ps, gmfItem, items, training);
+            gmf = pu.mul(qi);
+            if (penalise) {
+                embSquares = pu.square().sum().add(qi.square().sum());
+            }
+        }
+        if (spec.variant().hasMlp()) {
+            NDArray pu = lookup(ps, mlpUser, users, training);
+            NDArray qi = lookup(ps, mlpItem, items, training);
+            NDArray x = pu.concat(qi, 1);
+            if (penalise) {
+                NDArray sq = x.square().sum();
+                embSquares = embSquares == null ? sq : embSquares.add(sq);
+            }
+            for (int k = 0; k < mlpWeights.size(); k++) {
+                x = linear(ps, x, mlpWeights.get(k), mlpBiases.get(k), device, training);
+                x = x.getNDArrayInternal().relu();
+            }
+            mlp = x;
+        }
+        NDArray features = gmf == null ? mlp : mlp == null ? gmf : gmf.concat(mlp, 1);
+        NDArray logits = linear(ps, features, outWeight, outBias, device, training).reshape(-1);
+        if (!training || (embeddingL2 <= 0 && layerL2 <= 0)) {
+            return new NDList(logits);
+        }
+        NDArray penalty = null;
+        if (embSquares != null) {
+            penalty = embSquares.mul(embeddingL2 / users.getShape().get(0));
+        }
+        if (layerL2 > 0) {
+            List<Parameter> weights = new ArrayList<>(mlpWeights);
+            weights.add(outWeight);
+            for (Parameter w : weights) {
+                // temporaries of a weight would belong to the model's scope: keep them in the batch's
+                NDArray sq = ps.getValue(w, device.getDevice(), true).square();
+                sq.attach(users.getManager());
+                NDArray term = sq.sum().mul(layerL2);
+                penalty = penalty == null ? term : penalty.add(term);
+            }
+        }
+        return new NDList(logits, penalty);
+    }
+
+    private static NDArray lookup(ParameterStore ps, Parameter table, NDArray ids, boolean training) {
+        NDArray weight = ps.getValue(table, ids.getDevice(), training);
+        return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    private static NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter b, NDArray device,
+                                  boolean training) {
+        NDArray weight = ps.getValue(w, device.getDevice(), training);
+        NDArray bias = ps.getValue(b, device.getDevice(), training);
+        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0))};
+    }
+
+    /** Input shapes for {@link #initialize}: two id vectors of length {@code batch}. */
+    public static Shape[] inputShapes(long batch) {
+        return new Shape[] {new Shape(batch), new Shape(batch)};
+    }
+
+    /** The data type of the id inputs. */
+    public static DataType idType() {
+        return DataType.INT32;
+    }
+
+    @Override
+    public String toString() {
+        return "NcfBlock(" + spec + ")";
+    }
+
+}

@@ -1,0 +1,122 @@
+package org.ncf4j.trainer.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An NCF model on a device: the DJL {@link Model} holding an {@link NcfBlock}, with batched inference on
+ * primitive arrays and saving and loading of its parameters.
+ */
+public final class NcfModel implements AutoCloseable {
+    /** The file name stem of saved parameters ({@code ncf-0000.params}). */
+    public static final String NAME = "ncf";
+
+    private final Model model;
+    private final NcfBlock block;
+    private final ParameterStore store;
+
+    private NcfModel(Model model, NcfBlock block) {
+        this.model = model;
+        this.block = block;
+        this.store = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** A freshly initialised model; the same seed gives the same initial parameters. */
+    public static NcfModel create(ModelSpec spec, Device device, long seed, float embeddingL2, float layerL2) {
+        Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+        Model model = Model.newInstance(NAME, device, "PyTorch");
+        NcfBlock block = new NcfBlock(spec, embeddingL2, layerL2);
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, NcfBlock.inputShapes(1));
+        return new NcfModel(model, block);
+    }
+
+    /** Loads parameters saved by {@link #save} into a model of the given shape. */
+    public static NcfModel load(ModelSpec spec, Device device, Path dir) throws IOException {
+        Model model = Model.newInstance(NAME, device, "PyTorch");
+        NcfBlock block = new NcfBlock(spec);
+        model.setBlock(block);
+        try {
+            model.load(dir, NAME);
+        } catch (MalformedModelException | IllegalArgumentException e) {
+            model.close();
+            throw new IOException("cannot load " + spec.variant().label() + " parameters from " + dir + ": "
+                    + e.getMessage(), e);
+        }
+        return new NcfModel(model, block);
+    }
+
+    public void save(Path dir) throws IOException {
+        model.save(dir, NAME);
+    }
+
+    public ModelSpec spec() {
+        return block.spec();
+    }
+
+    public NcfBlock block() {
+        return block;
+    }
+
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    public Device device() {
+        return model.getNDManager().getDevice();
+    }
+
+    ParameterStore store() {
+        return store;
+    }
+
+    /** The parameters by their stable names, in definition order. */
+    public Map<String, Parameter> parameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        block.getParameters().forEach(p -> out.put(p.getKey(), p.getValue()));
+        return out;
+    }
+
+    /**
+     * Logits of {@code (users[from + i], items[from + i])} for {@code i < len}, without gradients.
+     */
+    public float[] logits(int[] users, int[] items, int from, int len) {
+        try (NDManager sub = model.getNDManager().newSubManager()) {
+            NDArray u = sub.create(slice(users, from, len));
+            NDArray it = sub.create(slice(items, from, len));
+            NDList out = block.forward(store, new NDList(u, it), false);
+            return out.singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** Runs the training forward pass, returning logits and, when L2 is set, the penalty. */
+    public NDList forwardTraining(NDArray users, NDArray items) {
+        return block.forward(store, new NDList(users, items), true);
+    }
+
+    private static int[] slice(int[] a, int from, int len) {
+        if (from == 0 && len == a.length) {
+            return a;
+        }
+        int[] out = new int[len];
+        System.arraycopy(a, from, out, 0, len);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

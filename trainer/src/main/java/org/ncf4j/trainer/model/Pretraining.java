@@ -1,0 +1,74 @@
+package org.ncf4j.trainer.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import java.util.Map;
+
+/**
+ * Initialises NeuMF from trained GMF and MLP models, as in the paper: embeddings and MLP layers are copied, and
+ * the output layer is {@code [alpha * h_GMF ; (1 - alpha) * h_MLP]} with bias
+ * {@code alpha * b_GMF + (1 - alpha) * b_MLP}.
+ */
+public final class Pretraining {
+    private Pretraining() {
+    }
+
+    public static void initialise(NcfModel neumf, NcfModel gmf, NcfModel mlp, float alpha) {
+        ModelSpec n = neumf.spec();
+        ModelSpec g = gmf.spec();
+        ModelSpec m = mlp.spec();
+        require(n.variant() == Variant.NEUMF, "the model to initialise is " + n.variant().label() + ", not neumf");
+        require(g.variant() == Variant.GMF, "the pretrained GMF model is a " + g.variant().label() + " model");
+        require(m.variant() == Variant.MLP, "the pretrained MLP model is a " + m.variant().label() + " model");
+        require(g.numUsers() == n.numUsers() && g.numItems() == n.numItems() && m.numUsers() == n.numUsers()
+                && m.numItems() == n.numItems(), "the pretrained models were trained on another dataset ("
+                + g.numUsers() + "/" + m.numUsers() + " users and " + g.numItems() + "/" + m.numItems()
+                + " items, expected " + n.numUsers() + " and " + n.numItems() + ")");
+        require(g.factor() == n.factor(), "the pretrained GMF has factor " + g.factor() + ", NeuMF " + n.factor());
+        require(java.util.Arrays.equals(m.layers(), n.layers()), "the pretrained MLP has layers "
+                + java.util.Arrays.toString(m.layers()) + ", NeuMF " + java.util.Arrays.toString(n.layers()));
+        Map<String, Parameter> to = neumf.parameters();
+        Map<String, Parameter> fromGmf = gmf.parameters();
+        Map<String, Parameter> fromMlp = mlp.parameters();
+        for (Map.Entry<String, Parameter> e : to.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith("gmf_")) {
+                copy(fromGmf.get(name), e.getValue());
+            } else if (name.startsWith("mlp_")) {
+                copy(fromMlp.get(name), e.getValue());
+            }
+        }
+        float[] hg = fromGmf.get("output_weight").getArray().toFloatArray();
+        float[] hm = fromMlp.get("output_weight").getArray().toFloatArray();
+        float[] h = new float[hg.length + hm.length];
+        for (int i = 0; i < hg.length; i++) {
+            h[i] = alpha * hg[i];
+        }
+        for (int i = 0; i < hm.length; i++) {
+            h[hg.length + i] = (1 - alpha) * hm[i];
+        }
+        float b = alpha * fromGmf.get("output_bias").getArray().getFloat(0)
+                + (1 - alpha) * fromMlp.get("output_bias").getArray().getFloat(0);
+        set(to.get("output_weight"), h);
+        set(to.get("output_bias"), new float[] {b});
+    }
+
+    private static void copy(Parameter from, Parameter to) {
+        set(to, from.getArray().toFloatArray());
+    }
+
+    private static void set(Parameter to, float[] values) {
+        NDArray target = to.getArray();
+        if (target.size() != values.length) {
+            throw new IllegalArgumentException("parameter " + to.getName() + " has " + target.size()
+                    + " values, the pretrained one " + values.length);
+        }
+        target.set(values);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package org.ncf4j.trainer.model;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/**
+ * A saved model directory: {@code model.json} (variant, sizes) and the DJL parameter file. Saving is atomic per
+ * file, so a crash mid-save leaves the previous checkpoint readable.
+ */
+public final class SavedModel {
+    public static final String SPEC_FILE = "model.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SavedModel() {
+    }
+
+    public static void save(NcfModel model, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempDirectory(dir, ".saving-");
+        try {
+            model.save(tmp);
+            ModelSpec spec = model.spec();
+            ObjectNode json = JSON.createObjectNode();
+            json.put("variant", spec.variant().label());
+            json.put("numUsers", spec.numUsers());
+            json.put("numItems", spec.numItems());
+            json.put("factor", spec.factor());
+            json.putPOJO("layers", spec.layers());
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(SPEC_FILE).toFile(), json);
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Reads the shape saved in {@code dir/model.json}. */
+    public static ModelSpec readSpec(Path dir) throws IOException {
+        Path file = dir.resolve(SPEC_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("not a saved model: " + file + " is missing");
+        }
+        JsonNode json = JSON.readTree(file.toFile());
+        JsonNode layers = json.path("layers");
+        int[] sizes = new int[layers.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = layers.get(i).asInt();
+        }
+        try {
+            return new ModelSpec(Variant.parse(json.path("variant").asText()), json.path("numUsers").asInt(),
+                    json.path("numItems").asInt(), json.path("factor").asInt(), sizes);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static NcfModel load(Path dir, Device device) throws IOException {
+        return NcfModel.load(readSpec(dir), device, dir);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

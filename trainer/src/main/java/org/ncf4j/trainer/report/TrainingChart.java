@@ -1,0 +1,74 @@
+package org.ncf4j.trainer.report;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Draws the training curves as a PNG: loss per epoch on the left, HR@K and NDCG@K per epoch on the right. */
+public final class TrainingChart {
+    private static final int WIDTH = 640;
+    private static final int HEIGHT = 420;
+
+    private TrainingChart() {
+    }
+
+    public static void write(TrainingReport report, int k, Path file) throws IOException {
+        List<EpochRecord> epochs = report.epochs();
+        double[] x = new double[epochs.size()];
+        double[] loss = new double[x.length];
+        double[] hr = new double[x.length];
+        double[] ndcg = new double[x.length];
+        boolean validation = !epochs.isEmpty() && epochs.get(0).validationHitRate() != null;
+        double[] vhr = new double[x.length];
+        double[] vndcg = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            EpochRecord e = epochs.get(i);
+            x[i] = e.epoch();
+            loss[i] = e.loss();
+            hr[i] = e.hitRate();
+            ndcg[i] = e.ndcg();
+            if (validation) {
+                vhr[i] = e.validationHitRate();
+                vndcg[i] = e.validationNdcg();
+            }
+        }
+        String title = report.settings().getOrDefault("variant", "model") + " on " + report.dataset()
+                .split(":")[0];
+        XYChart lossChart = chart(title + ": training loss", "loss");
+        lossChart.addSeries("loss", x, loss).setMarker(SeriesMarkers.CIRCLE);
+        XYChart metrics = chart(title + ": test HR@" + k + " / NDCG@" + k + " (best epoch " + report.bestEpoch()
+                + ")", "metric");
+        metrics.addSeries("HR@" + k, x, hr).setMarker(SeriesMarkers.CIRCLE);
+        metrics.addSeries("NDCG@" + k, x, ndcg).setMarker(SeriesMarkers.DIAMOND);
+        if (validation) {
+            metrics.addSeries("validation HR@" + k, x, vhr).setMarker(SeriesMarkers.TRIANGLE_UP);
+            metrics.addSeries("validation NDCG@" + k, x, vndcg).setMarker(SeriesMarkers.TRIANGLE_DOWN);
+        }
+        BufferedImage image = new BufferedImage(2 * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.drawImage(BitmapEncoder.getBufferedImage(lossChart), 0, 0, null);
+        g.drawImage(BitmapEncoder.getBufferedImage(metrics), WIDTH, 0, null);
+        g.dispose();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        ImageIO.write(image, "png", tmp.toFile());
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.000");
+        return chart;
+    }
+}

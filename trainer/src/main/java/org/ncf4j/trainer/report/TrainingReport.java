@@ -1,0 +1,38 @@
+package org.ncf4j.trainer.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine-readable result of a training run, written as {@code report.json}.
+ *
+ * @param dataset the split's one-line summary
+ * @param settings the training settings
+ * @param epochs one record per epoch
+ * @param bestEpoch the epoch whose checkpoint was kept (1-based)
+ * @param selectedBy what chose the best epoch: "validation HR@K" or "test HR@K"
+ * @param bestHitRate test HR@K of the best epoch
+ * @param bestNdcg test NDCG@K of the best epoch
+ * @param fullRanking full-ranking test HR@K and NDCG@K of the best model, or null when not computed
+ * @param totalSeconds wall time of the whole run
+ */
+public record TrainingReport(String dataset, Map<String, Object> settings, List<EpochRecord> epochs, int bestEpoch,
+                             String selectedBy, double bestHitRate, double bestNdcg, Map<String, Object> fullRanking,
+                             double totalSeconds) {
+
+    public void write(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), this);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public static TrainingReport read(Path file) throws IOException {
+        return new ObjectMapper().readValue(file.toFile(), TrainingReport.class);
+    }
+}

@@ -1,0 +1,78 @@
+package org.ncf4j.trainer.train;
+
+import java.nio.file.Path;
+import org.ncf4j.trainer.model.Variant;
+
+/**
+ * Everything that decides a training run's result, as recorded in its report.
+ *
+ * @param variant GMF, MLP or NeuMF
+ * @param factor GMF embedding size
+ * @param layers MLP layer sizes
+ * @param epochs number of passes over the training positives
+ * @param batchSize examples per optimizer step
+ * @param learningRate optimizer step size
+ * @param optimizer "adam" or "sgd"
+ * @param negatives sampled negatives per positive, fresh every epoch
+ * @param embeddingL2 L2 weight on the batch's embeddings
+ * @param layerL2 L2 weight on the layer weights
+ * @param seed seeds initialisation, sampling and shuffling
+ * @param topK the cut-off of HR and NDCG
+ * @param fullRanking whether to compute full-ranking metrics at the end
+ * @param pretrainedGmf a saved GMF model to start NeuMF from, or null
+ * @param pretrainedMlp a saved MLP model to start NeuMF from, or null
+ * @param alpha the weight of GMF in the pretrained NeuMF output layer (1 - alpha for MLP)
+ */
+public record TrainConfig(Variant variant, int factor, int[] layers, int epochs, int batchSize, float learningRate,
+                          String optimizer, int negatives, float embeddingL2, float layerL2, long seed, int topK,
+                          boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha) {
+
+    public TrainConfig {
+        layers = layers.clone();
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+        }
+        if (negatives < 0) {
+            throw new IllegalArgumentException("negatives must be >= 0, got " + negatives);
+        }
+        if (embeddingL2 < 0 || layerL2 < 0) {
+            throw new IllegalArgumentException("L2 weights must be >= 0");
+        }
+        if (topK < 1) {
+            throw new IllegalArgumentException("top-k must be >= 1, got " + topK);
+        }
+        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
+            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "', expected adam or sgd");
+        }
+        if ((pretrainedGmf == null) != (pretrainedMlp == null)) {
+            throw new IllegalArgumentException("pretraining needs both a GMF and an MLP model");
+        }
+        if (pretrainedGmf != null && variant != Variant.NEUMF) {
+            throw new IllegalArgumentException("pretrained GMF and MLP models initialise NeuMF only");
+        }
+        if (alpha < 0 || alpha > 1) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+    }
+
+    /** The paper's settings for a variant: factor 8, MLP 64-32-16-8, 4 negatives, batch 256, Adam 0.001. */
+    public static TrainConfig paper(Variant variant, int epochs) {
+        return new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, epochs, 256, 0.001f, "adam", 4, 0f, 0f, 1L,
+                10, true, null, null, 0.5f);
+    }
+
+    public boolean pretrained() {
+        return pretrainedGmf != null;
+    }
+
+    @Override
+    public int[] layers() {
+        return layers.clone();
+    }
+}

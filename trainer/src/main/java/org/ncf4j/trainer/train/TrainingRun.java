@@ -1,0 +1,210 @@
+package org.ncf4j.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ncf4j.data.Split;
+import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.model.Pretraining;
+import org.ncf4j.trainer.model.SavedModel;
+import org.ncf4j.trainer.report.EpochRecord;
+import org.ncf4j.trainer.report.TrainingChart;
+import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.sampling.EpochExamples;
+import org.ncf4j.trainer.sampling.NegativeSampler;
+
+/**
+ * Trains one model on a split: samples each epoch's negatives on a background thread while the previous epoch
+ * trains, evaluates HR/NDCG after every epoch, keeps the best checkpoint in {@code <out>/model} (chosen by
+ * validation HR when the split has validation items, else by test HR), and writes {@code report.json} and
+ * {@code training.png} to the output directory.
+ */
+public final class TrainingRun {
+    /** Sizes of the evaluation batches (pairs per forward pass). */
+    private static final int EVAL_BATCH = 1 << 16;
+
+    /** Told what the run is doing, for progress bars and logs. */
+    public interface Listener {
+        default void message(String line) {
+        }
+
+        default void epochStarted(int epoch, int epochs, long examples) {
+        }
+
+        default void progress(long examplesDone, double meanLoss) {
+        }
+
+        default void epochFinished(EpochRecord record, boolean best) {
+        }
+    }
+
+    private final Split split;
+    private final TrainConfig config;
+    private final Device device;
+    private final Path out;
+    private final Listener listener;
+
+    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Listener listener) {
+        this.split = split;
+        this.config = config;
+        this.device = device;
+        this.out = out;
+        this.listener = listener == null ? new Listener() { } : listener;
+    }
+
+    public ModelSpec spec() {
+        return new ModelSpec(config.variant(), split.numUsers(), split.numItems(), config.factor(),
+                config.layers());
+    }
+
+    public TrainingReport run() throws IOException {
+        long start = System.nanoTime();
+        ModelSpec spec = spec();
+        Files.createDirectories(out);
+        Path modelDir = out.resolve("model");
+        boolean byValidation = split.validation() != null;
+        String selectedBy = (byValidation ? "validation" : "test") + " HR@" + config.topK();
+        List<EpochRecord> records = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestScore = -1;
+        EvalResult bestTest = null;
+        ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "negative-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
+            if (config.pretrained()) {
+                pretrain(model);
+            }
+            listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
+                    parameterCount(model), device, selectedBy + " picks the best epoch"));
+            NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
+            EpochTrainer trainer = new EpochTrainer(model, optimizer(), config.batchSize());
+            SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
+            SampledEvaluator validation = byValidation
+                    ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
+            Future<EpochExamples> next = sampling.submit(() -> sampler.sample(0));
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                long w0 = System.nanoTime();
+                EpochExamples examples = await(next);
+                double waited = (System.nanoTime() - w0) / 1e9;
+                if (epoch < config.epochs()) {
+                    int e = epoch;
+                    next = sampling.submit(() -> sampler.sample(e));
+                }
+                listener.epochStarted(epoch, config.epochs(), examples.size());
+                long t0 = System.nanoTime();
+                double loss = trainer.train(examples, listener::progress);
+                double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                EvalResult t = test.evaluate(model);
+                EvalResult v = validation == null ? null : validation.evaluate(model);
+                double score = v == null ? t.hitRate() : v.hitRate();
+                boolean best = score > bestScore;
+                if (best) {
+                    bestScore = score;
+                    bestEpoch = epoch;
+                    bestTest = t;
+                    SavedModel.save(model, modelDir);
+                }
+                EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
+                        v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
+                        examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
+                        waited);
+                records.add(record);
+                listener.epochFinished(record, best);
+            }
+        } finally {
+            sampling.shutdownNow();
+        }
+        Map<String, Object> full = null;
+        if (config.fullRanking()) {
+            try (NcfModel best = SavedModel.load(modelDir, device)) {
+                EvalResult f = new FullRankingEvaluator(split.test(), split.train(), split.validation(),
+                        config.topK(), EVAL_BATCH).evaluate(best);
+                full = new LinkedHashMap<>();
+                full.put("hitRate", f.hitRate());
+                full.put("ndcg", f.ndcg());
+                full.put("users", f.users());
+                full.put("seconds", f.seconds());
+                listener.message(String.format("full ranking (best epoch %d, test item against all %,d items the "
+                        + "user has not interacted with): HR@%d %.4f NDCG@%d %.4f (%.1f s)", bestEpoch,
+                        split.numItems(), config.topK(), f.hitRate(), config.topK(), f.ndcg(), f.seconds()));
+            }
+        }
+        TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
+                bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9);
+        report.write(out.resolve("report.json"));
+        TrainingChart.write(report, config.topK(), out.resolve("training.png"));
+        return report;
+    }
+
+    private void pretrain(NcfModel model) throws IOException {
+        try (NcfModel gmf = SavedModel.load(config.pretrainedGmf(), device);
+             NcfModel mlp = SavedModel.load(config.pretrainedMlp(), device)) {
+            Pretraining.initialise(model, gmf, mlp, config.alpha());
+        }
+        listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)", config.pretrainedGmf(),
+                config.pretrainedMlp(), config.alpha()));
+    }
+
+    private Optimizer optimizer() {
+        Tracker lr = Tracker.fixed(config.learningRate());
+        if (config.optimizer().equals("sgd")) {
+            return Optimizer.sgd().setLearningRateTracker(lr).build();
+        }
+        return Optimizer.adam().optLearningRateTracker(lr).build();
+    }
+
+    private Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("variant", config.variant().label());
+        s.put("factor", config.factor());
+        s.put("layers", Arrays.toString(config.layers()));
+        s.put("epochs", config.epochs());
+        s.put("batchSize", config.batchSize());
+        s.put("learningRate", config.learningRate());
+        s.put("optimizer", config.optimizer());
+        s.put("negatives", config.negatives());
+        s.put("embeddingL2", config.embeddingL2());
+        s.put("layerL2", config.layerL2());
+        s.put("seed", config.seed());
+        s.put("topK", config.topK());
+        s.put("device", device.toString());
+        s.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
+        if (config.pretrained()) {
+            s.put("pretrainedGmf", config.pretrainedGmf().toString());
+            s.put("pretrainedMlp", config.pretrainedMlp().toString());
+            s.put("alpha", config.alpha());
+        }
+        return s;
+    }
+
+    private static long parameterCount(NcfModel model) {
+        return model.parameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+    }
+
+    private static EpochExamples await(Future<EpochExamples> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sampling negatives", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("negative sampling failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

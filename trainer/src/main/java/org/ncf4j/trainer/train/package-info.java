@@ -1,0 +1,2 @@
+/** The training loop, evaluation and checkpoints. */
+package org.ncf4j.trainer.train;
