@@ -23,8 +23,7 @@ public class Probe {
         System.out.printf("sample %.3f s, %d examples%n", (System.nanoTime() - t0) / 1e9, ex.size());
         try (NcfModel m = NcfModel.create(new ModelSpec(v, split.numUsers(), split.numItems(), 8,
                 new int[] {64, 32, 16, 8}), Device.cpu(), 1, 0, 0)) {
-            EpochTrainer tr = new EpochTrainer(m, Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f))
-                    .build(), 256);
+            EpochTrainer tr = new EpochTrainer(m, "adam", 0.001f, 256);
             int limit = Integer.parseInt(args[2]);
             EpochExamples small = new EpochExamples(0, java.util.Arrays.copyOf(ex.users(), limit),
                     java.util.Arrays.copyOf(ex.items(), limit), java.util.Arrays.copyOf(ex.signs(), limit), 0, 0);

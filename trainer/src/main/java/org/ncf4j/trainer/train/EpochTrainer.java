@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,24 +30,45 @@ public final class EpochTrainer {
     }
 
     private final NcfModel model;
-    private final Optimizer optimizer;
+    private final ParameterUpdate update;
     private final int batchSize;
-    private final List<String> ids = new ArrayList<>();
-    private final List<NDArray> weights = new ArrayList<>();
 
-    public EpochTrainer(NcfModel model, Optimizer optimizer, int batchSize) {
+    /**
+     * @param model the model to train; its parameters start recording gradients
+     * @param optimizer "adam" or "sgd"
+     * @param learningRate the optimizer's step size
+     * @param batchSize examples per step
+     */
+    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
         this.model = model;
-        this.optimizer = optimizer;
         this.batchSize = batchSize;
+        List<String> ids = new ArrayList<>();
+        List<NDArray> weights = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             NDArray w = e.getValue().getArray();
             w.setRequiresGradient(true);
             ids.add(e.getValue().getId());
             weights.add(w);
         }
+        this.update = updater(optimizer, learningRate, ids, weights);
+    }
+
+    private static ParameterUpdate updater(String optimizer, float lr, List<String> ids, List<NDArray> weights) {
+        if (optimizer.equals("adam") && CpuAdam.supports(weights)) {
+            return new CpuAdam(weights, lr, 0.9f, 0.999f, 1e-8f);
+        }
+        Optimizer djl = optimizer.equals("sgd")
+                ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).build()
+                : Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
+        return new DjlOptimizerUpdate(djl, ids, weights, optimizer);
+    }
+
+    /** Which optimizer implementation runs, for logs. */
+    public String optimizerDescription() {
+        return update.describe();
     }
 
     /** Trains on the examples in their order and returns the mean loss over batches. */
@@ -76,12 +98,7 @@ public final class EpochTrainer {
                     NDArray loss = out.get(0).mul(sign).getNDArrayInternal().softPlus().mean();
                     NDArray objective = out.size() > 1 ? loss.add(out.get(1)) : loss;
                     collector.backward(objective);
-                    for (int p = 0; p < weights.size(); p++) {
-                        NDArray w = weights.get(p);
-                        try (NDArray grad = w.getGradient()) {
-                            optimizer.update(ids.get(p), w, grad);
-                        }
-                    }
+                    update.step();
                     lossSum += loss.getFloat();
                 }
                 if (progress != null && ((s + 1) % report == 0 || s + 1 == steps)) {

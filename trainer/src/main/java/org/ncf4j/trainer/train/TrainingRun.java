@@ -1,8 +1,6 @@
 package org.ncf4j.trainer.train;
 
 import ai.djl.Device;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +91,10 @@ public final class TrainingRun {
             listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
                     parameterCount(model), device, selectedBy + " picks the best epoch"));
             NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
-            EpochTrainer trainer = new EpochTrainer(model, optimizer(), config.batchSize());
+            EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
+                    config.batchSize());
+            listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
+                    + config.learningRate() + ", batch size " + config.batchSize());
             SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
             SampledEvaluator validation = byValidation
                     ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
@@ -159,14 +160,6 @@ public final class TrainingRun {
         }
         listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)", config.pretrainedGmf(),
                 config.pretrainedMlp(), config.alpha()));
-    }
-
-    private Optimizer optimizer() {
-        Tracker lr = Tracker.fixed(config.learningRate());
-        if (config.optimizer().equals("sgd")) {
-            return Optimizer.sgd().setLearningRateTracker(lr).build();
-        }
-        return Optimizer.adam().optLearningRateTracker(lr).build();
     }
 
     private Map<String, Object> settings() {

@@ -1,0 +1,190 @@
+package org.ncf4j.trainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncf4j.trainer.report.EpochRecord;
+import org.ncf4j.trainer.report.TrainingReport;
+
+class TrainCommandTest {
+    @TempDir
+    static Path shared;
+    static Path csv;
+
+    @TempDir
+    Path dir;
+
+    /** What a run printed and returned. */
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    static void data() throws Exception {
+        csv = SyntheticData.write(shared, 80, 48, 14, 3);
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = TrainCommand.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> csvArgs(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("--interactions", csv.toString(), "--header", "--user-col", "user",
+                "--item-col", "item", "--timestamp-col", "ts", "--factor", "4", "--layers", "16,8,4",
+                "--batch-size", "64", "--lr", "0.01", "-o", out.toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static Result train(Path out, String... more) {
+        return run(csvArgs(out, more).toArray(String[]::new));
+    }
+
+    @Test
+    void trainsAndWritesTheBestModelAReportAndAChart() throws Exception {
+        Path out = dir.resolve("gmf");
+        Result r = train(out, "--model", "gmf", "--epochs", "6");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("epoch  1/6"), r.out());
+        assertTrue(r.out().contains("best epoch"), r.out());
+        TrainingReport report = TrainingReport.read(out.resolve("report.json"));
+        assertEquals(6, report.epochs().size());
+        assertEquals("test HR@10", report.selectedBy());
+        EpochRecord best = report.epochs().get(report.bestEpoch() - 1);
+        assertEquals(best.hitRate(), report.bestHitRate());
+        for (EpochRecord e : report.epochs()) {
+            assertTrue(best.hitRate() >= e.hitRate());
+            assertTrue(e.samplesPerSecond() > 0);
+        }
+        // four user groups make the task learnable: far above the ~0.25 of random ranking
+        assertTrue(report.bestHitRate() > 0.5, "HR@10 " + report.bestHitRate());
+        assertTrue(report.epochs().get(5).loss() < report.epochs().get(0).loss());
+        assertNotNull(report.fullRanking());
+        assertTrue(Files.isRegularFile(out.resolve("model/model.json")));
+        assertTrue(Files.isRegularFile(out.resolve("model/ncf-0000.params")));
+        assertEquals(1280, ImageIO.read(out.resolve("training.png").toFile()).getWidth());
+        try (var files = Files.list(out.resolve("model"))) {
+            assertEquals(2, files.count(), "temporary files left in the model folder");
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameNumbers() throws Exception {
+        Result a = train(dir.resolve("a"), "--model", "neumf", "--epochs", "2", "--seed", "7");
+        Result b = train(dir.resolve("b"), "--model", "neumf", "--epochs", "2", "--seed", "7");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        TrainingReport ra = TrainingReport.read(dir.resolve("a/report.json"));
+        TrainingReport rb = TrainingReport.read(dir.resolve("b/report.json"));
+        for (int e = 0; e < 2; e++) {
+            assertEquals(ra.epochs().get(e).loss(), rb.epochs().get(e).loss());
+            assertEquals(ra.epochs().get(e).hitRate(), rb.epochs().get(e).hitRate());
+            assertEquals(ra.epochs().get(e).ndcg(), rb.epochs().get(e).ndcg());
+        }
+        Result c = train(dir.resolve("c"), "--model", "neumf", "--epochs", "1", "--seed", "8");
+        assertEquals(0, c.code(), c.err());
+        assertFalse(TrainingReport.read(dir.resolve("c/report.json")).epochs().get(0).loss()
+                == ra.epochs().get(0).loss());
+    }
+
+    @Test
+    void validationItemsChooseTheBestEpoch() throws Exception {
+        Path out = dir.resolve("val");
+        Result r = train(out, "--model", "mlp", "--epochs", "2", "--validation", "--no-full-ranking");
+        assertEquals(0, r.code(), r.err());
+        TrainingReport report = TrainingReport.read(out.resolve("report.json"));
+        assertEquals("validation HR@10", report.selectedBy());
+        assertNotNull(report.epochs().get(0).validationHitRate());
+        assertNull(report.fullRanking());
+        assertTrue(r.out().contains("val HR"), r.out());
+    }
+
+    @Test
+    void neumfStartsFromPretrainedGmfAndMlp() throws Exception {
+        assertEquals(0, train(dir.resolve("g"), "--model", "gmf", "--epochs", "1").code());
+        assertEquals(0, train(dir.resolve("m"), "--model", "mlp", "--epochs", "1").code());
+        Result r = train(dir.resolve("n"), "--model", "neumf", "--epochs", "1", "--pretrained-gmf",
+                dir.resolve("g/model").toString(), "--pretrained-mlp", dir.resolve("m/model").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("initialised from GMF"), r.err());
+        TrainingReport report = TrainingReport.read(dir.resolve("n/report.json"));
+        assertEquals(0.5, ((Number) report.settings().get("alpha")).doubleValue());
+    }
+
+    @Test
+    void aConfigFileGivesDefaultsThatFlagsOverride() throws Exception {
+        Path props = dir.resolve("run.properties");
+        Files.writeString(props, "epochs = 3\nmodel = gmf\nnegatives = 2\n");
+        Path out = dir.resolve("cfg");
+        Result r = train(out, "--config", props.toString(), "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        TrainingReport report = TrainingReport.read(out.resolve("report.json"));
+        assertEquals(1, report.epochs().size());
+        assertEquals("gmf", report.settings().get("variant"));
+        assertEquals(2, report.settings().get("negatives"));
+    }
+
+    @Test
+    void aMalformedLineFailsWithFileAndLineAndWritesNothing() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "user,item,rating,ts\nU1,I1,5,100\nU1;I2;4;200\n");
+        Path out = dir.resolve("out");
+        Result r = run("--interactions", bad.toString(), "--header", "--timestamp-col", "ts", "-o", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bad.csv:3:"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(Files.exists(out), "the output folder was created for a failed run");
+    }
+
+    @Test
+    void inputErrorsGetOneLineMessagesAndExitCodeOne() {
+        Path out = dir.resolve("out");
+        Result missing = run("--interactions", dir.resolve("nope.csv").toString(), "-o", out.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("not found"), missing.err());
+        Result column = run("--interactions", csv.toString(), "--header", "--user-col", "customer", "-o",
+                out.toString());
+        assertEquals(1, column.code());
+        assertTrue(column.err().contains("unknown user column 'customer'"), column.err());
+        Result gpu = train(out, "--device", "gpu", "--epochs", "1");
+        assertEquals(1, gpu.code());
+        assertTrue(gpu.err().contains("no GPU"), gpu.err());
+        Result pretrained = train(out, "--model", "neumf", "--pretrained-gmf", dir.toString(), "--pretrained-mlp",
+                dir.toString());
+        assertEquals(1, pretrained.code());
+        assertTrue(pretrained.err().contains("model.json is missing"), pretrained.err());
+        for (Result r : List.of(missing, column, gpu, pretrained)) {
+            assertEquals(1, r.err().lines().filter(l -> l.startsWith("ncf-train: ")).count(), r.err());
+            assertFalse(r.err().contains("\tat "), "a stack trace reached the user: " + r.err());
+        }
+        assertFalse(Files.exists(out.resolve("report.json")));
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        assertEquals(2, run("--epochs", "3").code(), "no data source");
+        assertEquals(2, run("--interactions", csv.toString(), "--epochs", "many").code());
+        assertEquals(2, run("--interactions", csv.toString(), "--ncf-split", "x").code(), "two sources");
+        assertEquals(2, run("--interactions", csv.toString(), "--config", dir.resolve("none").toString()).code());
+        Result badValue = run("--interactions", csv.toString(), "--epochs", "0", "-o", dir.resolve("o").toString());
+        assertEquals(1, badValue.code());
+        assertTrue(badValue.err().contains("epochs must be >= 1"), badValue.err());
+    }
+}
