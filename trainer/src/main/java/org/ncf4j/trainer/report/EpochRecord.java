@@ -13,8 +13,10 @@ package org.ncf4j.trainer.report;
  * @param trainSeconds time spent in training steps
  * @param evalSeconds time spent evaluating
  * @param samplingWaitSeconds time the epoch waited for its examples (0 when sampling kept ahead)
+ * @param elapsedSeconds wall time from the start of the run (data already loaded) to the end of this epoch's
+ *     evaluation
  */
 public record EpochRecord(int epoch, double loss, double hitRate, double ndcg, Double validationHitRate,
                           Double validationNdcg, double samplesPerSecond, double trainSeconds, double evalSeconds,
-                          double samplingWaitSeconds) {
+                          double samplingWaitSeconds, double elapsedSeconds) {
 }

@@ -124,7 +124,7 @@ public final class TrainingRun {
                 EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
                         v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
                         examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
-                        waited);
+                        waited, (System.nanoTime() - start) / 1e9);
                 records.add(record);
                 listener.epochFinished(record, best);
             }
