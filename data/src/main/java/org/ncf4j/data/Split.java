@@ -14,6 +14,22 @@ package org.ncf4j.data;
 public record Split(String name, IdMap users, IdMap items, UserItems train, EvalSet test, EvalSet validation,
                     int trainOnlyUsers) {
 
+    /**
+     * Checks that the split can train and be evaluated: some training pairs and at least one held-out item.
+     *
+     * @throws DataException naming what is missing
+     */
+    public Split requireTrainable() {
+        if (train.size() == 0) {
+            throw new DataException(name + ": no training interactions left after holding out test items");
+        }
+        if (test.size() == 0) {
+            throw new DataException(name + ": no user has two or more distinct items, so none can hold one out "
+                    + "for evaluation (" + trainOnlyUsers + " users with a single item)");
+        }
+        return this;
+    }
+
     public int numUsers() {
         return users.size();
     }

@@ -135,7 +135,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path outDir = output != null ? output : Path.of("runs", cfg.variant().label());
         long t0 = System.nanoTime();
-        Split split = DatasetLoader.load(data, seed, err);
+        Split split = DatasetLoader.load(data, seed, err).requireTrainable();
         err.printf("%s (read in %.1f s)%n", split.summary(), (System.nanoTime() - t0) / 1e9);
         Engine engine = Engine.getEngine("PyTorch");
         DeviceChoice.Decision decision = DeviceChoice.choose(device, engine.getGpuCount(),

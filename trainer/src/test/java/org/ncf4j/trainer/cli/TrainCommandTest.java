@@ -178,6 +178,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDatasetWhereNoUserCanHoldOutAnItemIsRefused() throws Exception {
+        Path single = dir.resolve("single.csv");
+        Files.writeString(single, "a,x\nb,y\nc,x\n");
+        Result r = run("--interactions", single.toString(), "-o", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no user has two or more distinct items"), r.err());
+    }
+
+    @Test
+    void readsMovieLensRatingsFromAZipAndShowsTheLicence() throws Exception {
+        Path zip = dir.resolve("ml-1m.zip");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("ml-1m/ratings.dat"));
+            for (String line : Files.readAllLines(csv).subList(1, 400)) {
+                String[] f = line.split(",");
+                out.write((f[0] + "::" + f[1] + "::" + f[2] + "::" + f[3] + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.closeEntry();
+        }
+        Path out = dir.resolve("ml");
+        Result r = run("--movielens", zip.toString(), "--min-rating", "2", "--model", "gmf", "--epochs", "1",
+                "--factor", "4", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("GroupLens"), "licence notice not shown: " + r.err());
+        assertTrue(TrainingReport.read(out.resolve("report.json")).dataset().startsWith("ml-1m"));
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, run("--epochs", "3").code(), "no data source");
         assertEquals(2, run("--interactions", csv.toString(), "--epochs", "many").code());
