@@ -1,0 +1,114 @@
+package org.ncf4j.trainer.export;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.Map;
+import org.ncf4j.onnx.OnnxProto.AttributeProto;
+import org.ncf4j.onnx.OnnxProto.GraphProto;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.NodeProto;
+import org.ncf4j.onnx.OnnxProto.OperatorSetIdProto;
+import org.ncf4j.onnx.OnnxProto.StringStringEntryProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto;
+import org.ncf4j.onnx.OnnxProto.TensorShapeProto;
+import org.ncf4j.onnx.OnnxProto.TypeProto;
+import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
+
+/**
+ * Builds an ONNX graph node by node: initializers stored little-endian in {@code raw_data}, each node named after
+ * its single output, inputs and outputs with symbolic dimensions given as strings.
+ */
+final class OnnxGraph {
+    /** ONNX IR version written: readable by ONNX Runtime 1.10+ and onnx 1.12's checker. */
+    static final long IR_VERSION = 8;
+    /** Default-domain operator set. */
+    static final long OPSET = 17;
+
+    private final GraphProto.Builder graph = GraphProto.newBuilder();
+
+    OnnxGraph(String name, String doc) {
+        graph.setName(name).setDocString(doc);
+    }
+
+    String floats(String name, float[] data, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        return initializer(name, TensorProto.DataType.FLOAT, b, dims);
+    }
+
+    String longs(String name, long[] data, long... dims) {
+        ByteBuffer b = ByteBuffer.allocate(8 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(data);
+        return initializer(name, TensorProto.DataType.INT64, b, dims);
+    }
+
+    private String initializer(String name, TensorProto.DataType type, ByteBuffer bytes, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
+                .setRawData(ByteString.copyFrom(bytes.array()));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t);
+        return name;
+    }
+
+    /** Adds {@code output = op(inputs...)} and returns the output's name. */
+    String node(String op, String output, List<String> inputs, AttributeProto... attributes) {
+        return node(op, List.of(output), inputs, attributes).get(0);
+    }
+
+    List<String> node(String op, List<String> outputs, List<String> inputs, AttributeProto... attributes) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(outputs.get(0)).addAllInput(inputs)
+                .addAllOutput(outputs);
+        for (AttributeProto a : attributes) {
+            n.addAttribute(a);
+        }
+        graph.addNode(n);
+        return outputs;
+    }
+
+    void input(String name, TensorProto.DataType type, String doc, Object... dims) {
+        graph.addInput(valueInfo(name, type, doc, dims));
+    }
+
+    void output(String name, TensorProto.DataType type, String doc, Object... dims) {
+        graph.addOutput(valueInfo(name, type, doc, dims));
+    }
+
+    private static ValueInfoProto valueInfo(String name, TensorProto.DataType type, String doc, Object... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (Object d : dims) {
+            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+            if (d instanceof String s) {
+                dim.setDimParam(s);
+            } else {
+                dim.setDimValue(((Number) d).longValue());
+            }
+            shape.addDim(dim);
+        }
+        return ValueInfoProto.newBuilder().setName(name).setDocString(doc).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(type.getNumber()).setShape(shape)))
+                .build();
+    }
+
+    static AttributeProto attr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value)
+                .build();
+    }
+
+    static AttributeProto attr(String name, TensorProto value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value)
+                .build();
+    }
+
+    /** The model around the graph, with the card's entries as metadata properties. */
+    ModelProto model(String producerVersion, String doc, Map<String, String> metadata) {
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("ncf4j")
+                .setProducerVersion(producerVersion).setDomain("org.ncf4j").setModelVersion(1).setDocString(doc)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(graph);
+        metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return m.build();
+    }
+}

@@ -1,0 +1,128 @@
+package org.ncf4j.trainer.export;
+
+import static org.ncf4j.trainer.export.OnnxGraph.attr;
+
+import java.util.List;
+import java.util.Map;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
+import org.ncf4j.trainer.model.ModelSpec;
+
+/**
+ * The whole-catalogue ranking graph: the k best items for each of a batch of users, with chosen items excluded.
+ *
+ * <p>Inputs: {@code user} (int64 [B]); {@code exclude} (int64 [M, 2], rows of (position in the batch, item) that
+ * must not be recommended; M may be 0); {@code k} (int64 [1]). Outputs: {@code items} (int64 [B, k], best first)
+ * and {@code scores} (float32 [B, k], their probabilities; excluded items, if k leaves no other choice, come last
+ * with score 0).
+ *
+ * <p>The item side is precomputed at export, as the design notes sketch: GMF's item embeddings are multiplied by
+ * the output layer's GMF weights ({@code h_G * q_i}, stored [factor, items]); the first MLP layer splits into a
+ * user part and an item part ({@code W1 [p; q] + b1 = W1u p + (W1i q + b1)}), the item part stored
+ * [items, layer-1 width]. Per request there remain one user computation, the narrow MLP layers for every item, and
+ * TopK on the logits (not on probabilities, which saturate to 1 and would tie).
+ */
+public final class RankingGraph {
+    private RankingGraph() {
+    }
+
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
+        ModelSpec spec = w.spec();
+        int items = spec.numItems();
+        OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_rank",
+                "Ranks every item for a batch of users with " + spec);
+        g.input("user", DataType.INT64, "dense user indices", "B");
+        g.input("exclude", DataType.INT64, "(row in the batch, item) pairs to leave out", "M", 2);
+        g.input("k", DataType.INT64, "how many items to return per user (at most the number of items)", 1);
+        float[] out = w.get("output_weight");
+        String logits = null;
+        if (spec.variant().hasGmf()) {
+            int f = spec.factor();
+            float[] q = w.get("gmf_item_embedding");
+            float[] weighted = new float[f * items];
+            for (int i = 0; i < items; i++) {
+                for (int j = 0; j < f; j++) {
+                    weighted[j * items + i] = out[j] * q[i * f + j];
+                }
+            }
+            String pu = g.node("Gather", "gmf_user", List.of(ScoringGraph.embedding(g, w, "gmf_user_embedding"),
+                    "user"));
+            logits = g.node("MatMul", "gmf_logits", List.of(pu, g.floats("gmf_item_side", weighted, f, items)));
+        }
+        if (spec.variant().hasMlp()) {
+            logits = mlp(g, w, logits);
+        }
+        String all = g.node("Add", "logits", List.of(logits, ScoringGraph.embedding(g, w, "output_bias")));
+        String excludeShape = g.node("Shape", "exclude_shape", List.of("exclude"));
+        String count = g.node("Slice", "exclude_count", List.of(excludeShape, g.longs("zero", new long[] {0}, 1),
+                g.longs("one", new long[] {1}, 1)));
+        TensorProto minusInf = TensorProto.newBuilder().setDataType(DataType.FLOAT.getNumber()).addDims(1)
+                .addFloatData(Float.NEGATIVE_INFINITY).build();
+        String fill = g.node("ConstantOfShape", "exclude_fill", List.of(count), attr("value", minusInf));
+        String masked = g.node("ScatterND", "masked_logits", List.of(all, "exclude", fill));
+        List<String> top = g.node("TopK", List.of("top_logits", "items"), List.of(masked, "k"), attr("axis", -1),
+                attr("largest", 1), attr("sorted", 1));
+        g.node("Sigmoid", "scores", List.of(top.get(0)));
+        g.output("items", DataType.INT64, "dense item indices, best first", "B", "k");
+        g.output("scores", DataType.FLOAT, "their probabilities", "B", "k");
+        return g.model(version, "NCF " + spec + ": top-k items per user over the whole catalogue", metadata);
+    }
+
+    /** Adds the MLP's per-item logits [B, items] (plus {@code gmf} when given) and returns their name. */
+    private static String mlp(OnnxGraph g, ModelWeights w, String gmf) {
+        ModelSpec spec = w.spec();
+        int items = spec.numItems();
+        int half = spec.mlpEmbedding();
+        int[] layers = spec.layers();
+        int width = layers[1];
+        float[] w1 = w.get("mlp_0_weight"); // [width, 2 * half]: user columns first, then item columns
+        float[] b1 = w.get("mlp_0_bias");
+        float[] q = w.get("mlp_item_embedding");
+        float[] userPart = new float[width * half];
+        float[] itemSide = new float[items * width];
+        for (int o = 0; o < width; o++) {
+            System.arraycopy(w1, o * 2 * half, userPart, o * half, half);
+            for (int i = 0; i < items; i++) {
+                double s = b1[o];
+                for (int j = 0; j < half; j++) {
+                    s += (double) w1[o * 2 * half + half + j] * q[i * half + j];
+                }
+                itemSide[i * width + o] = (float) s;
+            }
+        }
+        String pu = g.node("Gather", "mlp_user", List.of(ScoringGraph.embedding(g, w, "mlp_user_embedding"),
+                "user"));
+        String u = g.node("Gemm", "mlp_0_user", List.of(pu, g.floats("mlp_0_user_weight", userPart, width, half)),
+                attr("transB", 1));
+        String u3 = g.node("Unsqueeze", "mlp_0_user_3d", List.of(u, g.longs("axis_1", new long[] {1}, 1)));
+        String h = g.node("Relu", "mlp_0", List.of(g.node("Add", "mlp_0_linear", List.of(u3,
+                g.floats("mlp_0_item_side", itemSide, items, width)))));
+        for (int k = 1; k < layers.length - 1; k++) {
+            String wt = g.floats("mlp_" + k + "_weight_t", transpose(w.get("mlp_" + k + "_weight"), layers[k + 1],
+                    layers[k]), layers[k], layers[k + 1]);
+            String mm = g.node("MatMul", "mlp_" + k + "_matmul", List.of(h, wt));
+            String add = g.node("Add", "mlp_" + k + "_linear", List.of(mm,
+                    ScoringGraph.embedding(g, w, "mlp_" + k + "_bias")));
+            h = g.node("Relu", "mlp_" + k, List.of(add));
+        }
+        int last = layers[layers.length - 1];
+        float[] out = w.get("output_weight");
+        int offset = spec.variant().hasGmf() ? spec.factor() : 0;
+        float[] hm = new float[last];
+        System.arraycopy(out, offset, hm, 0, last);
+        String m3 = g.node("MatMul", "mlp_logits_3d", List.of(h, g.floats("mlp_output_weight", hm, last, 1)));
+        String m = g.node("Squeeze", "mlp_logits", List.of(m3, g.longs("axis_2", new long[] {2}, 1)));
+        return gmf == null ? m : g.node("Add", "neumf_logits", List.of(gmf, m));
+    }
+
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return t;
+    }
+}

@@ -1,0 +1,59 @@
+package org.ncf4j.trainer.export;
+
+import static org.ncf4j.trainer.export.OnnxGraph.attr;
+
+import java.util.List;
+import java.util.Map;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
+import org.ncf4j.trainer.model.ModelSpec;
+
+/**
+ * The pair-scoring graph: inputs {@code user} and {@code item} (int64 [N]), output {@code score} (float32 [N], the
+ * probability that the user interacts with the item). The same computation as
+ * {@link org.ncf4j.trainer.model.NcfBlock} followed by a sigmoid: Gather, Mul, Concat, Gemm, Relu, Reshape and
+ * Sigmoid only.
+ */
+public final class ScoringGraph {
+    private ScoringGraph() {
+    }
+
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
+        ModelSpec spec = w.spec();
+        OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_score",
+                "Scores (user, item) pairs with " + spec);
+        g.input("user", DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
+        g.input("item", DataType.INT64, "dense item indices (see the bundle's items.txt)", "N");
+        String features = null;
+        if (spec.variant().hasGmf()) {
+            String pu = g.node("Gather", "gmf_user", List.of(embedding(g, w, "gmf_user_embedding"), "user"));
+            String qi = g.node("Gather", "gmf_item", List.of(embedding(g, w, "gmf_item_embedding"), "item"));
+            features = g.node("Mul", "gmf", List.of(pu, qi));
+        }
+        if (spec.variant().hasMlp()) {
+            String pu = g.node("Gather", "mlp_user", List.of(embedding(g, w, "mlp_user_embedding"), "user"));
+            String qi = g.node("Gather", "mlp_item", List.of(embedding(g, w, "mlp_item_embedding"), "item"));
+            String x = g.node("Concat", "mlp_input", List.of(pu, qi), attr("axis", 1));
+            for (int k = 0; k < w.mlpLayers(); k++) {
+                String weight = embedding(g, w, "mlp_" + k + "_weight");
+                String bias = embedding(g, w, "mlp_" + k + "_bias");
+                String linear = g.node("Gemm", "mlp_" + k + "_linear", List.of(x, weight, bias),
+                        attr("transB", 1));
+                x = g.node("Relu", "mlp_" + k, List.of(linear));
+            }
+            features = features == null ? x : g.node("Concat", "neumf", List.of(features, x), attr("axis", 1));
+        }
+        String logit2d = g.node("Gemm", "logit_column", List.of(features, embedding(g, w, "output_weight"),
+                embedding(g, w, "output_bias")), attr("transB", 1));
+        String flat = g.longs("flat_shape", new long[] {-1}, 1);
+        String logit = g.node("Reshape", "logit", List.of(logit2d, flat));
+        g.node("Sigmoid", "score", List.of(logit));
+        g.output("score", DataType.FLOAT, "probability of an interaction, in input order", "N");
+        return g.model(version, "NCF " + spec + ": score = sigmoid(logit(user, item))", metadata);
+    }
+
+    /** Adds a parameter as an initializer under its own name. */
+    static String embedding(OnnxGraph g, ModelWeights w, String name) {
+        return g.floats(name, w.get(name), w.shape(name));
+    }
+}
