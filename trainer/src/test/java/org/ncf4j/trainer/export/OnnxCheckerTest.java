@@ -1,0 +1,64 @@
+package org.ncf4j.trainer.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.model.Variant;
+
+/**
+ * Every exported graph passes the reference checker, {@code onnx.checker.check_model(model, full_check=True)}
+ * of Debian's python3-onnx (run with /usr/bin/python3). When CI=true a missing checker fails the test; .ci/run
+ * installs it.
+ */
+class OnnxCheckerTest {
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final String CHECK = "import onnx, sys\n"
+            + "for path in sys.argv[1:]:\n"
+            + "    onnx.checker.check_model(onnx.load(path), full_check=True)\n"
+            + "print('ok')\n";
+
+    static boolean checkerAvailable() throws Exception {
+        if (!Files.isExecutable(PYTHON)) {
+            return false;
+        }
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import onnx").redirectErrorStream(true).start();
+        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void exportedGraphsPassTheOnnxChecker(Variant variant, @TempDir Path dir) throws Exception {
+        boolean available = checkerAvailable();
+        if (!available && "true".equals(System.getenv("CI"))) {
+            fail("python3-onnx is not installed (apt-get install -y python3-onnx); .ci/run installs it");
+        }
+        assumeTrue(available, "python3-onnx not installed");
+        Path score = dir.resolve("score.onnx");
+        Path rank = dir.resolve("rank.onnx");
+        try (NcfModel model = ExportFixtures.model(variant, 1)) {
+            ModelWeights w = ModelWeights.of(model);
+            Files.write(score, ScoringGraph.build(w, "test", Map.of("variant", variant.label())).toByteArray());
+            Files.write(rank, RankingGraph.build(w, "test", Map.of("variant", variant.label())).toByteArray());
+        }
+        Process p = new ProcessBuilder(List.of(PYTHON.toString(), "-c", CHECK, score.toString(), rank.toString()))
+                .redirectErrorStream(true).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("the ONNX checker did not finish in 120 s");
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), output);
+    }
+}
