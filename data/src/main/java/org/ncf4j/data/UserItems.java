@@ -55,6 +55,31 @@ public final class UserItems {
         return new UserItems(numItems, offsets, Arrays.copyOf(flat, out));
     }
 
+    /**
+     * Rows given directly in CSR form, as stored in a model bundle.
+     *
+     * @throws IllegalArgumentException when offsets do not rise from 0 to {@code items.length}, or a row is not
+     *     sorted, repeats an item or holds one outside {@code 0..numItems-1}
+     */
+    public static UserItems fromCsr(int numItems, int[] offsets, int[] items) {
+        if (offsets.length == 0 || offsets[0] != 0 || offsets[offsets.length - 1] != items.length) {
+            throw new IllegalArgumentException("row offsets must start at 0 and end at the number of items ("
+                    + items.length + ")");
+        }
+        for (int u = 0; u + 1 < offsets.length; u++) {
+            if (offsets[u + 1] < offsets[u]) {
+                throw new IllegalArgumentException("row offsets decrease at user " + u);
+            }
+            for (int k = offsets[u]; k < offsets[u + 1]; k++) {
+                if (items[k] < 0 || items[k] >= numItems || (k > offsets[u] && items[k] <= items[k - 1])) {
+                    throw new IllegalArgumentException("row of user " + u + " is not a sorted set of items in 0.."
+                            + (numItems - 1));
+                }
+            }
+        }
+        return new UserItems(numItems, offsets.clone(), items.clone());
+    }
+
     public int numUsers() {
         return offsets.length - 1;
     }

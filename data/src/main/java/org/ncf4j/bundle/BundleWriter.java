@@ -1,0 +1,76 @@
+package org.ncf4j.bundle;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.ncf4j.data.IdMap;
+import org.ncf4j.data.UserItems;
+
+/**
+ * Writes a bundle atomically: every file goes into a hidden sibling directory, the card (with the SHA-256 of each
+ * file) last, and the directory is then renamed into place. A crash leaves only the hidden directory, which no
+ * reader takes for a bundle; an existing bundle is never overwritten.
+ */
+public final class BundleWriter {
+    private BundleWriter() {
+    }
+
+    /**
+     * @param dir the bundle directory to create (for example {@code models/neumf/3}); must not exist
+     * @param card the card; its {@code files} are filled in here
+     * @param scoreGraph the serialized pair-scoring ONNX model
+     * @param rankGraph the serialized ranking ONNX model
+     * @param users external user ids
+     * @param items external item ids
+     * @param seen each user's training items
+     * @param popularity training interactions per item
+     * @return the card as written
+     */
+    public static BundleCard write(Path dir, BundleCard card, byte[] scoreGraph, byte[] rankGraph, IdMap users,
+                                   IdMap items, UserItems seen, int[] popularity) throws IOException {
+        if (Files.exists(dir)) {
+            throw new FileAlreadyExistsException(dir + " exists: bundles are immutable, export to a new version");
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+        try {
+            Files.write(tmp.resolve(BundleFiles.SCORE_GRAPH), scoreGraph);
+            Files.write(tmp.resolve(BundleFiles.RANK_GRAPH), rankGraph);
+            BundleFiles.writeIds(tmp.resolve(BundleFiles.USERS), users);
+            BundleFiles.writeIds(tmp.resolve(BundleFiles.ITEMS), items);
+            BundleFiles.writeInts(tmp.resolve(BundleFiles.SEEN), new int[] {seen.numUsers(), seen.numItems(),
+                seen.size()}, seen.offsets(), seen.flatItems());
+            BundleFiles.writeInts(tmp.resolve(BundleFiles.POPULARITY), new int[] {popularity.length}, popularity);
+            Map<String, String> hashes = new LinkedHashMap<>();
+            for (String name : BundleFiles.REQUIRED) {
+                hashes.put(name, Sha256.of(tmp.resolve(name)));
+            }
+            BundleCard written = card.withFiles(hashes);
+            Bundle.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(tmp.resolve(BundleFiles.CARD).toFile(), written);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return written;
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
