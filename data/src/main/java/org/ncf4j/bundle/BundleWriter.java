@@ -6,10 +6,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
+import org.ncf4j.data.Directories;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 
@@ -59,18 +58,7 @@ public final class BundleWriter {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return written;
         } finally {
-            deleteTree(tmp);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
+            Directories.deleteTree(tmp);
         }
     }
 }

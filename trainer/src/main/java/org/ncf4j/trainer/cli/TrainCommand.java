@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.ncf4j.data.DataException;
+import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
@@ -104,6 +105,14 @@ public final class TrainCommand implements Callable<Integer> {
             + "report.json and training.png (default: runs/<model>).")
     Path output;
 
+    @Option(names = "--export-dir", paramLabel = "DIR", description = "Where to export the best model as a "
+            + "bundle (ONNX graphs, card, id maps); must not exist, e.g. models/neumf/1 (default: <output>/bundle, "
+            + "replaced on a re-run).")
+    Path exportDir;
+
+    @Option(names = "--no-export", description = "Do not export the best model at the end.")
+    boolean noExport;
+
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of defaults for any flag "
             + "(keys are long flag names without dashes).")
     Path config;
@@ -134,6 +143,11 @@ public final class TrainCommand implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path outDir = output != null ? output : Path.of("runs", cfg.variant().label());
+        Path bundle = noExport ? null : exportDir != null ? exportDir : outDir.resolve("bundle");
+        if (bundle != null && exportDir != null && Files.exists(bundle)) {
+            throw new IllegalArgumentException("--export-dir " + bundle + " exists: bundles are immutable, "
+                    + "export to a new version directory");
+        }
         long t0 = System.nanoTime();
         Split split = DatasetLoader.load(data, seed, err).requireTrainable();
         err.printf("%s (read in %.1f s)%n", split.summary(), (System.nanoTime() - t0) / 1e9);
@@ -144,10 +158,13 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("device auto: " + decision.note());
         }
         EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
-        report = new TrainingRun(split, cfg, decision.device(), outDir, printer).run();
-        out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%n",
+        if (bundle != null && exportDir == null) {
+            Directories.deleteTree(bundle);
+        }
+        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, printer).run();
+        out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
-                report.bestNdcg(), outDir);
+                report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);
         return 0;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
+import org.ncf4j.data.Directories;
 
 /**
  * A saved model directory: {@code model.json} (variant, sizes) and the DJL parameter file. Saving is atomic per
@@ -41,7 +42,7 @@ public final class SavedModel {
                 }
             }
         } finally {
-            deleteTree(tmp);
+            Directories.deleteTree(tmp);
         }
     }
 
@@ -67,16 +68,5 @@ public final class SavedModel {
 
     public static NcfModel load(Path dir, Device device) throws IOException {
         return NcfModel.load(readSpec(dir), device, dir);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted((a, b) -> b.getNameCount() - a.getNameCount())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.ModelSpec;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
@@ -28,7 +29,7 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
  * Trains one model on a split: samples each epoch's negatives on a background thread while the previous epoch
  * trains, evaluates HR/NDCG after every epoch, keeps the best checkpoint in {@code <out>/model} (chosen by
  * validation HR when the split has validation items, else by test HR), and writes {@code report.json} and
- * {@code training.png} to the output directory.
+ * {@code training.png} to the output directory, and exports the best model as a bundle when asked to.
  */
 public final class TrainingRun {
     /** Sizes of the evaluation batches (pairs per forward pass). */
@@ -53,13 +54,23 @@ public final class TrainingRun {
     private final TrainConfig config;
     private final Device device;
     private final Path out;
+    private final Path exportDir;
     private final Listener listener;
 
-    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Listener listener) {
+    /**
+     * @param split the data
+     * @param config the training settings
+     * @param device where to train
+     * @param out the output folder (best checkpoint, report, chart)
+     * @param exportDir where to export the best model as a bundle at the end (must not exist), or null for none
+     * @param listener told about progress, or null
+     */
+    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir, Listener listener) {
         this.split = split;
         this.config = config;
         this.device = device;
         this.out = out;
+        this.exportDir = exportDir;
         this.listener = listener == null ? new Listener() { } : listener;
     }
 
@@ -132,8 +143,8 @@ public final class TrainingRun {
             sampling.shutdownNow();
         }
         Map<String, Object> full = null;
-        if (config.fullRanking()) {
-            try (NcfModel best = SavedModel.load(modelDir, device)) {
+        try (NcfModel best = SavedModel.load(modelDir, device)) {
+            if (config.fullRanking()) {
                 EvalResult f = new FullRankingEvaluator(split.test(), split.train(), split.validation(),
                         config.topK(), EVAL_BATCH).evaluate(best);
                 full = new LinkedHashMap<>();
@@ -145,12 +156,18 @@ public final class TrainingRun {
                         + "user has not interacted with): HR@%d %.4f NDCG@%d %.4f (%.1f s)", bestEpoch,
                         split.numItems(), config.topK(), f.hitRate(), config.topK(), f.ndcg(), f.seconds()));
             }
+            TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
+                    bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9);
+            report.write(out.resolve("report.json"));
+            TrainingChart.write(report, config.topK(), out.resolve("training.png"));
+            if (exportDir != null) {
+                long e0 = System.nanoTime();
+                BundleExporter.export(best, split, report, exportDir);
+                listener.message(String.format("exported the best model (epoch %d) to %s in %.2f s", bestEpoch,
+                        exportDir, (System.nanoTime() - e0) / 1e9));
+            }
+            return report;
         }
-        TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
-                bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9);
-        report.write(out.resolve("report.json"));
-        TrainingChart.write(report, config.topK(), out.resolve("training.png"));
-        return report;
     }
 
     private void pretrain(NcfModel model) throws IOException {

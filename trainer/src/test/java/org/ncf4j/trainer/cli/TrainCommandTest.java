@@ -83,6 +83,28 @@ class TrainCommandTest {
         try (var files = Files.list(out.resolve("model"))) {
             assertEquals(2, files.count(), "temporary files left in the model folder");
         }
+        org.ncf4j.bundle.Bundle bundle = org.ncf4j.bundle.Bundle.read(out.resolve("bundle"));
+        assertEquals("gmf", bundle.card().variant());
+        assertEquals(report.bestHitRate(), ((Number) bundle.card().metrics().get("hitRate")).doubleValue());
+        assertEquals("U0", bundle.users().id(0));
+        assertTrue(r.out().contains("bundle in"), r.out());
+    }
+
+    @Test
+    void exportGoesWhereToldOrNowhereAndNeverOverAnExistingVersion() throws Exception {
+        Path versions = dir.resolve("models/gmf");
+        Result first = train(dir.resolve("e1"), "--model", "gmf", "--epochs", "1", "--export-dir",
+                versions.resolve("1").toString());
+        assertEquals(0, first.code(), first.err());
+        assertEquals("gmf", org.ncf4j.bundle.Bundle.read(versions.resolve("1")).card().variant());
+        Result again = train(dir.resolve("e2"), "--model", "gmf", "--epochs", "1", "--export-dir",
+                versions.resolve("1").toString());
+        assertEquals(1, again.code());
+        assertTrue(again.err().contains("exists"), again.err());
+        assertFalse(Files.exists(dir.resolve("e2")), "training started although the export would fail");
+        Result none = train(dir.resolve("e3"), "--model", "gmf", "--epochs", "1", "--no-export");
+        assertEquals(0, none.code(), none.err());
+        assertFalse(Files.exists(dir.resolve("e3/bundle")));
     }
 
     @Test
