@@ -2,13 +2,10 @@ package org.ncf4j.trainer.cli;
 
 import ai.djl.engine.Engine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.ncf4j.data.DataException;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.Variant;
@@ -16,7 +13,6 @@ import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.train.DeviceChoice;
 import org.ncf4j.trainer.train.TrainConfig;
 import org.ncf4j.trainer.train.TrainingRun;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -170,59 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Parses and runs; returns the exit code (0 done, 1 failed, 2 bad usage). */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        TrainCommand command = new TrainCommand(out, err);
-        return run(command, out, err, args);
-    }
-
-    static int run(TrainCommand command, PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new java.io.PrintWriter(out, true));
-        cli.setErr(new java.io.PrintWriter(err, true));
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            err.println("ncf-train: " + message(e));
-            return 1;
-        });
-        try {
-            Properties defaults = configFile(args);
-            if (defaults != null) {
-                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(defaults));
-            }
-        } catch (IOException e) {
-            err.println("ncf-train: " + e.getMessage());
-            return 2;
-        }
-        return cli.execute(args);
-    }
-
-    private static String message(Exception e) {
-        if (e instanceof DataException || e instanceof IllegalArgumentException) {
-            return e.getMessage();
-        }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** Finds {@code --config FILE} before parsing, since its values are the parser's defaults. */
-    private static Properties configFile(String[] args) throws IOException {
-        for (int i = 0; i < args.length; i++) {
-            String path = null;
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                path = args[i + 1];
-            } else if (args[i].startsWith("--config=")) {
-                path = args[i].substring("--config=".length());
-            }
-            if (path != null) {
-                Path file = Path.of(path);
-                if (!Files.isRegularFile(file)) {
-                    throw new IOException("config file not found: " + file);
-                }
-                Properties p = new Properties();
-                try (InputStream in = Files.newInputStream(file)) {
-                    p.load(in);
-                }
-                return p;
-            }
-        }
-        return null;
+        return CommandRunner.run(new TrainCommand(out, err), "ncf-train", out, err, args);
     }
 
     public static void main(String[] args) {

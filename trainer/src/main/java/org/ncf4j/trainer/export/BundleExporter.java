@@ -85,7 +85,8 @@ public final class BundleExporter {
         return counts;
     }
 
-    static String fingerprint(UserItems train) {
+    /** Identifies a dataset by its training pairs. */
+    public static String fingerprint(UserItems train) {
         return "sha256:" + Sha256.of(new int[] {train.numUsers(), train.numItems()}, train.offsets(),
                 train.flatItems());
     }

@@ -23,6 +23,14 @@ public final class SavedModel {
     }
 
     public static void save(NcfModel model, Path dir) throws IOException {
+        save(model, dir, null);
+    }
+
+    /**
+     * Saves the model with a fingerprint of the data it was trained on, so a later export can check it is given
+     * the same data.
+     */
+    public static void save(NcfModel model, Path dir, String dataFingerprint) throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempDirectory(dir, ".saving-");
         try {
@@ -34,6 +42,9 @@ public final class SavedModel {
             json.put("numItems", spec.numItems());
             json.put("factor", spec.factor());
             json.putPOJO("layers", spec.layers());
+            if (dataFingerprint != null) {
+                json.put("dataFingerprint", dataFingerprint);
+            }
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve(SPEC_FILE).toFile(), json);
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
@@ -64,6 +75,13 @@ public final class SavedModel {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The fingerprint of the training data saved with the model, or null when none was saved. */
+    public static String readDataFingerprint(Path dir) throws IOException {
+        readSpec(dir);
+        JsonNode f = JSON.readTree(dir.resolve(SPEC_FILE).toFile()).get("dataFingerprint");
+        return f == null ? null : f.asText();
     }
 
     public static NcfModel load(Path dir, Device device) throws IOException {

@@ -85,6 +85,7 @@ public final class TrainingRun {
         Files.createDirectories(out);
         Path modelDir = out.resolve("model");
         boolean byValidation = split.validation() != null;
+        String fingerprint = BundleExporter.fingerprint(split.train());
         String selectedBy = (byValidation ? "validation" : "test") + " HR@" + config.topK();
         List<EpochRecord> records = new ArrayList<>();
         int bestEpoch = 0;
@@ -130,7 +131,7 @@ public final class TrainingRun {
                     bestScore = score;
                     bestEpoch = epoch;
                     bestTest = t;
-                    SavedModel.save(model, modelDir);
+                    SavedModel.save(model, modelDir, fingerprint);
                 }
                 EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
                         v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
