@@ -1,16 +1,14 @@
 package org.ncf4j.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.RealData;
 import org.ncf4j.trainer.model.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 
@@ -20,21 +18,9 @@ import org.ncf4j.trainer.report.TrainingReport;
  */
 class RealDataTrainingTest {
 
-    static Path dataDir() {
-        String dir = System.getenv("NCF_DATA_DIR");
-        Path path = dir == null ? null : Path.of(dir);
-        boolean present = path != null && Files.isRegularFile(path.resolve("ml-1m.train.rating"));
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail("MovieLens 1M NCF split files (ml-1m.train.rating, ml-1m.test.rating, ml-1m.test.negative) "
-                    + "expected in the directory named by NCF_DATA_DIR, not found at " + path);
-        }
-        assumeTrue(present, "MovieLens 1M split files not found (set NCF_DATA_DIR)");
-        return path;
-    }
-
     @Test
     void oneEpochOfGmfOnMovieLensReachesHitRate045(@TempDir Path out) throws Exception {
-        Split split = new NcfSplitFiles(dataDir()).read();
+        Split split = new NcfSplitFiles(RealData.dir()).read();
         TrainConfig config = new TrainConfig(Variant.GMF, 8, new int[] {64, 32, 16, 8}, 1, 256, 0.001f, "adam", 4,
                 0, 0, 1, 10, false, null, null, 0.5f);
         TrainingReport report = new TrainingRun(split, config, Device.cpu(), out, null, null).run();
