@@ -23,7 +23,7 @@ final class GraphCheck {
         GraphProto g = parse(where, file);
         String name = where + file.getFileName();
         names(name, "inputs", g.getInputList(), List.of("user", "item"));
-        names(name, "outputs", g.getOutputList(), List.of("score"));
+        names(name, "outputs", g.getOutputList(), List.of("score", "logit"));
         Map<String, List<Long>> dims = dims(g);
         boolean gmf = !card.variant().equals("mlp");
         boolean mlp = !card.variant().equals("gmf");
@@ -52,7 +52,11 @@ final class GraphCheck {
         }
         if (!card.variant().equals("gmf")) {
             shape(name, dims, "mlp_user_embedding", card.numUsers(), card.layers().get(0) / 2);
-            shape(name, dims, "mlp_0_item_side", card.numItems(), card.layers().get(1));
+            if (card.layers().size() > 1) {
+                shape(name, dims, "mlp_0_item_side", card.numItems(), card.layers().get(1));
+            } else {
+                shape(name, dims, "mlp_item_side", 1, card.numItems());
+            }
         }
     }
 

@@ -72,6 +72,9 @@ public final class RankingGraph {
     /** Adds the MLP's per-item logits [B, items] (plus {@code gmf} when given) and returns their name. */
     private static String mlp(OnnxGraph g, ModelWeights w, String gmf) {
         ModelSpec spec = w.spec();
+        if (spec.layers().length == 1) {
+            return mlpWithoutHiddenLayers(g, w, gmf);
+        }
         int items = spec.numItems();
         int half = spec.mlpEmbedding();
         int[] layers = spec.layers();
@@ -113,6 +116,35 @@ public final class RankingGraph {
         System.arraycopy(out, offset, hm, 0, last);
         String m3 = g.node("MatMul", "mlp_logits_3d", List.of(h, g.floats("mlp_output_weight", hm, last, 1)));
         String m = g.node("Squeeze", "mlp_logits", List.of(m3, g.longs("axis_2", new long[] {2}, 1)));
+        return gmf == null ? m : g.node("Add", "neumf_logits", List.of(gmf, m));
+    }
+
+    /**
+     * MLP-0 of the paper (one layer size: the concatenated embeddings feed the output layer directly): the logit
+     * splits into a user term and a per-item term, the latter precomputed as [1, items].
+     */
+    private static String mlpWithoutHiddenLayers(OnnxGraph g, ModelWeights w, String gmf) {
+        ModelSpec spec = w.spec();
+        int items = spec.numItems();
+        int half = spec.mlpEmbedding();
+        float[] out = w.get("output_weight");
+        int offset = spec.variant().hasGmf() ? spec.factor() : 0;
+        float[] q = w.get("mlp_item_embedding");
+        float[] userWeight = new float[half];
+        System.arraycopy(out, offset, userWeight, 0, half);
+        float[] itemSide = new float[items];
+        for (int i = 0; i < items; i++) {
+            double s = 0;
+            for (int j = 0; j < half; j++) {
+                s += (double) out[offset + half + j] * q[i * half + j];
+            }
+            itemSide[i] = (float) s;
+        }
+        String pu = g.node("Gather", "mlp_user", List.of(ScoringGraph.embedding(g, w, "mlp_user_embedding"),
+                "user"));
+        String u = g.node("MatMul", "mlp_user_logit", List.of(pu, g.floats("mlp_user_output_weight", userWeight,
+                half, 1)));
+        String m = g.node("Add", "mlp_logits", List.of(u, g.floats("mlp_item_side", itemSide, 1, items)));
         return gmf == null ? m : g.node("Add", "neumf_logits", List.of(gmf, m));
     }
 

@@ -9,8 +9,9 @@ import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
 import org.ncf4j.trainer.model.ModelSpec;
 
 /**
- * The pair-scoring graph: inputs {@code user} and {@code item} (int64 [N]), output {@code score} (float32 [N], the
- * probability that the user interacts with the item). The same computation as
+ * The pair-scoring graph: inputs {@code user} and {@code item} (int64 [N]), outputs {@code score} (float32 [N], the
+ * probability that the user interacts with the item) and {@code logit} (float32 [N], the score before the
+ * sigmoid, which keeps the order where float32 probabilities saturate at 1). The same computation as
  * {@link org.ncf4j.trainer.model.NcfBlock} followed by a sigmoid: Gather, Mul, Concat, Gemm, Relu, Reshape and
  * Sigmoid only.
  */
@@ -49,6 +50,8 @@ public final class ScoringGraph {
         String logit = g.node("Reshape", "logit", List.of(logit2d, flat));
         g.node("Sigmoid", "score", List.of(logit));
         g.output("score", DataType.FLOAT, "probability of an interaction, in input order", "N");
+        g.output("logit", DataType.FLOAT, "the score before the sigmoid; rank by it, since probabilities round "
+                + "to exactly 1 for large logits", "N");
         return g.model(version, "NCF " + spec + ": score = sigmoid(logit(user, item))", metadata);
     }
 

@@ -44,6 +44,7 @@ public final class TrainingChart {
         String title = report.settings().getOrDefault("variant", "model") + " on " + report.dataset()
                 .split(":")[0];
         XYChart lossChart = chart(title + ": training loss", "loss");
+        lossChart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         lossChart.addSeries("loss", x, loss).setMarker(SeriesMarkers.CIRCLE);
         XYChart metrics = chart(title + ": test HR@" + k + " / NDCG@" + k + " (best epoch " + report.bestEpoch()
                 + ")", "metric");

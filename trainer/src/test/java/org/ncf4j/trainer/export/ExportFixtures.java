@@ -17,8 +17,12 @@ final class ExportFixtures {
     }
 
     static NcfModel model(Variant variant, long seed) {
-        NcfModel model = NcfModel.create(new ModelSpec(variant, USERS, ITEMS, 4, new int[] {12, 8, 4}),
-                Device.cpu(), seed, 0, 0);
+        return model(variant, seed, new int[] {12, 8, 4});
+    }
+
+    static NcfModel model(Variant variant, long seed, int[] layers) {
+        NcfModel model = NcfModel.create(new ModelSpec(variant, USERS, ITEMS, 4, layers), Device.cpu(), seed, 0,
+                0);
         SplittableRandom r = new SplittableRandom(seed);
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             float[] v = new float[(int) e.getValue().getArray().size()];

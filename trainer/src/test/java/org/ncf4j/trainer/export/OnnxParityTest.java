@@ -52,9 +52,11 @@ class OnnxParityTest {
             try (OnnxTensor ut = longs(u, n); OnnxTensor itT = longs(it, n);
                  OrtSession.Result r = s.run(Map.of("user", ut, "item", itT))) {
                 float[] scores = (float[]) r.get("score").get().getValue();
+                float[] onnxLogits = (float[]) r.get("logit").get().getValue();
                 assertEquals(n, scores.length);
                 for (int k = 0; k < n; k++) {
                     assertEquals(ExportFixtures.sigmoid(logits[k]), scores[k], 1e-6, "pair " + k);
+                    assertEquals(logits[k], onnxLogits[k], 1e-5, "pair " + k);
                 }
             }
         }
@@ -63,8 +65,18 @@ class OnnxParityTest {
     @ParameterizedTest
     @EnumSource(Variant.class)
     void rankingGraphReturnsTheBestUnexcludedItemsInScoreOrder(Variant variant) throws Exception {
+        checkRanking(variant, new int[] {12, 8, 4});
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"MLP", "NEUMF"})
+    void rankingGraphHandlesAnMlpWithoutHiddenLayers(Variant variant) throws Exception {
+        checkRanking(variant, new int[] {12});
+    }
+
+    private static void checkRanking(Variant variant, int[] layers) throws Exception {
         int k = 5;
-        try (NcfModel model = ExportFixtures.model(variant, 9);
+        try (NcfModel model = ExportFixtures.model(variant, 9, layers);
              OrtSession s = session(RankingGraph.build(ModelWeights.of(model), "test", Map.of()).toByteArray())) {
             long[] users = {3, 0, 12};
             // exclude items 1 and 2 for the first user, 7 for the third, nothing for the second
