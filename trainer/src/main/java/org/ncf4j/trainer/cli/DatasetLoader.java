@@ -12,12 +12,19 @@ import org.ncf4j.data.Split;
 
 /** Turns {@link DataOptions} into a split, downloading MovieLens when asked to. */
 final class DatasetLoader {
+    /** The NCF protocol's negatives per held-out item; DataOptions' default. */
+    static final int DEFAULT_EVAL_NEGATIVES = 99;
+
     private DatasetLoader() {
     }
 
     static Split load(DataOptions o, long seed, PrintStream err) {
         DataOptions.Source s = o.source;
         if (s.ncfSplit != null) {
+            if (o.validation || o.minRating != null || o.evalNegatives != DEFAULT_EVAL_NEGATIVES) {
+                throw new IllegalArgumentException("--validation, --min-rating and --eval-negatives do not apply to "
+                        + "--ncf-split: the paper's files fix the interactions, held-out items and negatives");
+            }
             return new NcfSplitFiles(s.ncfSplit).read();
         }
         LeaveOneOut splitter = new LeaveOneOut(o.validation, o.evalNegatives, seed);

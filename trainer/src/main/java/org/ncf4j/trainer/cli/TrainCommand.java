@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
@@ -154,10 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("device auto: " + decision.note());
         }
         EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
-        if (bundle != null && exportDir == null) {
-            Directories.deleteTree(bundle);
-        }
-        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, printer).run();
+        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer).run();
         out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
                 report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);

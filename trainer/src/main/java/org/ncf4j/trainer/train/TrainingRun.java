@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.ModelSpec;
@@ -55,6 +56,7 @@ public final class TrainingRun {
     private final Device device;
     private final Path out;
     private final Path exportDir;
+    private final boolean replaceExport;
     private final Listener listener;
 
     /**
@@ -62,15 +64,19 @@ public final class TrainingRun {
      * @param config the training settings
      * @param device where to train
      * @param out the output folder (best checkpoint, report, chart)
-     * @param exportDir where to export the best model as a bundle at the end (must not exist), or null for none
+     * @param exportDir where to export the best model as a bundle at the end, or null for none
+     * @param replaceExport whether an existing bundle at {@code exportDir} is replaced (for the run's own
+     *     {@code <out>/bundle}); otherwise it must not exist
      * @param listener told about progress, or null
      */
-    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir, Listener listener) {
+    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir,
+                       boolean replaceExport, Listener listener) {
         this.split = split;
         this.config = config;
         this.device = device;
         this.out = out;
         this.exportDir = exportDir;
+        this.replaceExport = replaceExport;
         this.listener = listener == null ? new Listener() { } : listener;
     }
 
@@ -82,7 +88,6 @@ public final class TrainingRun {
     public TrainingReport run() throws IOException {
         long start = System.nanoTime();
         ModelSpec spec = spec();
-        Files.createDirectories(out);
         Path modelDir = out.resolve("model");
         boolean byValidation = split.validation() != null;
         String fingerprint = BundleExporter.fingerprint(split.train());
@@ -100,6 +105,7 @@ public final class TrainingRun {
             if (config.pretrained()) {
                 pretrain(model);
             }
+            clearOutput(modelDir);
             listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
                     parameterCount(model), device, selectedBy + " picks the best epoch"));
             NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
@@ -163,12 +169,26 @@ public final class TrainingRun {
             TrainingChart.write(report, config.topK(), out.resolve("training.png"));
             if (exportDir != null) {
                 long e0 = System.nanoTime();
+                if (replaceExport) {
+                    Directories.deleteTree(exportDir);
+                }
                 BundleExporter.export(best, split, report, exportDir);
                 listener.message(String.format("exported the best model (epoch %d) to %s in %.2f s", bestEpoch,
                         exportDir, (System.nanoTime() - e0) / 1e9));
             }
             return report;
         }
+    }
+
+    /**
+     * Everything that could fail before training has been checked: make the output folder and remove what an
+     * earlier run left there, so a checkpoint is never found next to another run's report.
+     */
+    private void clearOutput(Path modelDir) throws IOException {
+        Files.createDirectories(out);
+        Files.deleteIfExists(out.resolve("report.json"));
+        Files.deleteIfExists(out.resolve("training.png"));
+        Directories.deleteTree(modelDir);
     }
 
     private void pretrain(NcfModel model) throws IOException {

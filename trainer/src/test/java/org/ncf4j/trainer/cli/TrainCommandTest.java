@@ -228,6 +228,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aFailingRunLeavesThePreviousResultsOfTheFolderAlone() throws Exception {
+        Path out = dir.resolve("kept");
+        assertEquals(0, train(out, "--model", "gmf", "--epochs", "1").code());
+        Result typo = train(out, "--model", "neumf", "--pretrained-gmf", dir.resolve("no-such").toString(),
+                "--pretrained-mlp", out.resolve("model").toString());
+        assertEquals(1, typo.code());
+        assertTrue(Files.isRegularFile(out.resolve("report.json")));
+        assertEquals("gmf", org.ncf4j.bundle.Bundle.read(out.resolve("bundle")).card().variant());
+    }
+
+    @Test
+    void splitOptionsThatTheNcfFilesFixAreRefused() {
+        Result r = run("--ncf-split", dir.toString(), "--validation", "-o", dir.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("do not apply to --ncf-split"), r.err());
+    }
+
+    @Test
     void usageErrorsExitWithTwo() {
         assertEquals(2, run("--epochs", "3").code(), "no data source");
         assertEquals(2, run("--interactions", csv.toString(), "--epochs", "many").code());

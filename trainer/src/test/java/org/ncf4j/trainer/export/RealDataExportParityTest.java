@@ -75,7 +75,7 @@ class RealDataExportParityTest {
             TrainConfig config = new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, 1, 1024, 0.002f, "adam",
                     4, 0, 0, 1, 10, false, null, null, 0.5f);
             TrainingReport report = new TrainingRun(split, config, Device.cpu(), dir.resolve("run"), bundleDir,
-                    null).run();
+                    false, null).run();
             checkpoint = dir.resolve("run/model");
             trainerHr = report.bestHitRate();
             trainerNdcg = report.bestNdcg();
