@@ -29,8 +29,9 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         return dir.resolve(card.graphs().get("rank"));
     }
 
-    public static Bundle read(Path dir) {
-        String where = "bundle " + dir + ": ";
+    public static Bundle read(Path location) {
+        Path dir = location.toAbsolutePath().normalize();
+        String where = "bundle " + location + ": ";
         if (!Files.isDirectory(dir)) {
             throw new BundleException(where + "not a directory");
         }
@@ -76,6 +77,27 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         }
         if (card.files() == null || card.graphs() == null || card.variant() == null) {
             throw new BundleException(where + BundleFiles.CARD + " lacks 'variant', 'graphs' or 'files'");
+        }
+        for (String role : new String[] {"score", "rank"}) {
+            String graph = card.graphs().get(role);
+            if (graph == null || !card.files().containsKey(graph)) {
+                throw new BundleException(where + BundleFiles.CARD + " must name the '" + role + "' graph among "
+                        + "its hashed files, found graphs " + card.graphs());
+            }
+        }
+        boolean gmf = card.variant().equals("gmf") || card.variant().equals("neumf");
+        boolean mlp = card.variant().equals("mlp") || card.variant().equals("neumf");
+        if (!gmf && !mlp) {
+            throw new BundleException(where + BundleFiles.CARD + " has variant '" + card.variant()
+                    + "', expected gmf, mlp or neumf");
+        }
+        if (gmf && card.factor() < 1) {
+            throw new BundleException(where + BundleFiles.CARD + " gives factor " + card.factor() + " for "
+                    + card.variant());
+        }
+        if (mlp && (card.layers() == null || card.layers().isEmpty() || card.layers().get(0) < 2)) {
+            throw new BundleException(where + BundleFiles.CARD + " gives layers " + card.layers() + " for "
+                    + card.variant());
         }
         if (card.numUsers() < 1 || card.numItems() < 1) {
             throw new BundleException(where + BundleFiles.CARD + " gives " + card.numUsers() + " users and "

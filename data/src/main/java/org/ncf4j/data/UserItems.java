@@ -67,8 +67,8 @@ public final class UserItems {
                     + items.length + ")");
         }
         for (int u = 0; u + 1 < offsets.length; u++) {
-            if (offsets[u + 1] < offsets[u]) {
-                throw new IllegalArgumentException("row offsets decrease at user " + u);
+            if (offsets[u + 1] < offsets[u] || offsets[u + 1] > items.length) {
+                throw new IllegalArgumentException("row offsets decrease or exceed the number of items at user " + u);
             }
             for (int k = offsets[u]; k < offsets[u + 1]; k++) {
                 if (items[k] < 0 || items[k] >= numItems || (k > offsets[u] && items[k] <= items[k - 1])) {

@@ -166,6 +166,31 @@ class BundleValidationTest {
     }
 
     @Test
+    void aCardWithAnUnknownVariantOrWithoutItsGraphsIsRefused() throws Exception {
+        Path variant = copy("variant");
+        editCard(variant, "\"variant\" : \"neumf\"", "\"variant\" : \"svd\"");
+        assertTrue(refusal(variant).contains("variant 'svd', expected gmf, mlp or neumf"), refusal(variant));
+        Path graphs = copy("graphs");
+        editCard(graphs, "\"rank\" : \"rank.onnx\"", "\"ranking\" : \"rank.onnx\"");
+        assertTrue(refusal(graphs).contains("must name the 'rank' graph"), refusal(graphs));
+    }
+
+    @Test
+    void seenItemsThatDoNotDecodeAreRefused() throws Exception {
+        Path b = copy("seen");
+        Path seen = b.resolve(BundleFiles.SEEN);
+        byte[] bytes = Files.readAllBytes(seen);
+        // the last user's row offset points past the items
+        int at = 4 * (3 + ExportFixtures.USERS);
+        bytes[at] = (byte) 0x7f;
+        String before = Sha256.of(seen);
+        Files.write(seen, bytes);
+        editCard(b, before, Sha256.of(seen));
+        String message = refusal(b);
+        assertTrue(message.contains("seen.csr: row offsets"), message);
+    }
+
+    @Test
     void anExistingVersionIsNeverOverwritten() throws Exception {
         try (NcfModel model = ExportFixtures.model(Variant.GMF, 2)) {
             assertThrows(FileAlreadyExistsException.class,
