@@ -1,11 +1,7 @@
 package org.ncf4j.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,24 +10,9 @@ import org.junit.jupiter.api.Test;
  */
 class NcfSplitFilesRealDataTest {
 
-    private static Path dataDir() {
-        String env = System.getenv("NCF_DATA_DIR");
-        Path dir = env == null || env.isBlank() ? null : Path.of(env);
-        if (dir == null || !Files.isDirectory(dir)) {
-            String where = dir == null ? "NCF_DATA_DIR is not set" : "not found at " + dir.toAbsolutePath();
-            String msg = "MovieLens 1M NCF split files (ml-1m.train.rating, ml-1m.test.rating, ml-1m.test.negative)"
-                    + " expected in the directory named by NCF_DATA_DIR: " + where;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(msg);
-            }
-            Assumptions.abort(msg);
-        }
-        return dir;
-    }
-
     @Test
     void readsTheMovieLens1mSplitOfTheNcfPaper() {
-        Split split = new NcfSplitFiles(dataDir()).read();
+        Split split = new NcfSplitFiles(RealData.dir()).read();
         assertEquals(6040, split.numUsers());
         assertEquals(3706, split.numItems());
         assertEquals(994_169, split.train().size());

@@ -25,7 +25,7 @@ import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.model.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
-import org.ncf4j.trainer.RealData;
+import org.ncf4j.data.RealData;
 import org.ncf4j.trainer.train.TrainConfig;
 import org.ncf4j.trainer.train.TrainingRun;
 

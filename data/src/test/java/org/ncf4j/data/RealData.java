@@ -1,4 +1,4 @@
-package org.ncf4j.trainer;
+package org.ncf4j.data;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
