@@ -22,6 +22,18 @@ public final class BundleWriter {
     }
 
     /**
+     * Refuses an existing bundle directory: bundles are immutable, so a new model goes to a new version.
+     *
+     * @throws FileAlreadyExistsException naming the directory
+     */
+    public static void requireAbsent(Path dir) throws FileAlreadyExistsException {
+        if (Files.exists(dir)) {
+            throw new FileAlreadyExistsException(dir + " exists: bundles are immutable, export to a new version "
+                    + "directory");
+        }
+    }
+
+    /**
      * @param dir the bundle directory to create (for example {@code models/neumf/3}); must not exist
      * @param card the card; its {@code files} are filled in here
      * @param scoreGraph the serialized pair-scoring ONNX model
@@ -34,9 +46,7 @@ public final class BundleWriter {
      */
     public static BundleCard write(Path dir, BundleCard card, byte[] scoreGraph, byte[] rankGraph, IdMap users,
                                    IdMap items, UserItems seen, int[] popularity) throws IOException {
-        if (Files.exists(dir)) {
-            throw new FileAlreadyExistsException(dir + " exists: bundles are immutable, export to a new version");
-        }
+        requireAbsent(dir);
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");

@@ -14,4 +14,9 @@ public class DataException extends RuntimeException {
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** A line or field quoted in a message, cut to 80 characters so one bad line stays one line of output. */
+    static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
 }

@@ -72,13 +72,13 @@ public final class DelimitedReader {
             if (fields.size() <= maxCol) {
                 throw new DataException(String.format("%s:%d: expected at least %d fields separated by '%s' (%s), "
                         + "found %d in '%s'", source, lineNo, maxCol + 1, printable(delim), describe(cols),
-                        fields.size(), abbreviate(line)));
+                        fields.size(), DataException.abbreviate(line)));
             }
             String user = fields.get(cols[0]).strip();
             String item = fields.get(cols[1]).strip();
             if (user.isEmpty() || item.isEmpty()) {
                 throw new DataException(String.format("%s:%d: empty %s id in '%s'", source, lineNo,
-                        user.isEmpty() ? "user" : "item", abbreviate(line)));
+                        user.isEmpty() ? "user" : "item", DataException.abbreviate(line)));
             }
             if (cols[2] >= 0) {
                 double rating = parseDouble(source, lineNo, "rating", fields.get(cols[2]));
@@ -147,7 +147,7 @@ public final class DelimitedReader {
             return Double.parseDouble(field.strip());
         } catch (NumberFormatException e) {
             throw new DataException(String.format("%s:%d: %s '%s' is not a number", source, lineNo, what,
-                    abbreviate(field)));
+                    DataException.abbreviate(field)));
         }
     }
 
@@ -156,7 +156,7 @@ public final class DelimitedReader {
             return Long.parseLong(field.strip());
         } catch (NumberFormatException e) {
             throw new DataException(String.format("%s:%d: timestamp '%s' is not an integer", source, lineNo,
-                    abbreviate(field)));
+                    DataException.abbreviate(field)));
         }
     }
 
@@ -173,9 +173,5 @@ public final class DelimitedReader {
 
     private static String printable(String delim) {
         return delim.replace("\t", "\\t");
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

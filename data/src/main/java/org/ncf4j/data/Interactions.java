@@ -26,7 +26,7 @@ public final class Interactions {
         this.timestamps = timestamps;
     }
 
-    /** Where the interactions came from (a path), for messages and the training report. */
+    /** Where the interactions came from (a path, or zip!entry), for messages. */
     public String source() {
         return source;
     }

@@ -17,7 +17,7 @@ public final class LeaveOneOut {
 
     public LeaveOneOut(boolean validation, int negatives, long seed) {
         if (negatives < 1) {
-            throw new IllegalArgumentException("negatives must be >= 1, got " + negatives);
+            throw new IllegalArgumentException("evaluation negatives per held-out item must be >= 1, got " + negatives);
         }
         this.validation = validation;
         this.negatives = negatives;

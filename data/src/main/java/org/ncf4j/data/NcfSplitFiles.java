@@ -72,7 +72,7 @@ public final class NcfSplitFiles {
                 int comma = head.indexOf(',');
                 if (!head.startsWith("(") || !head.endsWith(")") || comma < 0) {
                     throw new DataException(String.format("%s:%d: expected '(user,item)' then tab-separated "
-                            + "negative items, found '%s'", negFile, lineNo, abbreviate(line)));
+                            + "negative items, found '%s'", negFile, lineNo, DataException.abbreviate(line)));
                 }
                 int[] row = new int[parts.length + 1];
                 row[0] = parseInt(negFile, lineNo, head.substring(1, comma));
@@ -154,7 +154,7 @@ public final class NcfSplitFiles {
                 int t1 = line.indexOf('\t');
                 if (t1 < 0) {
                     throw new DataException(String.format("%s:%d: expected 'user<TAB>item<TAB>rating<TAB>"
-                            + "timestamp', found '%s'", file, lineNo, abbreviate(line)));
+                            + "timestamp', found '%s'", file, lineNo, DataException.abbreviate(line)));
                 }
                 int t2 = line.indexOf('\t', t1 + 1);
                 if (n == users.length) {
@@ -180,7 +180,7 @@ public final class NcfSplitFiles {
             return v;
         } catch (NumberFormatException e) {
             throw new DataException(String.format("%s:%d: '%s' is not a non-negative integer id", file, lineNo,
-                    abbreviate(s)));
+                    DataException.abbreviate(s)));
         }
     }
 
@@ -190,9 +190,5 @@ public final class NcfSplitFiles {
             m = Math.max(m, v);
         }
         return m;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

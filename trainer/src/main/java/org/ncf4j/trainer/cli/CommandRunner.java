@@ -40,7 +40,8 @@ final class CommandRunner {
     }
 
     private static String message(Exception e) {
-        if (e instanceof DataException || e instanceof IllegalArgumentException) {
+        if (e instanceof DataException || e instanceof IllegalArgumentException
+                || e instanceof java.nio.file.FileAlreadyExistsException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();

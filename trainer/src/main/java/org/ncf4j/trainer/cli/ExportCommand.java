@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.bundle.BundleWriter;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ncf-export}: exports a saved checkpoint as a bundle. The bundle needs the ids and training items of the
- * data the model was trained on, so the data flags (and seed) are those of the training run; the data's
+ * data the model was trained on, so the data flags are those of the training run; the data's
  * fingerprint is checked against the one saved with the checkpoint.
  */
 @Command(name = "ncf-export", mixinStandardHelpOptions = true, sortOptions = false, version = "ncf-export 0.1.0",
@@ -36,10 +37,6 @@ public final class ExportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nData (as given to ncf-train):%n")
     DataOptions data;
 
-    @Option(names = "--seed", description = "The training run's seed, which also seeds the split "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
-    long seed;
-
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The bundle directory to "
             + "create, e.g. models/neumf/2; must not exist.")
     Path output;
@@ -54,16 +51,14 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(output)) {
-            throw new IllegalArgumentException(output + " exists: bundles are immutable, export to a new version "
-                    + "directory");
-        }
+        BundleWriter.requireAbsent(output);
         String saved = SavedModel.readDataFingerprint(checkpoint);
-        Split split = DatasetLoader.load(data, seed, err).requireTrainable();
+        // the seed only draws evaluation negatives, which a bundle does not hold
+        Split split = DatasetLoader.load(data, 1, err).requireTrainable();
         String given = BundleExporter.fingerprint(split.train());
         if (saved != null && !saved.equals(given)) {
             throw new IllegalArgumentException("the data given is not the data " + checkpoint + " was trained on "
-                    + "(training pairs differ; check the data flags and --seed)");
+                    + "(training pairs differ; check the data flags)");
         }
         Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent().resolve("report.json");
         TrainingReport training = Files.isRegularFile(reportFile) ? TrainingReport.read(reportFile) : null;

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.ncf4j.bundle.BundleWriter;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
@@ -139,9 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path outDir = output != null ? output : Path.of("runs", cfg.variant().label());
         Path bundle = noExport ? null : exportDir != null ? exportDir : outDir.resolve("bundle");
-        if (bundle != null && exportDir != null && Files.exists(bundle)) {
-            throw new IllegalArgumentException("--export-dir " + bundle + " exists: bundles are immutable, "
-                    + "export to a new version directory");
+        if (exportDir != null && !noExport) {
+            BundleWriter.requireAbsent(exportDir);
         }
         long t0 = System.nanoTime();
         Split split = DatasetLoader.load(data, seed, err).requireTrainable();

@@ -2,6 +2,7 @@ package org.ncf4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -128,18 +129,23 @@ public final class NcfBlock extends AbstractBlock {
         if (!training || (embeddingL2 <= 0 && layerL2 <= 0)) {
             return new NDList(logits);
         }
+        // Scale factors are tensors of the batch's scope, not NDArray.mul(Number): DJL frees that scalar right after
+        // the multiplication, but autograd keeps a pointer to it for the backward pass (a use-after-free that made
+        // L2 runs nondeterministic and, after some epochs, NaN).
+        NDManager batch = users.getManager();
         NDArray penalty = null;
         if (embSquares != null) {
-            penalty = embSquares.mul(embeddingL2 / users.getShape().get(0));
+            penalty = embSquares.mul(batch.create(embeddingL2 / users.getShape().get(0)));
         }
         if (layerL2 > 0) {
+            NDArray weight = batch.create(layerL2);
             List<Parameter> weights = new ArrayList<>(mlpWeights);
             weights.add(outWeight);
             for (Parameter w : weights) {
                 // temporaries of a weight would belong to the model's scope: keep them in the batch's
                 NDArray sq = ps.getValue(w, device.getDevice(), true).square();
-                sq.attach(users.getManager());
-                NDArray term = sq.sum().mul(layerL2);
+                sq.attach(batch);
+                NDArray term = sq.sum().mul(weight);
                 penalty = penalty == null ? term : penalty.add(term);
             }
         }

@@ -66,6 +66,20 @@ public final class EpochTrainer {
         return new DjlOptimizerUpdate(djl, ids, weights, optimizer);
     }
 
+    /** Names the parameters holding NaN or infinite values, for the divergence message. */
+    private String nonFinite() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+            for (float v : e.getValue().getArray().toFloatArray()) {
+                if (!Float.isFinite(v)) {
+                    sb.append(sb.length() == 0 ? "; non-finite values in " : ", ").append(e.getKey());
+                    break;
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     /** Which optimizer implementation runs, for logs. */
     public String optimizerDescription() {
         return update.describe();
@@ -98,8 +112,13 @@ public final class EpochTrainer {
                     NDArray loss = out.get(0).mul(sign).getNDArrayInternal().softPlus().mean();
                     NDArray objective = out.size() > 1 ? loss.add(out.get(1)) : loss;
                     collector.backward(objective);
+                    float value = loss.getFloat();
+                    if (!Float.isFinite(value)) {
+                        throw new IllegalStateException(String.format("training diverged at step %d of %d: the "
+                                + "loss is %s%s; try a lower --lr", s + 1, steps, value, nonFinite()));
+                    }
                     update.step();
-                    lossSum += loss.getFloat();
+                    lossSum += value;
                 }
                 if (progress != null && ((s + 1) % report == 0 || s + 1 == steps)) {
                     progress.update(Math.min(n, (long) (s + 1) * batchSize), lossSum / (s + 1));
