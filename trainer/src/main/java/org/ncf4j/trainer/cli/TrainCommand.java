@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean noExport;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of defaults for any flag "
-            + "(keys are long flag names without dashes).")
+            + "but the data source (keys are long flag names without dashes).")
     Path config;
 
     private TrainingReport report;

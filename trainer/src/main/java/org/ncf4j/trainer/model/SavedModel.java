@@ -22,13 +22,9 @@ public final class SavedModel {
     private SavedModel() {
     }
 
-    public static void save(NcfModel model, Path dir) throws IOException {
-        save(model, dir, null);
-    }
-
     /**
-     * Saves the model with a fingerprint of the data it was trained on, so a later export can check it is given
-     * the same data.
+     * Saves the model with a fingerprint of the data it was trained on (or null), so a later export can check it
+     * is given the same data.
      */
     public static void save(NcfModel model, Path dir, String dataFingerprint) throws IOException {
         Files.createDirectories(dir);

@@ -119,7 +119,7 @@ class NcfBlockTest {
         int[] users = {0, 1, 2, 6};
         int[] items = {4, 3, 0, 1};
         try (NcfModel m = NcfModel.create(spec, Device.cpu(), 3, 0, 0)) {
-            SavedModel.save(m, dir);
+            SavedModel.save(m, dir, null);
             try (NcfModel loaded = SavedModel.load(dir, Device.cpu())) {
                 assertEquals(spec, loaded.spec());
                 assertArrayEquals(m.logits(users, items, 0, 4), loaded.logits(users, items, 0, 4));
