@@ -2,11 +2,11 @@
 # Wall time until NeuMF (factor 8, MLP 64-32-16-8) first reaches a test HR@10 target on MovieLens 1M, ours with
 # a chosen batch size and learning rate, and, with TORCH=1, the lean PyTorch loop ../shared/bench/torch_ncf.py at
 # the paper's batch 256 (its time is the sum of its per-epoch sampling, training and evaluation times).
-# Usage: time-to-hr.sh [TARGET=0.68] [BATCH=1024] [LR=0.002] [MAX_EPOCHS=20]; DATA=dir overrides the data.
+# Usage: time-to-hr.sh [TARGET=0.68] [BATCH=256] [LR=0.001] [MAX_EPOCHS=20]; DATA=dir overrides the data.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="${DATA:-$root/../shared/data/ml-1m-ncf}"
-target="${1:-0.68}"; batch="${2:-1024}"; lr="${3:-0.002}"; epochs="${4:-20}"
+target="${1:-0.68}"; batch="${2:-256}"; lr="${3:-0.001}"; epochs="${4:-20}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "$root/bin/ncf-train" --ncf-split "$data" --model neumf --batch-size "$batch" --lr "$lr" --epochs "$epochs" \
