@@ -1,0 +1,2 @@
+/** The gRPC services: message translation only, plus server reflection. */
+package org.ncf4j.server.grpc;

@@ -1,0 +1,269 @@
+package org.ncf4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.ncf4j.api.v1.ListModelsRequest;
+import org.ncf4j.api.v1.ModelInfo;
+import org.ncf4j.api.v1.ModelInfoRequest;
+import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.RecommendBatchRequest;
+import org.ncf4j.api.v1.RecommendRequest;
+import org.ncf4j.api.v1.RecommendResponse;
+import org.ncf4j.api.v1.RecommenderGrpc;
+import org.ncf4j.api.v1.ScoreRequest;
+import org.ncf4j.api.v1.ScoreResponse;
+import org.ncf4j.api.v1.ScoredItem;
+import org.ncf4j.bundle.Bundle;
+
+/** Starts the real server on a random port with a bundle trained here and calls every rpc over gRPC. */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerIntegrationTest implements TestPropertyProvider {
+    private Path dir;
+    private int port;
+    private ManagedChannel channel;
+    private RecommenderGrpc.RecommenderBlockingStub stub;
+
+    @Override
+    public Map<String, String> getProperties() {
+        try {
+            dir = Files.createTempDirectory("ncf-server-test");
+            TestBundles.train(TestBundles.data(dir), 1, dir.resolve("models/demo/1"));
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        stub = RecommenderGrpc.newBlockingStub(channel);
+        return Map.of("ncf.repository", dir.resolve("models").toString(), "grpc.server.port",
+                Integer.toString(port), "ncf.max-score-pairs", "50", "ncf.poll-interval", "1h",
+                "ncf.execution-provider", "auto");
+    }
+
+    @AfterAll
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static void assertStatus(Status.Code code, String text, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription() != null && e.getStatus().getDescription().contains(text),
+                e.getStatus().toString());
+    }
+
+    @Test
+    void scoresPairsInOrderWithProbabilities() {
+        ScoreResponse r = stub.score(ScoreRequest.newBuilder().addUsers("u0").addItems("i0").addUsers("u1")
+                .addItems("i5").addUsers("u0").addItems("i0").build());
+        assertEquals(3, r.getScoresCount());
+        assertEquals(r.getScores(0), r.getScores(2));
+        for (float s : r.getScoresList()) {
+            assertTrue(s > 0 && s < 1, "score " + s);
+        }
+        assertEquals("demo", r.getModel().getName());
+        assertEquals(1, r.getModel().getVersion());
+    }
+
+    @Test
+    void recommendsUnseenItemsBestFirst() throws Exception {
+        Bundle bundle = Bundle.read(dir.resolve("models/demo/1"));
+        RecommendResponse r = stub.recommend(RecommendRequest.newBuilder().setUser("u2").setK(5).build());
+        assertEquals(5, r.getItemsCount());
+        assertFalse(r.getPopularityFallback());
+        int user = bundle.users().indexOf("u2");
+        for (int j = 0; j < r.getItemsCount(); j++) {
+            int item = bundle.items().indexOf(r.getItems(j).getItem());
+            assertFalse(bundle.seen().contains(user, item), "recommended a seen item");
+            if (j > 0) {
+                assertTrue(r.getItems(j - 1).getScore() >= r.getItems(j).getScore());
+            }
+        }
+        // the same scores as Score gives for those pairs
+        ScoreRequest.Builder pairs = ScoreRequest.newBuilder();
+        r.getItemsList().forEach(i -> pairs.addUsers("u2").addItems(i.getItem()));
+        ScoreResponse s = stub.score(pairs.build());
+        for (int j = 0; j < r.getItemsCount(); j++) {
+            assertEquals(s.getScores(j), r.getItems(j).getScore(), 1e-6);
+        }
+    }
+
+    @Test
+    void honoursIncludeSeenCandidatesAndExclusions() {
+        RecommendResponse all = stub.recommend(RecommendRequest.newBuilder().setUser("u3").setK(24)
+                .setIncludeSeen(true).build());
+        assertEquals(24, all.getItemsCount());
+        String best = all.getItems(0).getItem();
+        RecommendResponse excluded = stub.recommend(RecommendRequest.newBuilder().setUser("u3").setK(3)
+                .setIncludeSeen(true).addExclude(best).build());
+        assertFalse(excluded.getItemsList().stream().anyMatch(i -> i.getItem().equals(best)));
+        RecommendResponse candidates = stub.recommend(RecommendRequest.newBuilder().setUser("u3").setK(2)
+                .setIncludeSeen(true).addCandidates("i1").addCandidates("i2").addCandidates("i3").build());
+        assertEquals(2, candidates.getItemsCount());
+        Set<String> allowed = Set.of("i1", "i2", "i3");
+        candidates.getItemsList().forEach(i -> assertTrue(allowed.contains(i.getItem())));
+    }
+
+    @Test
+    void unknownUsersGetPopularItemsFlaggedAsFallback() {
+        RecommendResponse r = stub.recommend(RecommendRequest.newBuilder().setUser("newcomer").setK(3).build());
+        assertTrue(r.getPopularityFallback());
+        assertEquals(3, r.getItemsCount());
+        assertEquals(1f, r.getItems(0).getScore());
+    }
+
+    @Test
+    void recommendsForManyUsersInOneCall() {
+        RecommendBatchRequest.Builder b = RecommendBatchRequest.newBuilder();
+        for (String u : List.of("u0", "u1", "stranger")) {
+            b.addRequests(RecommendRequest.newBuilder().setUser(u).setK(2));
+        }
+        var r = stub.recommendBatch(b.build());
+        assertEquals(3, r.getResponsesCount());
+        assertTrue(r.getResponses(2).getPopularityFallback());
+        assertFalse(r.getResponses(0).getPopularityFallback());
+    }
+
+    @Test
+    void describesAndListsModels() {
+        ModelInfo info = stub.getModelInfo(ModelInfoRequest.newBuilder().build());
+        assertEquals("neumf", info.getVariant());
+        assertEquals(TestBundles.USERS, info.getNumUsers());
+        assertEquals("cpu", info.getExecutionProvider());
+        assertTrue(info.getMetricsMap().containsKey("hitRate"), info.getMetricsMap().toString());
+        var models = stub.listModels(ListModelsRequest.getDefaultInstance());
+        assertEquals("demo", models.getModels(0).getName());
+        assertTrue(models.getModels(0).getLoadedList().contains(1L));
+    }
+
+    @Test
+    void badRequestsGetInvalidArgumentNamingTheProblem() {
+        assertStatus(Status.Code.INVALID_ARGUMENT, "k must be between 1 and the number of items",
+                () -> stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(0).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "k must be between 1 and the number of items (24), got 25",
+                () -> stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(25).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "the batch is empty",
+                () -> stub.score(ScoreRequest.getDefaultInstance()));
+        ScoreRequest.Builder big = ScoreRequest.newBuilder();
+        for (int i = 0; i < 51; i++) {
+            big.addUsers("u0").addItems("i0");
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, "exceeds ncf.max-score-pairs (50)", () -> stub.score(big.build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "unknown item 'nope' at position 0",
+                () -> stub.score(ScoreRequest.newBuilder().addUsers("u0").addItems("nope").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "differ in length",
+                () -> stub.score(ScoreRequest.newBuilder().addUsers("u0").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "unknown excluded item 'x'",
+                () -> stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(1).addExclude("x").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, "the batch is empty",
+                () -> stub.recommendBatch(RecommendBatchRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void unknownModelsVersionsAndScoredUsersAreNotFound() {
+        assertStatus(Status.Code.NOT_FOUND, "unknown model 'other'", () -> stub.score(ScoreRequest.newBuilder()
+                .setModel(ModelSpec.newBuilder().setName("other")).addUsers("u0").addItems("i0").build()));
+        assertStatus(Status.Code.NOT_FOUND, "has no loaded version 7", () -> stub.getModelInfo(ModelInfoRequest
+                .newBuilder().setModel(ModelSpec.newBuilder().setName("demo").setVersion(7)).build()));
+        assertStatus(Status.Code.NOT_FOUND, "unknown user 'ghost'",
+                () -> stub.score(ScoreRequest.newBuilder().addUsers("ghost").addItems("i0").build()));
+    }
+
+    @Test
+    void anExpiredDeadlineIsDeadlineExceeded() {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub
+                .withDeadlineAfter(1, TimeUnit.NANOSECONDS).recommend(RecommendRequest.newBuilder().setUser("u0")
+                        .setK(1).build()));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+    }
+
+    @Test
+    void healthIsServingWithAModelLoaded() {
+        HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
+    }
+
+    @Test
+    void reflectionListsTheService() throws Exception {
+        CompletableFuture<Set<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        Set<String> names = new HashSet<>();
+                        r.getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
+                        services.complete(names);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        Set<String> names = services.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
+        assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
+    }
+
+    @Test
+    void reloadPicksUpANewVersionAndRefusesACorruptOne() throws Exception {
+        TestBundles.train(TestBundles.data(dir), 2, dir.resolve("models/demo/2"));
+        Path corrupt = dir.resolve("models/demo/3");
+        Files.createDirectories(corrupt);
+        for (String f : List.of("card.json", "score.onnx", "rank.onnx", "users.txt", "items.txt", "seen.csr",
+                "popularity.bin")) {
+            Files.copy(dir.resolve("models/demo/2").resolve(f), corrupt.resolve(f));
+        }
+        Files.writeString(corrupt.resolve("users.txt"), "tampered\n");
+        var after = stub.reload(org.ncf4j.api.v1.ReloadRequest.getDefaultInstance());
+        assertEquals(List.of(2L, 1L), after.getModels(0).getLoadedList());
+        assertTrue(after.getModels(0).getFailedMap().get(3L).contains("users.txt does not match its SHA-256"),
+                after.toString());
+        ScoreResponse r = stub.score(ScoreRequest.newBuilder().addUsers("u0").addItems("i0").build());
+        assertEquals(2, r.getModel().getVersion());
+        ModelInfo info = stub.getModelInfo(ModelInfoRequest.getDefaultInstance());
+        assertTrue(info.getLastError().contains("version 3"), info.getLastError());
+        ScoredItem first = stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(1)
+                .setModel(ModelSpec.newBuilder().setName("demo").setVersion(1)).build()).getItems(0);
+        assertFalse(first.getItem().isEmpty());
+    }
+}
