@@ -30,7 +30,7 @@ public final class DeviceChoice {
                     return new Decision(Device.gpu(), null);
                 }
                 throw new IllegalArgumentException("--device gpu, but no GPU is visible to PyTorch (native library "
-                        + engineFlavor + "); build with -Dgpu (NCF_MAVEN_ARGS=-Dgpu for bin/ncf-train) on a machine with CUDA, or use --device auto or cpu");
+                        + engineFlavor + "); build with -Pgpu (NCF_MAVEN_ARGS=-Pgpu for bin/ncf-train) on a machine with CUDA, or use --device auto or cpu");
             case "auto":
                 if (gpuCount > 0) {
                     return new Decision(Device.gpu(), null);

@@ -33,7 +33,7 @@ class DeviceChoiceTest {
     void gpuWithoutAGpuIsAnErrorNamingTheWayOut() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DeviceChoice.choose("gpu", 0, "PyTorch 2.7.1"));
-        assertTrue(e.getMessage().contains("-Dgpu"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Pgpu"), e.getMessage());
     }
 
     @Test
