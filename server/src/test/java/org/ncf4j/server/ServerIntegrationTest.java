@@ -243,27 +243,4 @@ class ServerIntegrationTest implements TestPropertyProvider {
         assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
         assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
     }
-
-    @Test
-    void reloadPicksUpANewVersionAndRefusesACorruptOne() throws Exception {
-        TestBundles.train(TestBundles.data(dir), 2, dir.resolve("models/demo/2"));
-        Path corrupt = dir.resolve("models/demo/3");
-        Files.createDirectories(corrupt);
-        for (String f : List.of("card.json", "score.onnx", "rank.onnx", "users.txt", "items.txt", "seen.csr",
-                "popularity.bin")) {
-            Files.copy(dir.resolve("models/demo/2").resolve(f), corrupt.resolve(f));
-        }
-        Files.writeString(corrupt.resolve("users.txt"), "tampered\n");
-        var after = stub.reload(org.ncf4j.api.v1.ReloadRequest.getDefaultInstance());
-        assertEquals(List.of(2L, 1L), after.getModels(0).getLoadedList());
-        assertTrue(after.getModels(0).getFailedMap().get(3L).contains("users.txt does not match its SHA-256"),
-                after.toString());
-        ScoreResponse r = stub.score(ScoreRequest.newBuilder().addUsers("u0").addItems("i0").build());
-        assertEquals(2, r.getModel().getVersion());
-        ModelInfo info = stub.getModelInfo(ModelInfoRequest.getDefaultInstance());
-        assertTrue(info.getLastError().contains("version 3"), info.getLastError());
-        ScoredItem first = stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(1)
-                .setModel(ModelSpec.newBuilder().setName("demo").setVersion(1)).build()).getItems(0);
-        assertFalse(first.getItem().isEmpty());
-    }
 }

@@ -1,0 +1,137 @@
+package org.ncf4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.ncf4j.api.v1.ModelInfo;
+import org.ncf4j.api.v1.ModelInfoRequest;
+import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.RecommendRequest;
+import org.ncf4j.api.v1.RecommenderGrpc;
+import org.ncf4j.api.v1.ReloadRequest;
+import org.ncf4j.api.v1.ScoreRequest;
+import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.data.Directories;
+
+/**
+ * Versions are swapped under concurrent load without a failed call; a corrupt version is refused while the
+ * loaded one keeps answering; a version removed from disk is unloaded once its calls are done.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HotReloadTest implements TestPropertyProvider {
+    private Path dir;
+    private Path data;
+    private ManagedChannel channel;
+
+    @Override
+    public Map<String, String> getProperties() {
+        int port;
+        try {
+            dir = Files.createTempDirectory("ncf-reload-test");
+            data = TestBundles.data(dir);
+            TestBundles.train(data, 1, dir.resolve("models/demo/1"));
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        return Map.of("ncf.repository", dir.resolve("models").toString(), "grpc.server.port",
+                Integer.toString(port), "ncf.poll-interval", "1h", "ncf.execution-provider", "cpu");
+    }
+
+    @AfterAll
+    void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void versionsSwapUnderLoadWithoutAFailedCall() throws Exception {
+        RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger calls = new AtomicInteger();
+        Set<Long> versions = ConcurrentHashMap.newKeySet();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> load = new java.util.ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            int client = c;
+            load.add(clients.submit(() -> {
+                // bounded: stops when told, or after 30 s whatever happens
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (running.get() && System.nanoTime() < end) {
+                    if (client % 2 == 0) {
+                        versions.add(stub.recommend(RecommendRequest.newBuilder().setUser("u" + client).setK(5)
+                                .build()).getModel().getVersion());
+                    } else {
+                        versions.add(stub.score(ScoreRequest.newBuilder().addUsers("u1").addItems("i2").build())
+                                .getModel().getVersion());
+                    }
+                    calls.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        try {
+            Thread.sleep(300);
+            TestBundles.train(data, 2, dir.resolve("models/demo/2"));
+            assertEquals(List.of(2L, 1L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
+                    .getLoadedList());
+            Thread.sleep(300);
+            // a corrupt version 3 is refused; version 2 keeps answering
+            Path corrupt = dir.resolve("models/demo/3");
+            Files.createDirectories(corrupt);
+            for (String f : BundleFiles.REQUIRED) {
+                Files.copy(dir.resolve("models/demo/2").resolve(f), corrupt.resolve(f));
+            }
+            Files.copy(dir.resolve("models/demo/2/card.json"), corrupt.resolve("card.json"));
+            Files.writeString(corrupt.resolve(BundleFiles.USERS), "tampered\n");
+            var after = stub.reload(ReloadRequest.getDefaultInstance()).getModels(0);
+            assertTrue(after.getFailedMap().get(3L).contains("users.txt does not match its SHA-256"),
+                    after.toString());
+            ModelInfo info = stub.getModelInfo(ModelInfoRequest.getDefaultInstance());
+            assertEquals(2, info.getModel().getVersion());
+            assertTrue(info.getLastError().contains("version 3"), info.getLastError());
+            // version 1 removed from disk is unloaded while calls go on
+            Directories.deleteTree(dir.resolve("models/demo/1"));
+            assertEquals(List.of(2L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
+                    .getLoadedList());
+            Thread.sleep(300);
+        } finally {
+            running.set(false);
+        }
+        for (Future<?> f : load) {
+            f.get(60, TimeUnit.SECONDS); // rethrows the first failed call of each client
+        }
+        clients.shutdown();
+        assertTrue(calls.get() > 100, "only " + calls.get() + " calls");
+        assertTrue(versions.containsAll(Set.of(1L, 2L)), versions.toString());
+        assertFalse(versions.contains(3L));
+        assertEquals(2, stub.score(ScoreRequest.newBuilder().setModel(ModelSpec.newBuilder().setName("demo"))
+                .addUsers("u0").addItems("i0").build()).getModel().getVersion());
+    }
+}
