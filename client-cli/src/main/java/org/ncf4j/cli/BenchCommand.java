@@ -1,0 +1,118 @@
+package org.ncf4j.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.RecommendRequest;
+import org.ncf4j.api.v1.RecommenderGrpc;
+import org.ncf4j.api.v1.ScoreRequest;
+import org.ncf4j.bundle.Bundle;
+import org.ncf4j.data.IdMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ncf bench}: a closed-loop load test against a running server, with real user and item ids taken from the
+ * bundle being served. Prints progress every second and a summary with throughput and p50/p90/p99/p99.9/max.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Load-tests a server with Recommend and Score calls and reports throughput and latency.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", description = "Server address (default: ${DEFAULT-VALUE}).",
+            defaultValue = "localhost:50051")
+    String target;
+
+    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The bundle the server serves: "
+            + "user and item ids are drawn from it.")
+    Path bundle;
+
+    @Option(names = "--model", description = "Model name (default: the server's default).", defaultValue = "")
+    String model;
+
+    @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1 "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "recommend=1", split = ",")
+    Map<String, Integer> mix;
+
+    @Option(names = "-k", description = "Items per Recommend (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    int k;
+
+    @Option(names = "--pairs", description = "Pairs per Score (default: ${DEFAULT-VALUE}).", defaultValue = "100")
+    int pairs;
+
+    @Option(names = {"-c", "--concurrency"}, description = "Parallel callers (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    int concurrency;
+
+    @Option(names = {"-d", "--duration"}, description = "Measured seconds (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    double duration;
+
+    @Option(names = {"-n", "--requests"}, description = "Stop after this many measured calls (default: only the "
+            + "duration bounds the run).", defaultValue = "0")
+    long requests;
+
+    @Option(names = "--warmup", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).",
+            defaultValue = "2")
+    double warmup;
+
+    @Option(names = "--seed", description = "Seeds the choice of users and items (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Bundle b = Bundle.read(bundle);
+        IdMap users = b.users();
+        IdMap items = b.items();
+        Map<String, Integer> weights = new LinkedHashMap<>(mix);
+        for (Map.Entry<String, Integer> e : weights.entrySet()) {
+            if (!e.getKey().equals("recommend") && !e.getKey().equals("score") || e.getValue() < 1) {
+                throw new IllegalArgumentException("--mix takes recommend=N and score=N with N >= 1, got "
+                        + e.getKey() + "=" + e.getValue());
+            }
+        }
+        int total = weights.values().stream().mapToInt(Integer::intValue).sum();
+        int recommendWeight = weights.getOrDefault("recommend", 0);
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
+            ModelSpec modelSpec = ModelSpec.newBuilder().setName(model).build();
+            LoadGenerator.Call call = random -> {
+                String user = users.id(random.nextInt(users.size()));
+                if (random.nextInt(total) < recommendWeight) {
+                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+                            .setModel(modelSpec).setUser(user).setK(k).build());
+                } else {
+                    ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
+                    for (int p = 0; p < pairs; p++) {
+                        r.addUsers(user).addItems(items.id(random.nextInt(items.size())));
+                    }
+                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).score(r.build());
+                }
+            };
+            var out = spec.commandLine().getOut();
+            var err = spec.commandLine().getErr();
+            String name = String.format("%s (concurrency %d, k %d, %d pairs per Score)", weights, concurrency, k,
+                    pairs);
+            err.println("bench " + name + " against " + target + ": " + warmup + " s warm-up, " + duration
+                    + " s measured" + (requests > 0 ? " or " + requests + " calls" : ""));
+            LoadGenerator.Result r = new LoadGenerator(concurrency, warmup, duration, requests)
+                    .run(call, seed, line -> err.println("  " + line));
+            LoadGenerator.print(out, name, r);
+            return r.errors().isEmpty() ? 0 : 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
