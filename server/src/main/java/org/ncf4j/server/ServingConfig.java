@@ -25,6 +25,56 @@ public class ServingConfig {
     private boolean popularityFallback = true;
     /** The largest Score batch accepted (pairs). */
     private int maxScorePairs = 100_000;
+    /** Dynamic batching: at most this many Recommend users are ranked in one model call. */
+    private int maxBatchSize = 64;
+    /** Dynamic batching: at most this many Score pairs go into one model call (a larger request runs alone). */
+    private int maxBatchPairs = 10_000;
+    /** Dynamic batching: how long a batch's first request waits for others (0: only already queued ones join). */
+    private Duration maxQueueDelay = Duration.ZERO;
+    /** Dynamic batching: requests allowed to wait per model and call type; beyond: RESOURCE_EXHAUSTED. */
+    private int maxQueueSize = 1024;
+    /** Threads running batches per model and call type. */
+    private int batchWorkers = 2;
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public int getMaxBatchPairs() {
+        return maxBatchPairs;
+    }
+
+    public void setMaxBatchPairs(int maxBatchPairs) {
+        this.maxBatchPairs = maxBatchPairs;
+    }
+
+    public Duration getMaxQueueDelay() {
+        return maxQueueDelay;
+    }
+
+    public void setMaxQueueDelay(Duration maxQueueDelay) {
+        this.maxQueueDelay = maxQueueDelay;
+    }
+
+    public int getMaxQueueSize() {
+        return maxQueueSize;
+    }
+
+    public void setMaxQueueSize(int maxQueueSize) {
+        this.maxQueueSize = maxQueueSize;
+    }
+
+    public int getBatchWorkers() {
+        return batchWorkers;
+    }
+
+    public void setBatchWorkers(int batchWorkers) {
+        this.batchWorkers = batchWorkers;
+    }
 
     public String getRepository() {
         return repository;

@@ -5,6 +5,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ncf4j.bundle.Bundle;
@@ -28,9 +31,31 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession ranking;
     private final int[] byPopularity;
     private final AtomicInteger users = new AtomicInteger(1);
+    private final DynamicBatcher<RankQuery, Ranked> rankBatcher;
+    private final DynamicBatcher<long[][], float[]> scoreBatcher;
+
+    /** One user's ranking request in a batch. */
+    private record RankQuery(long user, long[] exclude, int k) {
+    }
+
+    /**
+     * How concurrent calls are combined.
+     *
+     * @param maxUsers users per ranking call
+     * @param maxPairs pairs per scoring call
+     * @param maxDelayMicros how long a batch waits for more requests
+     * @param maxQueue requests allowed to wait
+     * @param workers threads per batcher
+     */
+    public record Batching(int maxUsers, int maxPairs, long maxDelayMicros, int maxQueue, int workers) {
+        /** No waiting, small batches: what a test or a single caller needs. */
+        public static Batching none() {
+            return new Batching(1, Integer.MAX_VALUE, 0, 1024, 1);
+        }
+    }
 
     private OnnxModel(String name, long version, Bundle bundle, String provider, OrtEnvironment env,
-                      OrtSession scoring, OrtSession ranking) {
+                      OrtSession scoring, OrtSession ranking, Batching batching) {
         this.name = name;
         this.version = version;
         this.bundle = bundle;
@@ -39,11 +64,16 @@ public final class OnnxModel implements AutoCloseable {
         this.scoring = scoring;
         this.ranking = ranking;
         this.byPopularity = popularityOrder(bundle.popularity());
+        String label = "model " + name + " version " + version;
+        this.rankBatcher = new DynamicBatcher<>(label + " Recommend", batching.maxUsers(), batching.maxDelayMicros(),
+                batching.maxQueue(), batching.workers(), q -> 1, this::rankBatch);
+        this.scoreBatcher = new DynamicBatcher<>(label + " Score", batching.maxPairs(), batching.maxDelayMicros(),
+                batching.maxQueue(), batching.workers(), q -> q[0].length, this::scoreBatch);
     }
 
     /** Opens both graphs of a validated bundle and runs one call of each, so the model is warm when served. */
     public static OnnxModel load(String name, long version, Bundle bundle, ExecutionProvider.Choice choice,
-                                 int intraOpThreads) throws OrtException {
+                                 int intraOpThreads, Batching batching) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = ExecutionProvider.options(choice, intraOpThreads)) {
             OrtSession scoring = env.createSession(bundle.scoreGraph().toString(), options);
@@ -54,7 +84,7 @@ public final class OnnxModel implements AutoCloseable {
                 scoring.close();
                 throw e;
             }
-            OnnxModel model = new OnnxModel(name, version, bundle, choice.name(), env, scoring, ranking);
+            OnnxModel model = new OnnxModel(name, version, bundle, choice.name(), env, scoring, ranking, batching);
             try {
                 model.score(new long[] {0}, new long[] {0});
                 model.rank(0, new long[0], 1);
@@ -115,6 +145,74 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /** {@link #score} through the dynamic batcher: concurrent calls share model runs. */
+    public float[] scoreBatched(long[] users, long[] items, long timeoutNanos) {
+        return scoreBatcher.submit(new long[][] {users, items}, timeoutNanos);
+    }
+
+    /** {@link #rank} through the dynamic batcher: concurrent users are ranked in one model run. */
+    public Ranked rankBatched(long user, long[] exclude, int k, long timeoutNanos) {
+        return rankBatcher.submit(new RankQuery(user, exclude, k), timeoutNanos);
+    }
+
+    private List<float[]> scoreBatch(List<long[][]> batch) throws OrtException {
+        int n = 0;
+        for (long[][] q : batch) {
+            n += q[0].length;
+        }
+        long[] users = new long[n];
+        long[] items = new long[n];
+        int at = 0;
+        for (long[][] q : batch) {
+            System.arraycopy(q[0], 0, users, at, q[0].length);
+            System.arraycopy(q[1], 0, items, at, q[1].length);
+            at += q[0].length;
+        }
+        float[] all = score(users, items);
+        List<float[]> out = new ArrayList<>(batch.size());
+        at = 0;
+        for (long[][] q : batch) {
+            out.add(Arrays.copyOfRange(all, at, at + q[0].length));
+            at += q[0].length;
+        }
+        return out;
+    }
+
+    private List<Ranked> rankBatch(List<RankQuery> batch) throws OrtException {
+        int b = batch.size();
+        long[] users = new long[b];
+        int pairs = 0;
+        int k = 0;
+        for (int i = 0; i < b; i++) {
+            users[i] = batch.get(i).user();
+            pairs += batch.get(i).exclude().length;
+            k = Math.max(k, batch.get(i).k());
+        }
+        long[] exclude = new long[2 * pairs];
+        int at = 0;
+        for (int i = 0; i < b; i++) {
+            for (long item : batch.get(i).exclude()) {
+                exclude[at++] = i;
+                exclude[at++] = item;
+            }
+        }
+        long[][] items;
+        float[][] scores;
+        try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(users), new long[] {b});
+             OnnxTensor e = OnnxTensor.createTensor(env, LongBuffer.wrap(exclude), new long[] {pairs, 2});
+             OnnxTensor kt = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {k}), new long[] {1});
+             OrtSession.Result r = ranking.run(Map.of("user", u, "exclude", e, "k", kt))) {
+            items = (long[][]) r.get("items").get().getValue();
+            scores = (float[][]) r.get("scores").get().getValue();
+        }
+        List<Ranked> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            int ki = batch.get(i).k();
+            out.add(new Ranked(Arrays.copyOf(items[i], ki), Arrays.copyOf(scores[i], ki)));
+        }
+        return out;
+    }
+
     /** Takes a reference for a call; false when the model has already been closed. */
     public boolean retain() {
         while (true) {
@@ -131,6 +229,8 @@ public final class OnnxModel implements AutoCloseable {
     /** Drops a reference; the last one closes the sessions. */
     public void release() {
         if (users.decrementAndGet() == 0) {
+            rankBatcher.close();
+            scoreBatcher.close();
             try {
                 scoring.close();
                 ranking.close();

@@ -44,11 +44,14 @@ public class ModelRepository implements AutoCloseable {
     private final HealthStatusManager health;
     private final ExecutionProvider.Choice provider;
     private final Map<String, Versions> models = new ConcurrentHashMap<>();
+    private final OnnxModel.Batching batching;
 
     public ModelRepository(ServingConfig config, HealthStatusManager health) {
         this.config = config;
         this.root = Path.of(config.getRepository());
         this.health = health;
+        this.batching = new OnnxModel.Batching(config.getMaxBatchSize(), config.getMaxBatchPairs(),
+                config.getMaxQueueDelay().toNanos() / 1000, config.getMaxQueueSize(), config.getBatchWorkers());
         this.provider = ExecutionProvider.choose(config.getExecutionProvider(), config.getCudaDevice(),
                 (options, device) -> options.addCUDA(device));
         if (provider.fallbackReason() != null) {
@@ -108,7 +111,8 @@ public class ModelRepository implements AutoCloseable {
             }
             try {
                 Bundle bundle = Bundle.read(versionDir);
-                loaded.put(version, OnnxModel.load(name, version, bundle, provider, config.getIntraOpThreads()));
+                loaded.put(version, OnnxModel.load(name, version, bundle, provider, config.getIntraOpThreads(),
+                        batching));
                 LOG.info("loaded model {} version {} ({}, {} users, {} items) on {}", name, version,
                         bundle.card().variant(), bundle.card().numUsers(), bundle.card().numItems(), provider.name());
             } catch (Exception e) {

@@ -61,7 +61,7 @@ public class RecommendationService {
                 u[i] = user(b.users(), users.get(i), m, i);
                 it[i] = item(b.items(), items.get(i), "item", i);
             }
-            return new Scores(run(() -> m.score(u, it)), m.name(), m.version());
+            return new Scores(m.scoreBatched(u, it, Deadlines.remainingNanos()), m.name(), m.version());
         }
     }
 
@@ -104,7 +104,7 @@ public class RecommendationService {
 
     private Recommendation rankCatalogue(OnnxModel m, int user, int k, BitSet excluded) {
         long[] exclude = excluded.stream().asLongStream().toArray();
-        OnnxModel.Ranked ranked = run(() -> m.rank(user, exclude, k));
+        OnnxModel.Ranked ranked = m.rankBatched(user, exclude, k, Deadlines.remainingNanos());
         List<String> items = new ArrayList<>(k);
         List<Float> scores = new ArrayList<>(k);
         for (int j = 0; j < ranked.items().length; j++) {

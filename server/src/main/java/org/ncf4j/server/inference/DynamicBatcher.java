@@ -1,0 +1,221 @@
+package org.ncf4j.server.inference;
+
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.ToIntFunction;
+import org.ncf4j.server.service.ServingException;
+
+/**
+ * Combines concurrent requests into one model call, with Triton's knobs: a batch holds at most
+ * {@code maxBatchSize} units (users or pairs), and the first request of a batch waits at most
+ * {@code maxQueueDelayMicros} for others (0: only requests already queued join). The queue is bounded: when
+ * {@code maxQueueSize} requests wait, a new one is refused with RESOURCE_EXHAUSTED rather than waiting without
+ * bound. Requests whose caller gave up (deadline) are dropped before they run. Without a queue delay, a request
+ * that finds the queue empty and a run slot free runs at once in its caller's thread: batching only happens
+ * when calls actually overlap, and a lone call pays no thread hand-off.
+ *
+ * @param <Q> a request
+ * @param <R> its result
+ */
+public final class DynamicBatcher<Q, R> implements AutoCloseable {
+    /** Runs one batch; returns one result per request, in order. */
+    @FunctionalInterface
+    public interface BatchCall<Q, R> {
+        List<R> run(List<Q> batch) throws Exception;
+    }
+
+    private record Pending<Q, R>(Q request, int size, CompletableFuture<R> result) {
+    }
+
+    private final String name;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final ToIntFunction<Q> size;
+    private final BatchCall<Q, R> call;
+    private final BlockingQueue<Pending<Q, R>> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    /** Model runs in progress, inline or by a worker, at most one per worker. */
+    private final java.util.concurrent.Semaphore runs;
+    private volatile boolean closed;
+    private Pending<Q, R> carried;
+
+    /**
+     * @param name for thread names and messages
+     * @param maxBatchSize the most units one batch holds (a single larger request runs alone)
+     * @param maxQueueDelayMicros how long a batch's first request waits for more
+     * @param maxQueueSize how many requests may wait
+     * @param workers threads running batches (each takes its own batch from the queue)
+     * @param size the units of a request
+     * @param call runs a batch
+     */
+    public DynamicBatcher(String name, int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, int workers,
+                          ToIntFunction<Q> size, BatchCall<Q, R> call) {
+        if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || maxQueueSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("batching needs max-batch-size >= 1, max-queue-delay >= 0, "
+                    + "max-queue-size >= 1 and at least one worker");
+        }
+        this.name = name;
+        this.maxBatchSize = maxBatchSize;
+        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxQueueDelayMicros);
+        this.size = size;
+        this.call = call;
+        this.queue = new ArrayBlockingQueue<>(maxQueueSize);
+        this.runs = new java.util.concurrent.Semaphore(workers);
+        for (int w = 0; w < workers; w++) {
+            Thread t = new Thread(this::work, name + "-batcher-" + w);
+            t.setDaemon(true);
+            t.start();
+            this.workers.add(t);
+        }
+    }
+
+    /**
+     * Queues the request and waits for its result until {@code timeoutNanos} (Long.MAX_VALUE: no deadline).
+     *
+     * @throws ServingException RESOURCE_EXHAUSTED when the queue is full, DEADLINE_EXCEEDED when the time is up,
+     *     UNAVAILABLE when the model is being unloaded, or the batch's own failure
+     */
+    public R submit(Q request, long timeoutNanos) {
+        if (closed) {
+            throw new ServingException(Status.Code.UNAVAILABLE, name + " is shutting down");
+        }
+        if (maxDelayNanos == 0 && queue.isEmpty() && runs.tryAcquire()) {
+            // nothing to batch with and a run slot free: run in the caller's thread, saving two thread hand-offs
+            try {
+                return call.run(List.of(request)).get(0);
+            } catch (ServingException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ServingException(Status.Code.INTERNAL, name + " failed: " + e);
+            } finally {
+                runs.release();
+            }
+        }
+        Pending<Q, R> p = new Pending<>(request, size.applyAsInt(request), new CompletableFuture<>());
+        if (!queue.offer(p)) {
+            throw new ServingException(Status.Code.RESOURCE_EXHAUSTED, name + " queue is full ("
+                    + queue.size() + " requests waiting); retry later");
+        }
+        try {
+            return timeoutNanos == Long.MAX_VALUE ? p.result().get() : p.result().get(timeoutNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            p.result().cancel(false);
+            throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the deadline passed while " + name
+                    + " was queued or running");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.result().cancel(false);
+            throw new ServingException(Status.Code.CANCELLED, "interrupted while waiting for " + name);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ServingException s) {
+                throw s;
+            }
+            throw new ServingException(Status.Code.INTERNAL, name + " failed: " + e.getCause());
+        }
+    }
+
+    private void work() {
+        while (!closed || !queue.isEmpty()) {
+            List<Pending<Q, R>> batch;
+            try {
+                batch = collect();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            List<Q> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request()));
+            try {
+                runs.acquire();
+            } catch (InterruptedException e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+                return;
+            }
+            try {
+                List<R> results = call.run(requests);
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).result().complete(results.get(i));
+                }
+            } catch (Exception | Error e) {
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                runs.release();
+            }
+        }
+    }
+
+    /** One batch: the first waiting request, then others until the size or the delay is reached. */
+    private List<Pending<Q, R>> collect() throws InterruptedException {
+        List<Pending<Q, R>> batch = new ArrayList<>();
+        Pending<Q, R> first = takeCarried();
+        if (first == null) {
+            first = queue.poll(100, TimeUnit.MILLISECONDS);
+        }
+        if (first == null) {
+            return batch;
+        }
+        long deadline = System.nanoTime() + maxDelayNanos;
+        int units = add(batch, first, 0);
+        while (units < maxBatchSize) {
+            long left = deadline - System.nanoTime();
+            Pending<Q, R> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (units + next.size() > maxBatchSize) {
+                carry(next);
+                break;
+            }
+            units = add(batch, next, units);
+        }
+        return batch;
+    }
+
+    private int add(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
+        if (p.result().isCancelled()) {
+            return units; // the caller's deadline passed while queued
+        }
+        batch.add(p);
+        return units + p.size();
+    }
+
+    /** A request that did not fit starts the next batch (of whichever worker takes it). */
+    private synchronized void carry(Pending<Q, R> p) {
+        if (carried == null) {
+            carried = p;
+        } else if (!queue.offer(p)) {
+            p.result().completeExceptionally(new ServingException(Status.Code.RESOURCE_EXHAUSTED, name
+                    + " queue is full; retry later"));
+        }
+    }
+
+    private synchronized Pending<Q, R> takeCarried() {
+        Pending<Q, R> p = carried;
+        carried = null;
+        return p;
+    }
+
+    /** Stops taking requests; queued ones still run. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : workers) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.ncf4j.server.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ncf4j.server.service.ServingException;
+
+class DynamicBatcherTest {
+
+    @Test
+    void concurrentRequestsShareABatchAndGetTheirOwnResults() throws Exception {
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 8, 50_000, 100, 1, q -> 1, batch -> {
+            sizes.add(batch.size());
+            return batch.stream().map(x -> x * 10).toList();
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int x = i;
+                results.add(pool.submit(() -> b.submit(x, Long.MAX_VALUE)));
+            }
+            for (int i = 0; i < 8; i++) {
+                assertEquals(i * 10, results.get(i).get(10, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            assertTrue(sizes.stream().anyMatch(s -> s > 1), "never batched: " + sizes);
+            assertTrue(sizes.stream().allMatch(s -> s <= 8), sizes.toString());
+        }
+    }
+
+    @Test
+    void aBatchNeverExceedsTheMaximumSizeInUnits() throws Exception {
+        List<Integer> units = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 10, 50_000, 100, 1, q -> q, batch -> {
+            units.add(batch.stream().mapToInt(Integer::intValue).sum());
+            return batch;
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(6);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> b.submit(4, Long.MAX_VALUE)));
+            }
+            results.add(pool.submit(() -> b.submit(25, Long.MAX_VALUE))); // larger than a batch: runs alone
+            for (Future<Integer> f : results) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertTrue(units.stream().allMatch(u -> u <= 10 || u == 25), units.toString());
+        }
+    }
+
+    @Test
+    void aFullQueueIsResourceExhausted() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // a queue delay keeps every request on the queue (no inline run), so the queue's bound is what is tested
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("model m version 1 Score", 1, 1, 1, 1,
+                q -> 1, batch -> {
+                    running.countDown();
+                    release.await();
+                    return batch;
+                })) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Future<Integer> first = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
+            assertTrue(running.await(5, TimeUnit.SECONDS));
+            Future<Integer> queued = pool.submit(() -> b.submit(2, Long.MAX_VALUE));
+            Thread.sleep(100);
+            ServingException e = assertThrows(ServingException.class,
+                    () -> b.submit(3, TimeUnit.SECONDS.toNanos(5)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
+            assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
+            release.countDown();
+            assertEquals(1, first.get(5, TimeUnit.SECONDS));
+            assertEquals(2, queued.get(5, TimeUnit.SECONDS));
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aDeadlineThatPassesInTheQueueIsDeadlineExceeded() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 1, 0, 10, 1, q -> 1, batch -> {
+            release.await();
+            return batch;
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(1);
+            Future<Integer> blocker = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
+            ServingException e = assertThrows(ServingException.class,
+                    () -> b.submit(2, TimeUnit.MILLISECONDS.toNanos(50)));
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
+            release.countDown();
+            blocker.get(5, TimeUnit.SECONDS);
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aLoneRequestRunsInItsCallersThread() {
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1,
+                batch -> List.of(Thread.currentThread().getName()))) {
+            assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE));
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEachOfItsRequests() {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
+            throw new IllegalStateException("boom");
+        })) {
+            ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
+            assertEquals(Status.Code.INTERNAL, e.code());
+            assertTrue(e.getMessage().contains("boom"), e.getMessage());
+        }
+    }
+}
