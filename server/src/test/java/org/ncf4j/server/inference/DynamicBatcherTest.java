@@ -14,8 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.ncf4j.server.service.ServingException;
 
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DynamicBatcherTest {
 
     @Test
@@ -76,7 +78,7 @@ class DynamicBatcherTest {
             Future<Integer> first = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
             assertTrue(running.await(5, TimeUnit.SECONDS));
             Future<Integer> queued = pool.submit(() -> b.submit(2, Long.MAX_VALUE));
-            Thread.sleep(100);
+            Thread.sleep(300); // request 2 now fills the queue
             ServingException e = assertThrows(ServingException.class,
                     () -> b.submit(3, TimeUnit.SECONDS.toNanos(5)));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
@@ -90,13 +92,17 @@ class DynamicBatcherTest {
 
     @Test
     void aDeadlineThatPassesInTheQueueIsDeadlineExceeded() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 1, 0, 10, 1, q -> 1, batch -> {
+            running.countDown();
             release.await();
             return batch;
         })) {
             ExecutorService pool = Executors.newFixedThreadPool(1);
             Future<Integer> blocker = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
+            // the only run slot is taken: the next request has to queue
+            assertTrue(running.await(5, TimeUnit.SECONDS));
             ServingException e = assertThrows(ServingException.class,
                     () -> b.submit(2, TimeUnit.MILLISECONDS.toNanos(50)));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
