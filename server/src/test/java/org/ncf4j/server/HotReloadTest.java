@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,20 +45,11 @@ class HotReloadTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        int port;
-        try {
-            dir = Files.createTempDirectory("ncf-reload-test");
-            data = TestBundles.data(dir);
-            TestBundles.train(data, 1, dir.resolve("models/demo/1"));
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        return Map.of("ncf.repository", dir.resolve("models").toString(), "grpc.server.port",
-                Integer.toString(port), "ncf.poll-interval", "1h", "ncf.execution-provider", "cpu");
+        TestServers.Setup setup = TestServers.create(true, Map.of());
+        dir = setup.dir();
+        data = dir.resolve("interactions.csv");
+        channel = setup.channel();
+        return setup.properties();
     }
 
     @AfterAll

@@ -5,16 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,20 +25,9 @@ class NoFallbackTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        int port;
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("ncf-nofallback");
-            TestBundleAccess.trained(dir);
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        return Map.of("ncf.repository", dir.resolve("models").toString(), "grpc.server.port",
-                Integer.toString(port), "ncf.execution-provider", "cpu", "ncf.popularity-fallback", "false");
+        TestServers.Setup setup = TestServers.create(true, Map.of("ncf.popularity-fallback", "false"));
+        channel = setup.channel();
+        return setup.properties();
     }
 
     @AfterAll

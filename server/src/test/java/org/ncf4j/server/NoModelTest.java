@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -13,10 +12,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -33,20 +28,15 @@ class NoModelTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        int port;
-        String repository;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-            var dir = Files.createTempDirectory("ncf-empty");
+        TestServers.Setup setup = TestServers.create(false, Map.of());
+        try {
             // a version directory that is not a bundle is refused, not served
-            Files.createDirectories(dir.resolve("demo/1"));
-            repository = dir.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            java.nio.file.Files.createDirectories(setup.dir().resolve("models/demo/1"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        return Map.of("ncf.repository", repository, "grpc.server.port", Integer.toString(port),
-                "ncf.execution-provider", "cpu");
+        channel = setup.channel();
+        return setup.properties();
     }
 
     @AfterAll

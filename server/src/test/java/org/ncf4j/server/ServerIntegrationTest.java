@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -18,10 +17,6 @@ import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -51,26 +46,17 @@ import org.ncf4j.bundle.Bundle;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerIntegrationTest implements TestPropertyProvider {
     private Path dir;
-    private int port;
     private ManagedChannel channel;
     private RecommenderGrpc.RecommenderBlockingStub stub;
 
     @Override
     public Map<String, String> getProperties() {
-        try {
-            dir = Files.createTempDirectory("ncf-server-test");
-            TestBundles.train(TestBundles.data(dir), 1, dir.resolve("models/demo/1"));
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        TestServers.Setup setup = TestServers.create(true, Map.of("ncf.max-score-pairs", "50",
+                "ncf.execution-provider", "auto"));
+        dir = setup.dir();
+        channel = setup.channel();
         stub = RecommenderGrpc.newBlockingStub(channel);
-        return Map.of("ncf.repository", dir.resolve("models").toString(), "grpc.server.port",
-                Integer.toString(port), "ncf.max-score-pairs", "50", "ncf.poll-interval", "1h",
-                "ncf.execution-provider", "auto");
+        return setup.properties();
     }
 
     @AfterAll
