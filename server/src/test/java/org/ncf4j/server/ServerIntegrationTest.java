@@ -47,6 +47,7 @@ import org.ncf4j.bundle.Bundle;
 class ServerIntegrationTest implements TestPropertyProvider {
     private Path dir;
     private ManagedChannel channel;
+    private String metricsUrl;
     private RecommenderGrpc.RecommenderBlockingStub stub;
 
     @Override
@@ -56,6 +57,7 @@ class ServerIntegrationTest implements TestPropertyProvider {
         dir = setup.dir();
         channel = setup.channel();
         stub = RecommenderGrpc.newBlockingStub(channel);
+        metricsUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/prometheus";
         return setup.properties();
     }
 
@@ -228,5 +230,22 @@ class ServerIntegrationTest implements TestPropertyProvider {
         requests.onCompleted();
         assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
         assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
+    }
+
+    @Test
+    void prometheusMetricsCountCallsErrorsBatchesAndVersions() throws Exception {
+        stub.score(ScoreRequest.newBuilder().addUsers("u0").addItems("i0").build());
+        stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(2).build());
+        assertThrows(StatusRuntimeException.class, () -> stub.score(ScoreRequest.getDefaultInstance()));
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(metricsUrl)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        String text = response.body();
+        for (String expected : List.of("ncf_requests_total{rpc=\"Score\",status=\"OK\"}",
+                "ncf_requests_total{rpc=\"Score\",status=\"INVALID_ARGUMENT\"}",
+                "ncf_request_latency_seconds_bucket{rpc=\"Recommend\"", "ncf_batch_size_count{call=\"recommend\"}",
+                "ncf_queue_time_seconds_count{call=\"score\"}", "ncf_loaded_versions{model=\"demo\"} 1.0")) {
+            assertTrue(text.contains(expected), "missing " + expected);
+        }
     }
 }

@@ -35,12 +35,15 @@ final class TestServers {
                 TestBundleAccess.trained(dir);
             }
             int port;
-            try (ServerSocket s = new ServerSocket(0)) {
+            int httpPort;
+            try (ServerSocket s = new ServerSocket(0); ServerSocket h = new ServerSocket(0)) {
                 port = s.getLocalPort();
+                httpPort = h.getLocalPort();
             }
             Map<String, String> properties = new HashMap<>(Map.of("ncf.repository",
                     dir.resolve("models").toString(), "grpc.server.port", Integer.toString(port),
-                    "ncf.poll-interval", "1h", "ncf.execution-provider", "cpu"));
+                    "micronaut.server.port", Integer.toString(httpPort), "ncf.poll-interval", "1h",
+                    "ncf.execution-provider", "cpu"));
             properties.putAll(extra);
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
             return new Setup(dir, properties, channel);

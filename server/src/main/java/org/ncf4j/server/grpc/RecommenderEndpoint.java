@@ -24,6 +24,7 @@ import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.server.inference.OnnxModel;
+import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.service.RecommendationService;
 import org.ncf4j.server.service.ServingException;
@@ -33,15 +34,17 @@ import org.ncf4j.server.service.ServingException;
 public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     private final RecommendationService service;
     private final ModelRepository repository;
+    private final ServingMetrics metrics;
 
-    public RecommenderEndpoint(RecommendationService service, ModelRepository repository) {
+    public RecommenderEndpoint(RecommendationService service, ModelRepository repository, ServingMetrics metrics) {
         this.service = service;
         this.repository = repository;
+        this.metrics = metrics;
     }
 
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
-        answer(out, () -> {
+        answer("Score", out, () -> {
             RecommendationService.Scores s = service.score(request.getModel().getName(),
                     request.getModel().getVersion(), request.getUsersList(), request.getItemsList());
             ScoreResponse.Builder b = ScoreResponse.newBuilder().setModel(spec(s.model(), s.version()));
@@ -54,12 +57,12 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
 
     @Override
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
-        answer(out, () -> recommend(request, request.getModel()));
+        answer("Recommend", out, () -> recommend(request, request.getModel()));
     }
 
     @Override
     public void recommendBatch(RecommendBatchRequest request, StreamObserver<RecommendBatchResponse> out) {
-        answer(out, () -> {
+        answer("RecommendBatch", out, () -> {
             if (request.getRequestsCount() == 0) {
                 throw new ServingException(Status.Code.INVALID_ARGUMENT, "the batch is empty");
             }
@@ -86,7 +89,7 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
 
     @Override
     public void getModelInfo(ModelInfoRequest request, StreamObserver<ModelInfo> out) {
-        answer(out, () -> {
+        answer("GetModelInfo", out, () -> {
             try (ModelRepository.Lease lease = repository.acquire(request.getModel().getName(),
                     request.getModel().getVersion())) {
                 OnnxModel m = lease.model();
@@ -117,12 +120,12 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> out) {
-        answer(out, () -> ListModelsResponse.newBuilder().addAllModels(versions(repository.snapshot())).build());
+        answer("ListModels", out, () -> ListModelsResponse.newBuilder().addAllModels(versions(repository.snapshot())).build());
     }
 
     @Override
     public void reload(ReloadRequest request, StreamObserver<ReloadResponse> out) {
-        answer(out, () -> ReloadResponse.newBuilder().addAllModels(versions(
+        answer("Reload", out, () -> ReloadResponse.newBuilder().addAllModels(versions(
                 repository.scan(request.getName().isEmpty() ? null : request.getName()))).build());
     }
 
@@ -136,7 +139,9 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     }
 
     /** Runs the call unless the deadline has passed, and turns failures into statuses (never UNKNOWN). */
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
+    private <T> void answer(String rpc, StreamObserver<T> out, Supplier<T> call) {
+        long t0 = System.nanoTime();
+        String status = "OK";
         try {
             if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
                 throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the call's deadline passed before it "
@@ -146,9 +151,13 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
             out.onNext(response);
             out.onCompleted();
         } catch (ServingException e) {
+            status = e.code().name();
             out.onError(e.status().asRuntimeException());
         } catch (RuntimeException e) {
+            status = Status.Code.INTERNAL.name();
             out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
+        } finally {
+            metrics.call(rpc, status, System.nanoTime() - t0);
         }
     }
 }

@@ -31,7 +31,13 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         List<R> run(List<Q> batch) throws Exception;
     }
 
-    private record Pending<Q, R>(Q request, int size, CompletableFuture<R> result) {
+    /** Told about each batch run: how many requests it combined and how long the oldest waited. */
+    @FunctionalInterface
+    public interface Observer {
+        void batch(int requests, long queuedNanos);
+    }
+
+    private record Pending<Q, R>(Q request, int size, CompletableFuture<R> result, long queuedAt) {
     }
 
     private final String name;
@@ -43,6 +49,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     /** Model runs in progress, inline or by a worker, at most one per worker. */
     private final java.util.concurrent.Semaphore runs;
+    private final Observer observer;
     private volatile boolean closed;
     private Pending<Q, R> carried;
 
@@ -56,7 +63,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * @param call runs a batch
      */
     public DynamicBatcher(String name, int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, int workers,
-                          ToIntFunction<Q> size, BatchCall<Q, R> call) {
+                          ToIntFunction<Q> size, BatchCall<Q, R> call, Observer observer) {
         if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || maxQueueSize < 1 || workers < 1) {
             throw new IllegalArgumentException("batching needs max-batch-size >= 1, max-queue-delay >= 0, "
                     + "max-queue-size >= 1 and at least one worker");
@@ -66,6 +73,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxQueueDelayMicros);
         this.size = size;
         this.call = call;
+        this.observer = observer == null ? (n, t) -> { } : observer;
         this.queue = new ArrayBlockingQueue<>(maxQueueSize);
         this.runs = new java.util.concurrent.Semaphore(workers);
         for (int w = 0; w < workers; w++) {
@@ -89,6 +97,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         if (maxDelayNanos == 0 && queue.isEmpty() && runs.tryAcquire()) {
             // nothing to batch with and a run slot free: run in the caller's thread, saving two thread hand-offs
             try {
+                observer.batch(1, 0);
                 return call.run(List.of(request)).get(0);
             } catch (ServingException e) {
                 throw e;
@@ -98,7 +107,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 runs.release();
             }
         }
-        Pending<Q, R> p = new Pending<>(request, size.applyAsInt(request), new CompletableFuture<>());
+        Pending<Q, R> p = new Pending<>(request, size.applyAsInt(request), new CompletableFuture<>(),
+                System.nanoTime());
         if (!queue.offer(p)) {
             throw new ServingException(Status.Code.RESOURCE_EXHAUSTED, name + " queue is full ("
                     + queue.size() + " requests waiting); retry later");
@@ -141,6 +151,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 batch.forEach(p -> p.result().completeExceptionally(e));
                 return;
             }
+            observer.batch(batch.size(), System.nanoTime() - batch.get(0).queuedAt());
             try {
                 List<R> results = call.run(requests);
                 for (int i = 0; i < batch.size(); i++) {

@@ -47,11 +47,14 @@ public final class OnnxModel implements AutoCloseable {
      * @param maxQueue requests allowed to wait
      * @param workers threads per batcher
      */
-    public record Batching(int maxUsers, int maxPairs, long maxDelayMicros, int maxQueue, int workers) {
-        /** No waiting, small batches: what a test or a single caller needs. */
-        public static Batching none() {
-            return new Batching(1, Integer.MAX_VALUE, 0, 1024, 1);
-        }
+    public record Batching(int maxUsers, int maxPairs, long maxDelayMicros, int maxQueue, int workers,
+                           BatchMetrics metrics) {
+    }
+
+    /** Told about each model run of the batchers, by call type ("recommend" or "score"). */
+    @FunctionalInterface
+    public interface BatchMetrics {
+        void batch(String call, int requests, long queuedNanos);
     }
 
     private OnnxModel(String name, long version, Bundle bundle, String provider, OrtEnvironment env,
@@ -66,9 +69,11 @@ public final class OnnxModel implements AutoCloseable {
         this.byPopularity = popularityOrder(bundle.popularity());
         String label = "model " + name + " version " + version;
         this.rankBatcher = new DynamicBatcher<>(label + " Recommend", batching.maxUsers(), batching.maxDelayMicros(),
-                batching.maxQueue(), batching.workers(), q -> 1, this::rankBatch);
+                batching.maxQueue(), batching.workers(), q -> 1, this::rankBatch,
+                (n, t) -> batching.metrics().batch("recommend", n, t));
         this.scoreBatcher = new DynamicBatcher<>(label + " Score", batching.maxPairs(), batching.maxDelayMicros(),
-                batching.maxQueue(), batching.workers(), q -> q[0].length, this::scoreBatch);
+                batching.maxQueue(), batching.workers(), q -> q[0].length, this::scoreBatch,
+                (n, t) -> batching.metrics().batch("score", n, t));
     }
 
     /** Opens both graphs of a validated bundle and runs one call of each, so the model is warm when served. */

@@ -21,6 +21,7 @@ import org.ncf4j.bundle.Bundle;
 import org.ncf4j.server.ServingConfig;
 import org.ncf4j.server.inference.ExecutionProvider;
 import org.ncf4j.server.inference.OnnxModel;
+import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.service.ServingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +47,16 @@ public class ModelRepository implements AutoCloseable {
     private final Map<String, Versions> models = new ConcurrentHashMap<>();
     private final OnnxModel.Batching batching;
 
-    public ModelRepository(ServingConfig config, HealthStatusManager health) {
+    private final ServingMetrics metrics;
+
+    public ModelRepository(ServingConfig config, HealthStatusManager health, ServingMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.root = Path.of(config.getRepository());
         this.health = health;
         this.batching = new OnnxModel.Batching(config.getMaxBatchSize(), config.getMaxBatchPairs(),
-                config.getMaxQueueDelay().toNanos() / 1000, config.getMaxQueueSize(), config.getBatchWorkers());
+                config.getMaxQueueDelay().toNanos() / 1000, config.getMaxQueueSize(), config.getBatchWorkers(),
+                metrics::batch);
         this.provider = ExecutionProvider.choose(config.getExecutionProvider(), config.getCudaDevice(),
                 (options, device) -> options.addCUDA(device));
         if (provider.fallbackReason() != null) {
@@ -117,6 +122,7 @@ public class ModelRepository implements AutoCloseable {
                         bundle.card().variant(), bundle.card().numUsers(), bundle.card().numItems(), provider.name());
             } catch (Exception e) {
                 failed.put(version, e.getMessage());
+                metrics.reloadFailure(name);
                 LOG.warn("refused model {} version {}: {}", name, version, e.getMessage());
             }
         }
@@ -131,6 +137,7 @@ public class ModelRepository implements AutoCloseable {
         failed.keySet().removeIf(v -> !onDisk.contains(v));
         models.put(name, new Versions(name, Collections.unmodifiableNavigableMap(loaded),
                 Collections.unmodifiableMap(failed)));
+        metrics.loadedVersions(name, loaded.size());
         removed.forEach(m -> {
             LOG.info("unloaded model {} version {} (removed from the repository)", name, m.version());
             m.close();

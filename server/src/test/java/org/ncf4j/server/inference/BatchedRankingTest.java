@@ -24,7 +24,7 @@ class BatchedRankingTest {
         Bundle bundle = Bundle.read(bundleDir);
         ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
         try (OnnxModel model = OnnxModel.load("m", 1, bundle, cpu, 1,
-                new OnnxModel.Batching(8, 1000, 20_000, 100, 1))) {
+                new OnnxModel.Batching(8, 1000, 20_000, 100, 1, (call, n, t) -> { }))) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<OnnxModel.Ranked>> batched = new ArrayList<>();
             List<Future<float[]>> scored = new ArrayList<>();

@@ -26,7 +26,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 8, 50_000, 100, 1, q -> 1, batch -> {
             sizes.add(batch.size());
             return batch.stream().map(x -> x * 10).toList();
-        })) {
+        }, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -48,7 +48,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 10, 50_000, 100, 1, q -> q, batch -> {
             units.add(batch.stream().mapToInt(Integer::intValue).sum());
             return batch;
-        })) {
+        }, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(6);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -73,7 +73,7 @@ class DynamicBatcherTest {
                     running.countDown();
                     release.await();
                     return batch;
-                })) {
+                }, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             Future<Integer> first = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
             assertTrue(running.await(5, TimeUnit.SECONDS));
@@ -98,7 +98,7 @@ class DynamicBatcherTest {
             running.countDown();
             release.await();
             return batch;
-        })) {
+        }, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(1);
             Future<Integer> blocker = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
             // the only run slot is taken: the next request has to queue
@@ -115,7 +115,7 @@ class DynamicBatcherTest {
     @Test
     void aLoneRequestRunsInItsCallersThread() {
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1,
-                batch -> List.of(Thread.currentThread().getName()))) {
+                batch -> List.of(Thread.currentThread().getName()), null)) {
             assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE));
         }
     }
@@ -124,7 +124,7 @@ class DynamicBatcherTest {
     void aFailedBatchFailsEachOfItsRequests() {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
             throw new IllegalStateException("boom");
-        })) {
+        }, null)) {
             ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
             assertEquals(Status.Code.INTERNAL, e.code());
             assertTrue(e.getMessage().contains("boom"), e.getMessage());

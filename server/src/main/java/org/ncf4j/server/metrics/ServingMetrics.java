@@ -1,0 +1,59 @@
+package org.ncf4j.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the server counts: calls and errors per rpc with latency histograms, batch sizes and queue times per
+ * model call type, loaded versions per model and refused versions.
+ */
+@Singleton
+public class ServingMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
+
+    public ServingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One finished rpc, with its status code name ("OK" on success). */
+    public void call(String rpc, String status, long nanos) {
+        Counter.builder("ncf.requests").description("gRPC calls by rpc and status").tag("rpc", rpc)
+                .tag("status", status).register(registry).increment();
+        Timer.builder("ncf.request.latency").description("gRPC call latency").tag("rpc", rpc)
+                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One model run of the dynamic batcher: how many requests it combined and how long they queued. */
+    public void batch(String call, int requests, long queuedNanos) {
+        DistributionSummary.builder("ncf.batch.size").description("requests combined per model run")
+                .tag("call", call).publishPercentileHistogram().register(registry).record(requests);
+        Timer.builder("ncf.queue.time").description("time from queueing to the start of the model run")
+                .tag("call", call).publishPercentileHistogram().register(registry)
+                .record(queuedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The number of loaded versions of a model after a scan. */
+    public void loadedVersions(String model, int count) {
+        loaded.computeIfAbsent(model, m -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("ncf.loaded.versions", value, AtomicInteger::get).description("loaded model versions")
+                    .tag("model", m).register(registry);
+            return value;
+        }).set(count);
+    }
+
+    /** A version that failed validation or loading. */
+    public void reloadFailure(String model) {
+        Counter.builder("ncf.reload.failures").description("model versions refused").tag("model", model)
+                .register(registry).increment();
+    }
+}

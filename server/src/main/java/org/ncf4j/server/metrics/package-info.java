@@ -1,0 +1,2 @@
+/** Prometheus metrics of the server (Micrometer), served over HTTP at /prometheus. */
+package org.ncf4j.server.metrics;
