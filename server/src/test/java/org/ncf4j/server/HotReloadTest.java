@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,9 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.ncf4j.api.v1.ModelInfo;
 import org.ncf4j.api.v1.ModelInfoRequest;
 import org.ncf4j.api.v1.ModelSpec;
@@ -37,24 +33,16 @@ import org.ncf4j.data.Directories;
  * loaded one keeps answering; a version removed from disk is unloaded once its calls are done.
  */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HotReloadTest implements TestPropertyProvider {
+class HotReloadTest extends ServerTestBase {
     private Path dir;
     private Path data;
-    private ManagedChannel channel;
 
     @Override
-    public Map<String, String> getProperties() {
+    protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(true, Map.of());
         dir = setup.dir();
         data = dir.resolve("interactions.csv");
-        channel = setup.channel();
-        return setup.properties();
-    }
-
-    @AfterAll
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        return setup;
     }
 
     @Test

@@ -4,35 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 
 /** With the popularity fallback switched off, an unknown user is NOT_FOUND. */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NoFallbackTest implements TestPropertyProvider {
-    private ManagedChannel channel;
+class NoFallbackTest extends ServerTestBase {
 
     @Override
-    public Map<String, String> getProperties() {
-        TestServers.Setup setup = TestServers.create(true, Map.of("ncf.popularity-fallback", "false"));
-        channel = setup.channel();
-        return setup.properties();
-    }
-
-    @AfterAll
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    protected TestServers.Setup createServer() {
+        return TestServers.create(true, Map.of("ncf.popularity-fallback", "false"));
     }
 
     @Test

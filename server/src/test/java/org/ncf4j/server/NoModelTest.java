@@ -4,30 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 
 /** A server whose repository holds no valid model: NOT_SERVING, and calls get UNAVAILABLE. */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class NoModelTest implements TestPropertyProvider {
-    private ManagedChannel channel;
+class NoModelTest extends ServerTestBase {
 
     @Override
-    public Map<String, String> getProperties() {
+    protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(false, Map.of());
         try {
             // a version directory that is not a bundle is refused, not served
@@ -35,13 +28,7 @@ class NoModelTest implements TestPropertyProvider {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        channel = setup.channel();
-        return setup.properties();
-    }
-
-    @AfterAll
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        return setup;
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -16,7 +15,6 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import io.micronaut.test.support.TestPropertyProvider;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ModelInfo;
 import org.ncf4j.api.v1.ModelInfoRequest;
@@ -43,27 +39,19 @@ import org.ncf4j.bundle.Bundle;
 
 /** Starts the real server on a random port with a bundle trained here and calls every rpc over gRPC. */
 @MicronautTest
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServerIntegrationTest implements TestPropertyProvider {
+class ServerIntegrationTest extends ServerTestBase {
     private Path dir;
-    private ManagedChannel channel;
     private String metricsUrl;
     private RecommenderGrpc.RecommenderBlockingStub stub;
 
     @Override
-    public Map<String, String> getProperties() {
+    protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(true, Map.of("ncf.max-score-pairs", "50",
                 "ncf.execution-provider", "auto"));
         dir = setup.dir();
-        channel = setup.channel();
-        stub = RecommenderGrpc.newBlockingStub(channel);
+        stub = RecommenderGrpc.newBlockingStub(setup.channel());
         metricsUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/prometheus";
-        return setup.properties();
-    }
-
-    @AfterAll
-    void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        return setup;
     }
 
     private static void assertStatus(Status.Code code, String text, Executable call) {

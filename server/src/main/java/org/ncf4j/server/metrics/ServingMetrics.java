@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class ServingMetrics {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
+    // meters are built once per tag set, not on every call
+    private final Map<String, Counter> calls = new ConcurrentHashMap<>();
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
 
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,19 +31,21 @@ public class ServingMetrics {
 
     /** One finished rpc, with its status code name ("OK" on success). */
     public void call(String rpc, String status, long nanos) {
-        Counter.builder("ncf.requests").description("gRPC calls by rpc and status").tag("rpc", rpc)
-                .tag("status", status).register(registry).increment();
-        Timer.builder("ncf.request.latency").description("gRPC call latency").tag("rpc", rpc)
-                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        calls.computeIfAbsent(rpc + "/" + status, k -> Counter.builder("ncf.requests")
+                .description("gRPC calls by rpc and status").tag("rpc", rpc).tag("status", status)
+                .register(registry)).increment();
+        latencies.computeIfAbsent(rpc, k -> Timer.builder("ncf.request.latency").description("gRPC call latency")
+                .tag("rpc", rpc).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** One model run of the dynamic batcher: how many requests it combined and how long they queued. */
     public void batch(String call, int requests, long queuedNanos) {
-        DistributionSummary.builder("ncf.batch.size").description("requests combined per model run")
-                .tag("call", call).publishPercentileHistogram().register(registry).record(requests);
-        Timer.builder("ncf.queue.time").description("time from queueing to the start of the model run")
-                .tag("call", call).publishPercentileHistogram().register(registry)
-                .record(queuedNanos, TimeUnit.NANOSECONDS);
+        batchSizes.computeIfAbsent(call, k -> DistributionSummary.builder("ncf.batch.size")
+                .description("requests combined per model run").tag("call", call).publishPercentileHistogram()
+                .register(registry)).record(requests);
+        queueTimes.computeIfAbsent(call, k -> Timer.builder("ncf.queue.time")
+                .description("time from queueing to the start of the model run").tag("call", call)
+                .publishPercentileHistogram().register(registry)).record(queuedNanos, TimeUnit.NANOSECONDS);
     }
 
     /** The number of loaded versions of a model after a scan. */
