@@ -2,6 +2,7 @@ package org.ncf4j.trainer.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.ncf4j.data.DataException;
 import org.ncf4j.data.DelimitedFormat;
 import org.ncf4j.data.DelimitedReader;
 import org.ncf4j.data.Interactions;
@@ -39,6 +40,9 @@ final class DatasetLoader {
         if (s.download) {
             try (DownloadProgress progress = new DownloadProgress(err)) {
                 location = MovieLens.downloadMl1m(o.cacheDir, progress);
+            } catch (DataException e) {
+                throw new DataException(e.getMessage() + "; without network access, download ml-1m.zip elsewhere "
+                        + "and pass --movielens PATH/ml-1m.zip", e);
             }
         }
         Interactions data = MovieLens.read(location, DelimitedFormat.movieLens().withMinRating(o.minRating));
