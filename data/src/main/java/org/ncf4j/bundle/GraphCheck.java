@@ -53,7 +53,13 @@ final class GraphCheck {
         if (!card.variant().equals("gmf")) {
             shape(name, dims, "mlp_user_embedding", card.numUsers(), card.layers().get(0) / 2);
             if (card.layers().size() > 1) {
-                shape(name, dims, "mlp_0_item_side", card.numItems(), card.layers().get(1));
+                // [width, items] (items on the last axis); bundles exported before that layout have [items, width]
+                long width = card.layers().get(1);
+                List<Long> itemSide = dims.get("mlp_0_item_side");
+                if (itemSide != null && itemSide.equals(List.of((long) card.numItems(), width))) {
+                    return;
+                }
+                shape(name, dims, "mlp_0_item_side", width, card.numItems());
             } else {
                 shape(name, dims, "mlp_item_side", 1, card.numItems());
             }

@@ -20,7 +20,7 @@ import org.ncf4j.trainer.model.ModelSpec;
  * <p>The item side is precomputed at export, as the design notes sketch: GMF's item embeddings are multiplied by
  * the output layer's GMF weights ({@code h_G * q_i}, stored [factor, items]); the first MLP layer splits into a
  * user part and an item part ({@code W1 [p; q] + b1 = W1u p + (W1i q + b1)}), the item part stored
- * [items, layer-1 width]. Per request there remain one user computation, the narrow MLP layers for every item, and
+ * [layer-1 width, items]. Per request there remain one user computation, the narrow MLP layers for every item, and
  * TopK on the logits (not on probabilities, which saturate to 1 and would tie).
  */
 public final class RankingGraph {
@@ -83,7 +83,7 @@ public final class RankingGraph {
         float[] b1 = w.get("mlp_0_bias");
         float[] q = w.get("mlp_item_embedding");
         float[] userPart = new float[width * half];
-        float[] itemSide = new float[items * width];
+        float[] itemSide = new float[width * items];
         for (int o = 0; o < width; o++) {
             System.arraycopy(w1, o * 2 * half, userPart, o * half, half);
             for (int i = 0; i < items; i++) {
@@ -91,22 +91,23 @@ public final class RankingGraph {
                 for (int j = 0; j < half; j++) {
                     s += (double) w1[o * 2 * half + half + j] * q[i * half + j];
                 }
-                itemSide[i * width + o] = (float) s;
+                itemSide[o * items + i] = (float) s;
             }
         }
+        // Items run along the last axis, [B, width, items], so that every broadcast (user part, biases) has a
+        // long inner span and every layer is one matrix product W [out, in] x H [in, items] per user.
         String pu = g.node("Gather", "mlp_user", List.of(ScoringGraph.embedding(g, w, "mlp_user_embedding"),
                 "user"));
         String u = g.node("Gemm", "mlp_0_user", List.of(pu, g.floats("mlp_0_user_weight", userPart, width, half)),
                 attr("transB", 1));
-        String u3 = g.node("Unsqueeze", "mlp_0_user_3d", List.of(u, g.longs("axis_1", new long[] {1}, 1)));
+        String u3 = g.node("Unsqueeze", "mlp_0_user_3d", List.of(u, g.longs("axis_2", new long[] {2}, 1)));
         String h = g.node("Relu", "mlp_0", List.of(g.node("Add", "mlp_0_linear", List.of(u3,
-                g.floats("mlp_0_item_side", itemSide, items, width)))));
+                g.floats("mlp_0_item_side", itemSide, width, items)))));
         for (int k = 1; k < layers.length - 1; k++) {
-            String wt = g.floats("mlp_" + k + "_weight_t", transpose(w.get("mlp_" + k + "_weight"), layers[k + 1],
-                    layers[k]), layers[k], layers[k + 1]);
-            String mm = g.node("MatMul", "mlp_" + k + "_matmul", List.of(h, wt));
-            String add = g.node("Add", "mlp_" + k + "_linear", List.of(mm,
-                    ScoringGraph.embedding(g, w, "mlp_" + k + "_bias")));
+            String mm = g.node("MatMul", "mlp_" + k + "_matmul", List.of(g.floats("mlp_" + k + "_weight",
+                    w.get("mlp_" + k + "_weight"), layers[k + 1], layers[k]), h));
+            String add = g.node("Add", "mlp_" + k + "_linear", List.of(mm, g.floats("mlp_" + k + "_bias_column",
+                    w.get("mlp_" + k + "_bias"), layers[k + 1], 1)));
             h = g.node("Relu", "mlp_" + k, List.of(add));
         }
         int last = layers[layers.length - 1];
@@ -114,8 +115,8 @@ public final class RankingGraph {
         int offset = spec.variant().hasGmf() ? spec.factor() : 0;
         float[] hm = new float[last];
         System.arraycopy(out, offset, hm, 0, last);
-        String m3 = g.node("MatMul", "mlp_logits_3d", List.of(h, g.floats("mlp_output_weight", hm, last, 1)));
-        String m = g.node("Squeeze", "mlp_logits", List.of(m3, g.longs("axis_2", new long[] {2}, 1)));
+        String m3 = g.node("MatMul", "mlp_logits_3d", List.of(g.floats("mlp_output_weight", hm, 1, last), h));
+        String m = g.node("Squeeze", "mlp_logits", List.of(m3, g.longs("axis_1", new long[] {1}, 1)));
         return gmf == null ? m : g.node("Add", "neumf_logits", List.of(gmf, m));
     }
 
@@ -146,15 +147,5 @@ public final class RankingGraph {
                 half, 1)));
         String m = g.node("Add", "mlp_logits", List.of(u, g.floats("mlp_item_side", itemSide, 1, items)));
         return gmf == null ? m : g.node("Add", "neumf_logits", List.of(gmf, m));
-    }
-
-    private static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = a[r * cols + c];
-            }
-        }
-        return t;
     }
 }

@@ -25,6 +25,8 @@ import org.ncf4j.data.EvalSet;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.Split;
 import org.ncf4j.data.UserItems;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Variant;
 
@@ -137,6 +139,32 @@ class BundleValidationTest {
         String message = refusal(factor);
         assertTrue(message.contains("score.onnx: weight 'gmf_user_embedding' has shape [13, 4], the card implies "
                 + "[13, 8]"), message);
+    }
+
+    /** Rewrites the dims of rank.onnx's MLP item side, as an older export or a damaged file would have them. */
+    private Path withItemSideDims(String name, long rows, long cols) throws IOException {
+        Path b = copy(name);
+        Path graph = b.resolve(BundleFiles.RANK_GRAPH);
+        ModelProto.Builder model = ModelProto.parseFrom(Files.readAllBytes(graph)).toBuilder();
+        for (TensorProto.Builder t : model.getGraphBuilder().getInitializerBuilderList()) {
+            if (t.getName().equals("mlp_0_item_side")) {
+                t.clearDims().addDims(rows).addDims(cols);
+            }
+        }
+        String before = Sha256.of(graph);
+        Files.write(graph, model.build().toByteArray());
+        editCard(b, before, Sha256.of(graph));
+        return b;
+    }
+
+    @Test
+    void theRankingGraphsItemSideIsCheckedInEitherLayout() throws Exception {
+        long width = ExportFixtures.LAYERS[1];
+        Bundle.read(withItemSideDims("item-last", width, ExportFixtures.ITEMS));
+        Bundle.read(withItemSideDims("item-first", ExportFixtures.ITEMS, width));
+        String message = refusal(withItemSideDims("wrong", ExportFixtures.ITEMS, width + 1));
+        assertTrue(message.contains("rank.onnx: weight 'mlp_0_item_side' has shape [" + ExportFixtures.ITEMS
+                + ", " + (width + 1) + "], the card implies [" + width + ", " + ExportFixtures.ITEMS + "]"), message);
     }
 
     @Test

@@ -12,12 +12,13 @@ import org.ncf4j.trainer.model.Variant;
 final class ExportFixtures {
     static final int USERS = 13;
     static final int ITEMS = 37;
+    static final int[] LAYERS = {12, 8, 4};
 
     private ExportFixtures() {
     }
 
     static NcfModel model(Variant variant, long seed) {
-        return model(variant, seed, new int[] {12, 8, 4});
+        return model(variant, seed, LAYERS);
     }
 
     static NcfModel model(Variant variant, long seed, int[] layers) {
