@@ -3,6 +3,8 @@ package org.ncf4j.server.repository;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.runtime.server.event.ServerShutdownEvent;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -48,6 +50,7 @@ public class ModelRepository implements AutoCloseable {
     private final OnnxModel.Batching batching;
 
     private final ServingMetrics metrics;
+    private volatile boolean stopping;
 
     public ModelRepository(ServingConfig config, HealthStatusManager health, ServingMetrics metrics) {
         this.metrics = metrics;
@@ -94,7 +97,7 @@ public class ModelRepository implements AutoCloseable {
             }
         }
         boolean ready = models.values().stream().anyMatch(v -> !v.loaded().isEmpty());
-        health.setStatus("", ready ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        health.setStatus("", ready && !stopping ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         return snapshot();
     }
 
@@ -223,6 +226,19 @@ public class ModelRepository implements AutoCloseable {
         @Override
         public void close() {
             model.release();
+        }
+    }
+
+    /**
+     * Reports NOT_SERVING as soon as the server begins to shut down, before it stops taking calls; in-flight calls
+     * then finish (for up to {@code grpc.server.await-termination}) on models that stay loaded until the end.
+     */
+    @EventListener
+    void onShutdown(ServerShutdownEvent event) {
+        if (!stopping) {
+            stopping = true;
+            health.setStatus("", ServingStatus.NOT_SERVING);
+            LOG.info("shutting down: health NOT_SERVING, finishing in-flight calls");
         }
     }
 

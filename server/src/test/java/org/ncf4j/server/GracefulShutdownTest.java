@@ -1,0 +1,85 @@
+package org.ncf4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.StreamObserver;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.ncf4j.api.v1.RecommendRequest;
+import org.ncf4j.api.v1.RecommendResponse;
+import org.ncf4j.api.v1.RecommenderGrpc;
+
+/**
+ * Stopping the server: health watchers are told NOT_SERVING, a call in flight still gets its answer, and only
+ * then does the server go away (new calls are UNAVAILABLE).
+ */
+class GracefulShutdownTest {
+    @Test
+    void aCallInFlightFinishesWhileTheServerStops() throws Exception {
+        // the Recommend batcher holds a call for the queue delay, so it is reliably in flight when the stop begins
+        TestServers.Setup setup = TestServers.create(true, Map.of("ncf.max-queue-delay", "1500ms",
+                "grpc.server.await-termination", "20s"));
+        ManagedChannel channel = setup.channel();
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, new HashMap<>(setup.properties()));
+        try {
+            BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
+            Context.CancellableContext watch = Context.current().withCancellation();
+            // a load balancer's watch; it lets go once told NOT_SERVING, as one would
+            watch.run(() -> HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(),
+                    new StreamObserver<>() {
+                        @Override
+                        public void onNext(HealthCheckResponse r) {
+                            watched.add(r.getStatus());
+                            if (r.getStatus() == ServingStatus.NOT_SERVING) {
+                                watch.cancel(null);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS));
+
+            RecommendRequest request = RecommendRequest.newBuilder().setUser("u1").setK(3).build();
+            ListenableFuture<RecommendResponse> inFlight = RecommenderGrpc.newFutureStub(channel)
+                    .withDeadlineAfter(20, TimeUnit.SECONDS).recommend(request);
+            Thread.sleep(300);
+            assertFalse(inFlight.isDone(), "the call should still wait in the batcher");
+
+            server.getApplicationContext().close();
+
+            assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS));
+            assertEquals(3, inFlight.get(10, TimeUnit.SECONDS).getItemsCount());
+            StatusRuntimeException after = assertThrows(StatusRuntimeException.class, () -> RecommenderGrpc
+                    .newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).recommend(request));
+            assertEquals(Status.Code.UNAVAILABLE, after.getStatus().getCode());
+        } finally {
+            if (server.getApplicationContext().isRunning()) {
+                server.getApplicationContext().close();
+            }
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
