@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "2")
     double warmup;
 
+    @Option(names = "--chart", paramLabel = "FILE", description = "Also draw the latencies as a PNG: a histogram and "
+            + "latency by percentile.")
+    Path chart;
+
     @Option(names = "--seed", description = "Seeds the choice of users and items (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     long seed;
@@ -110,6 +114,15 @@ public final class BenchCommand implements Callable<Integer> {
             LoadGenerator.Result r = new LoadGenerator(concurrency, warmup, duration, requests)
                     .run(call, seed, line -> err.println("  " + line));
             LoadGenerator.print(out, name, r);
+            if (chart != null) {
+                if (r.calls() > 0) {
+                    LatencyChart.write(String.join(" + ", weights.keySet()) + ", concurrency " + concurrency, r,
+                            chart);
+                    err.println("latency chart: " + chart);
+                } else {
+                    err.println("no successful calls, so no latency chart");
+                }
+            }
             return r.errors().isEmpty() ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -1,17 +1,15 @@
 package org.ncf4j.trainer.report;
 
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.ncf4j.data.Directories;
 
 /** Draws the training curves as a PNG: loss per epoch on the left, HR@K and NDCG@K per epoch on the right. */
 public final class TrainingChart {
@@ -54,14 +52,11 @@ public final class TrainingChart {
             metrics.addSeries("validation HR@" + k, x, vhr).setMarker(SeriesMarkers.TRIANGLE_UP);
             metrics.addSeries("validation NDCG@" + k, x, vndcg).setMarker(SeriesMarkers.TRIANGLE_DOWN);
         }
-        BufferedImage image = new BufferedImage(2 * WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.drawImage(BitmapEncoder.getBufferedImage(lossChart), 0, 0, null);
-        g.drawImage(BitmapEncoder.getBufferedImage(metrics), WIDTH, 0, null);
-        g.dispose();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        ImageIO.write(image, "png", tmp.toFile());
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Directories.writeAtomically(file, to -> {
+            try (OutputStream out = Files.newOutputStream(to)) {
+                BitmapEncoder.saveBitmap(List.of(lossChart, metrics), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);
+            }
+        });
     }
 
     private static XYChart chart(String title, String yTitle) {

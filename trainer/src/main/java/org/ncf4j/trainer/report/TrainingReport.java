@@ -3,11 +3,10 @@ package org.ncf4j.trainer.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.data.Directories;
 
 /**
  * The machine-readable result of a training run, written as {@code report.json}.
@@ -27,9 +26,8 @@ public record TrainingReport(String dataset, Map<String, Object> settings, List<
                              double totalSeconds) {
 
     public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Directories.writeAtomically(file, to -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(to.toFile(), this));
     }
 
     public static TrainingReport read(Path file) throws IOException {
