@@ -3,8 +3,16 @@ package org.ncf4j.server.grpc;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.scheduling.TaskExecutors;
+import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ListModelsResponse;
@@ -29,67 +37,92 @@ import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.service.RecommendationService;
 import org.ncf4j.server.service.ServingException;
 
-/** Translates {@code ncf.v1.Recommender} messages to the service and back; errors become gRPC statuses. */
+/**
+ * Translates {@code ncf.v1.Recommender} messages to the service and back; errors become gRPC statuses.
+ *
+ * <p>Calls arrive on the transport's I/O threads (the server runs handlers directly, see
+ * {@link DirectExecutorConfig}), and nothing here may block them: a small Recommend or Score is validated there
+ * and handed to the model's batcher, which runs it at once when the model is idle or completes it later from a
+ * batch worker; everything that can take long (large Score requests, candidate lists, batches of users, model
+ * info, listing, reloading) moves to the {@code io} executor first.
+ */
 @Singleton
 public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
+    /** Score requests up to this many pairs are mapped to indices on the I/O thread. */
+    static final int SMALL_SCORE_PAIRS = 1024;
+
     private final RecommendationService service;
     private final ModelRepository repository;
     private final ServingMetrics metrics;
+    private final Executor blocking;
 
-    public RecommenderEndpoint(RecommendationService service, ModelRepository repository, ServingMetrics metrics) {
+    public RecommenderEndpoint(RecommendationService service, ModelRepository repository, ServingMetrics metrics,
+                               @Named(TaskExecutors.IO) ExecutorService blocking) {
         this.service = service;
         this.repository = repository;
         this.metrics = metrics;
+        this.blocking = blocking;
     }
 
     @Override
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
-        answer("Score", out, () -> {
-            RecommendationService.Scores s = service.score(request.getModel().getName(),
-                    request.getModel().getVersion(), request.getUsersList(), request.getItemsList());
-            ScoreResponse.Builder b = ScoreResponse.newBuilder().setModel(spec(s.model(), s.version()));
-            for (float f : s.scores()) {
-                b.addScores(f);
-            }
-            return b.build();
-        });
+        Executor where = request.getUsersCount() <= SMALL_SCORE_PAIRS ? DIRECT : blocking;
+        answer("Score", out, where, () -> service.score(request.getModel().getName(),
+                request.getModel().getVersion(), request.getUsersList(), request.getItemsList()).thenApply(s -> {
+                    ScoreResponse.Builder b = ScoreResponse.newBuilder().setModel(spec(s.model(), s.version()));
+                    for (float f : s.scores()) {
+                        b.addScores(f);
+                    }
+                    return b.build();
+                }));
     }
 
     @Override
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
-        answer("Recommend", out, () -> recommend(request, request.getModel()));
+        Executor where = request.getCandidatesCount() == 0 ? DIRECT : blocking;
+        answer("Recommend", out, where, () -> recommend(request, request.getModel()));
     }
 
     @Override
     public void recommendBatch(RecommendBatchRequest request, StreamObserver<RecommendBatchResponse> out) {
-        answer("RecommendBatch", out, () -> {
+        answer("RecommendBatch", out, blocking, () -> {
             if (request.getRequestsCount() == 0) {
                 throw new ServingException(Status.Code.INVALID_ARGUMENT, "the batch is empty");
             }
             ModelSpec model = request.getRequests(0).getModel();
-            RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
+            List<CompletableFuture<RecommendResponse>> each = new ArrayList<>();
             for (RecommendRequest r : request.getRequestsList()) {
-                b.addResponses(recommend(r, model));
+                each.add(recommend(r, model));
             }
-            return b.build();
+            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
+                each.forEach(f -> b.addResponses(f.join()));
+                return b.build();
+            });
         });
     }
 
-    private RecommendResponse recommend(RecommendRequest r, ModelSpec model) {
-        RecommendationService.Recommendation rec = service.recommend(model.getName(), model.getVersion(),
-                new RecommendationService.Query(r.getUser(), r.getK(), r.getIncludeSeen(), r.getCandidatesList(),
-                        r.getExcludeList()));
-        RecommendResponse.Builder b = RecommendResponse.newBuilder().setModel(spec(rec.model(), rec.version()))
-                .setPopularityFallback(rec.popularityFallback());
-        for (int i = 0; i < rec.items().size(); i++) {
-            b.addItems(ScoredItem.newBuilder().setItem(rec.items().get(i)).setScore(rec.scores().get(i)));
-        }
-        return b.build();
+    private CompletableFuture<RecommendResponse> recommend(RecommendRequest r, ModelSpec model) {
+        return service.recommend(model.getName(), model.getVersion(), new RecommendationService.Query(r.getUser(),
+                r.getK(), r.getIncludeSeen(), r.getCandidatesList(), r.getExcludeList())).thenApply(rec -> {
+                    RecommendResponse.Builder b = RecommendResponse.newBuilder()
+                            .setModel(spec(rec.model(), rec.version()))
+                            .setPopularityFallback(rec.popularityFallback());
+                    for (int i = 0; i < rec.items().size(); i++) {
+                        b.addItems(ScoredItem.newBuilder().setItem(rec.items().get(i))
+                                .setScore(rec.scores().get(i)));
+                    }
+                    return b.build();
+                });
     }
 
     @Override
     public void getModelInfo(ModelInfoRequest request, StreamObserver<ModelInfo> out) {
-        answer("GetModelInfo", out, () -> {
+        answer("GetModelInfo", out, blocking, () -> CompletableFuture.completedFuture(modelInfo(request)));
+    }
+
+    private ModelInfo modelInfo(ModelInfoRequest request) {
+        {
             try (ModelRepository.Lease lease = repository.acquire(request.getModel().getName(),
                     request.getModel().getVersion())) {
                 OnnxModel m = lease.model();
@@ -115,21 +148,23 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
                         .ifPresent(f -> b.setLastError("version " + f.getKey() + ": " + f.getValue()));
                 return b.build();
             }
-        });
+        }
     }
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> out) {
-        answer("ListModels", out, () -> ListModelsResponse.newBuilder().addAllModels(versions(repository.snapshot())).build());
+        answer("ListModels", out, blocking, () -> CompletableFuture.completedFuture(ListModelsResponse.newBuilder()
+                .addAllModels(versions(repository.snapshot())).build()));
     }
 
     @Override
     public void reload(ReloadRequest request, StreamObserver<ReloadResponse> out) {
-        answer("Reload", out, () -> ReloadResponse.newBuilder().addAllModels(versions(
-                repository.scan(request.getName().isEmpty() ? null : request.getName()))).build());
+        answer("Reload", out, blocking, () -> CompletableFuture.completedFuture(ReloadResponse.newBuilder()
+                .addAllModels(versions(repository.scan(request.getName().isEmpty() ? null : request.getName())))
+                .build()));
     }
 
-    private static java.util.List<ModelVersions> versions(java.util.List<ModelRepository.Versions> all) {
+    private static List<ModelVersions> versions(List<ModelRepository.Versions> all) {
         return all.stream().map(v -> ModelVersions.newBuilder().setName(v.name())
                 .addAllLoaded(v.loaded().descendingKeySet()).putAllFailed(v.failed()).build()).toList();
     }
@@ -138,26 +173,43 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
         return ModelSpec.newBuilder().setName(name).setVersion(version).build();
     }
 
-    /** Runs the call unless the deadline has passed, and turns failures into statuses (never UNKNOWN). */
-    private <T> void answer(String rpc, StreamObserver<T> out, Supplier<T> call) {
+    /**
+     * Runs the call on {@code where} (in the call's gRPC context) unless the deadline has passed, answers when its
+     * future completes, and turns failures into statuses (never UNKNOWN).
+     */
+    private <T> void answer(String rpc, StreamObserver<T> out, Executor where,
+                            Supplier<CompletableFuture<T>> call) {
         long t0 = System.nanoTime();
-        String status = "OK";
-        try {
-            if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
-                throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the call's deadline passed before it "
-                        + "was served");
+        where.execute(Context.current().wrap(() -> {
+            CompletableFuture<T> response;
+            try {
+                if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
+                    throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the call's deadline passed before "
+                            + "it was served");
+                }
+                response = call.get();
+            } catch (RuntimeException e) {
+                response = CompletableFuture.failedFuture(e);
             }
-            T response = call.get();
+            response.whenComplete((r, e) -> finish(rpc, out, t0, r, e));
+        }));
+    }
+
+    private <T> void finish(String rpc, StreamObserver<T> out, long t0, T response, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String status = "OK";
+        if (e == null) {
             out.onNext(response);
             out.onCompleted();
-        } catch (ServingException e) {
-            status = e.code().name();
-            out.onError(e.status().asRuntimeException());
-        } catch (RuntimeException e) {
+        } else if (e instanceof ServingException s) {
+            status = s.code().name();
+            out.onError(s.status().asRuntimeException());
+        } else {
             status = Status.Code.INTERNAL.name();
             out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
-        } finally {
-            metrics.call(rpc, status, System.nanoTime() - t0);
         }
+        metrics.call(rpc, status, System.nanoTime() - t0);
     }
+
+    private static final Executor DIRECT = Runnable::run;
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,6 +53,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final Observer observer;
     private volatile boolean closed;
     private Pending<Q, R> carried;
+    /** When the last inline run ended and how long it took (nanoTime), for {@link #quiet}. */
+    private volatile long lastRunEnd = System.nanoTime();
+    private volatile long lastRunNanos;
 
     /**
      * @param name for thread names and messages
@@ -91,45 +95,78 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      *     UNAVAILABLE when the model is being unloaded, or the batch's own failure
      */
     public R submit(Q request, long timeoutNanos) {
-        if (closed) {
-            throw new ServingException(Status.Code.UNAVAILABLE, name + " is shutting down");
+        CompletableFuture<R> result = submitAsync(request, timeoutNanos);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(false);
+            throw new ServingException(Status.Code.CANCELLED, "interrupted while waiting for " + name);
+        } catch (ExecutionException e) {
+            throw (ServingException) e.getCause();
         }
-        if (maxDelayNanos == 0 && queue.isEmpty() && runs.tryAcquire()) {
-            // nothing to batch with and a run slot free: run in the caller's thread, saving two thread hand-offs
+    }
+
+    /**
+     * Like {@link #submit} without waiting: the future completes with the result or a {@link ServingException}.
+     * A request that finds the batcher idle runs at once in the caller's thread, so the returned future is then
+     * already complete.
+     */
+    public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new ServingException(Status.Code.UNAVAILABLE, name
+                    + " is shutting down"));
+        }
+        if (maxDelayNanos == 0 && queue.isEmpty() && quiet() && runs.tryAcquire()) {
+            // nothing to batch with and the model idle: run in the caller's thread, saving two thread hand-offs
+            long start = System.nanoTime();
             try {
                 observer.batch(1, 0);
-                return call.run(List.of(request)).get(0);
-            } catch (ServingException e) {
-                throw e;
+                return CompletableFuture.completedFuture(call.run(List.of(request)).get(0));
             } catch (Exception e) {
-                throw new ServingException(Status.Code.INTERNAL, name + " failed: " + e);
+                return CompletableFuture.failedFuture(failure(e));
             } finally {
+                long end = System.nanoTime();
+                lastRunNanos = end - start;
+                lastRunEnd = end;
                 runs.release();
             }
         }
         Pending<Q, R> p = new Pending<>(request, size.applyAsInt(request), new CompletableFuture<>(),
                 System.nanoTime());
         if (!queue.offer(p)) {
-            throw new ServingException(Status.Code.RESOURCE_EXHAUSTED, name + " queue is full ("
-                    + queue.size() + " requests waiting); retry later");
+            return CompletableFuture.failedFuture(new ServingException(Status.Code.RESOURCE_EXHAUSTED, name
+                    + " queue is full (" + queue.size() + " requests waiting); retry later"));
         }
-        try {
-            return timeoutNanos == Long.MAX_VALUE ? p.result().get() : p.result().get(timeoutNanos,
-                    TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            p.result().cancel(false);
-            throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the deadline passed while " + name
-                    + " was queued or running");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.result().cancel(false);
-            throw new ServingException(Status.Code.CANCELLED, "interrupted while waiting for " + name);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ServingException s) {
-                throw s;
+        if (timeoutNanos != Long.MAX_VALUE) {
+            // timing out completes the future, which also drops the request from its batch if it has not run yet
+            p.result().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return p.result().handle((r, e) -> {
+            if (e == null) {
+                return r;
             }
-            throw new ServingException(Status.Code.INTERNAL, name + " failed: " + e.getCause());
-        }
+            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the deadline passed while " + name
+                        + " was queued or running");
+            }
+            throw failure(cause);
+        });
+    }
+
+    /**
+     * Whether the model has been idle at least as long as its last inline run took: below half busy, a caller
+     * may run inline. Back-to-back calls (many in flight on one connection) fail this and are queued instead,
+     * so that the workers run them in parallel rather than one caller's thread running them one by one.
+     */
+    private boolean quiet() {
+        return runs.availablePermits() == workers.size() && System.nanoTime() - lastRunEnd >= lastRunNanos;
+    }
+
+    private ServingException failure(Throwable e) {
+        return e instanceof ServingException s ? s : new ServingException(Status.Code.INTERNAL, name + " failed: "
+                + e);
     }
 
     private void work() {
@@ -193,8 +230,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     }
 
     private int add(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
-        if (p.result().isCancelled()) {
-            return units; // the caller's deadline passed while queued
+        if (p.result().isDone()) {
+            return units; // the caller's deadline passed (or it gave up) while queued
         }
         batch.add(p);
         return units + p.size();
@@ -216,17 +253,12 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         return p;
     }
 
-    /** Stops taking requests; queued ones still run. */
+    /**
+     * Stops taking requests; the workers still run what is queued, then exit. Does not wait for them, so it may
+     * be called from any thread, a worker's or an I/O thread included.
+     */
     @Override
     public void close() {
         closed = true;
-        for (Thread t : workers) {
-            try {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ncf4j.bundle.Bundle;
 
@@ -151,13 +152,13 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     /** {@link #score} through the dynamic batcher: concurrent calls share model runs. */
-    public float[] scoreBatched(long[] users, long[] items, long timeoutNanos) {
-        return scoreBatcher.submit(new long[][] {users, items}, timeoutNanos);
+    public CompletableFuture<float[]> scoreBatched(long[] users, long[] items, long timeoutNanos) {
+        return scoreBatcher.submitAsync(new long[][] {users, items}, timeoutNanos);
     }
 
     /** {@link #rank} through the dynamic batcher: concurrent users are ranked in one model run. */
-    public Ranked rankBatched(long user, long[] exclude, int k, long timeoutNanos) {
-        return rankBatcher.submit(new RankQuery(user, exclude, k), timeoutNanos);
+    public CompletableFuture<Ranked> rankBatched(long user, long[] exclude, int k, long timeoutNanos) {
+        return rankBatcher.submitAsync(new RankQuery(user, exclude, k), timeoutNanos);
     }
 
     private List<float[]> scoreBatch(List<long[][]> batch) throws OrtException {

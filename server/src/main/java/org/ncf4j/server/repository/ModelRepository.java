@@ -67,6 +67,11 @@ public class ModelRepository implements AutoCloseable {
         } else {
             LOG.info("execution provider: {}", provider.name());
         }
+        LOG.info("repository {}, rescanned every {}; batching up to {} users or {} pairs per run, queue delay {}, "
+                + "queue {}, {} workers; {} intra-op threads per session", root.toAbsolutePath(),
+                config.getPollInterval(), config.getMaxBatchSize(), config.getMaxBatchPairs(),
+                config.getMaxQueueDelay(), config.getMaxQueueSize(), config.getBatchWorkers(),
+                config.getIntraOpThreads());
         health.setStatus("", ServingStatus.NOT_SERVING);
         scan(null);
     }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.server.ServingConfig;
@@ -41,7 +43,11 @@ public class RecommendationService {
         this.config = config;
     }
 
-    public Scores score(String model, long version, List<String> users, List<String> items) {
+    /**
+     * Scores (user, item) pairs. Validation failures are thrown at once; the scores come in the future, which
+     * may already be complete (a call that found the model idle ran in this thread).
+     */
+    public CompletableFuture<Scores> score(String model, long version, List<String> users, List<String> items) {
         if (users.isEmpty()) {
             throw invalid("the batch is empty: give at least one (user, item) pair");
         }
@@ -52,8 +58,7 @@ public class RecommendationService {
             throw invalid("a batch of " + users.size() + " pairs exceeds ncf.max-score-pairs ("
                     + config.getMaxScorePairs() + ")");
         }
-        try (ModelRepository.Lease lease = repository.acquire(model, version)) {
-            OnnxModel m = lease.model();
+        return withLease(model, version, m -> {
             Bundle b = m.bundle();
             long[] u = new long[users.size()];
             long[] it = new long[items.size()];
@@ -61,13 +66,14 @@ public class RecommendationService {
                 u[i] = user(b.users(), users.get(i), m, i);
                 it[i] = item(b.items(), items.get(i), "item", i);
             }
-            return new Scores(m.scoreBatched(u, it, Deadlines.remainingNanos()), m.name(), m.version());
-        }
+            return m.scoreBatched(u, it, Deadlines.remainingNanos()).thenApply(s -> new Scores(s, m.name(),
+                    m.version()));
+        });
     }
 
-    public Recommendation recommend(String model, long version, Query q) {
-        try (ModelRepository.Lease lease = repository.acquire(model, version)) {
-            OnnxModel m = lease.model();
+    /** One user's recommendation; like {@link #score}, failures to validate are thrown and the items come later. */
+    public CompletableFuture<Recommendation> recommend(String model, long version, Query q) {
+        return withLease(model, version, m -> {
             Bundle b = m.bundle();
             int numItems = b.items().size();
             if (q.k() < 1 || q.k() > numItems) {
@@ -90,21 +96,40 @@ public class RecommendationService {
                     throw new ServingException(Status.Code.NOT_FOUND, "unknown user '" + q.user() + "' (the "
                             + "popularity fallback is off)");
                 }
-                return popular(m, q.k(), excluded, candidates);
+                return CompletableFuture.completedFuture(popular(m, q.k(), excluded, candidates));
             }
             if (!q.includeSeen()) {
                 for (int seen : b.seen().items(user)) {
                     excluded.set(seen);
                 }
             }
-            return candidates != null ? rankCandidates(m, user, q.k(), excluded, candidates)
+            return candidates != null
+                    ? CompletableFuture.completedFuture(rankCandidates(m, user, q.k(), excluded, candidates))
                     : rankCatalogue(m, user, q.k(), excluded);
-        }
+        });
     }
 
-    private Recommendation rankCatalogue(OnnxModel m, int user, int k, BitSet excluded) {
+    /** Runs {@code call} on a leased model, releasing the lease once the future completes (or the call throws). */
+    private <T> CompletableFuture<T> withLease(String model, long version,
+                                               Function<OnnxModel, CompletableFuture<T>> call) {
+        ModelRepository.Lease lease = repository.acquire(model, version);
+        CompletableFuture<T> result;
+        try {
+            result = call.apply(lease.model());
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
+        return result.whenComplete((r, e) -> lease.close());
+    }
+
+    private CompletableFuture<Recommendation> rankCatalogue(OnnxModel m, int user, int k, BitSet excluded) {
         long[] exclude = excluded.stream().asLongStream().toArray();
-        OnnxModel.Ranked ranked = m.rankBatched(user, exclude, k, Deadlines.remainingNanos());
+        return m.rankBatched(user, exclude, k, Deadlines.remainingNanos()).thenApply(ranked -> recommendation(m,
+                k, excluded, ranked));
+    }
+
+    private static Recommendation recommendation(OnnxModel m, int k, BitSet excluded, OnnxModel.Ranked ranked) {
         List<String> items = new ArrayList<>(k);
         List<Float> scores = new ArrayList<>(k);
         for (int j = 0; j < ranked.items().length; j++) {

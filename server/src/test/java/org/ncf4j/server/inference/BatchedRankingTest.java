@@ -34,9 +34,9 @@ class BatchedRankingTest {
                 for (int j = 0; j < u; j++) {
                     exclude[j] = j * 2;
                 }
-                batched.add(pool.submit(() -> model.rankBatched(user, exclude, 3 + user, Long.MAX_VALUE)));
+                batched.add(pool.submit(() -> model.rankBatched(user, exclude, 3 + user, Long.MAX_VALUE).join()));
                 scored.add(pool.submit(() -> model.scoreBatched(new long[] {user, user}, new long[] {1, user},
-                        Long.MAX_VALUE)));
+                        Long.MAX_VALUE).join()));
             }
             for (int u = 0; u < 8; u++) {
                 long[] exclude = new long[u];

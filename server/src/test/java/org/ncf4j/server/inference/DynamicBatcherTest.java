@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +119,35 @@ class DynamicBatcherTest {
                 batch -> List.of(Thread.currentThread().getName()), null)) {
             assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE));
         }
+    }
+
+    @Test
+    void backToBackCallsGoToTheWorkersUntilTheModelHasBeenIdleAsLongAsItsLastRun() throws Exception {
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
+            Thread.sleep(100);
+            return List.of(Thread.currentThread().getName());
+        }, null)) {
+            String caller = Thread.currentThread().getName();
+            CompletableFuture<String> first = b.submitAsync(1, Long.MAX_VALUE);
+            assertTrue(first.isDone(), "an idle model runs the call in the caller's thread");
+            assertEquals(caller, first.get());
+            // right after a 100 ms run the model counts as busy: the next call is queued for a worker
+            CompletableFuture<String> next = b.submitAsync(2, Long.MAX_VALUE);
+            assertTrue(next.get(5, TimeUnit.SECONDS).startsWith("t-batcher-"), next.get());
+            Thread.sleep(150);
+            assertEquals(caller, b.submitAsync(3, Long.MAX_VALUE).get(), "idle again: inline");
+        }
+    }
+
+    @Test
+    void aBatcherClosedFromItsOwnWorkerDoesNotWaitForItself() throws Exception {
+        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> batch, null);
+        long t0 = System.nanoTime();
+        CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
+        assertEquals(7, closed.get(5, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "closing waited");
+        ServingException e = assertThrows(ServingException.class, () -> b.submit(8, Long.MAX_VALUE));
+        assertEquals(Status.Code.UNAVAILABLE, e.code());
     }
 
     @Test
