@@ -19,8 +19,9 @@ import org.ncf4j.server.service.ServingException;
  * {@code maxQueueDelayMicros} for others (0: only requests already queued join). The queue is bounded: when
  * {@code maxQueueSize} requests wait, a new one is refused with RESOURCE_EXHAUSTED rather than waiting without
  * bound. Requests whose caller gave up (deadline) are dropped before they run. Without a queue delay, a request
- * that finds the queue empty and a run slot free runs at once in its caller's thread: batching only happens
- * when calls actually overlap, and a lone call pays no thread hand-off.
+ * that finds the model idle (nothing queued or running, and idle at least as long as its last run took) runs at
+ * once in its caller's thread: batching only happens when calls actually overlap, and a lone call pays no thread
+ * hand-off.
  *
  * @param <Q> a request
  * @param <R> its result
