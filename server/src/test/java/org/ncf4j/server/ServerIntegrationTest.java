@@ -131,6 +131,18 @@ class ServerIntegrationTest extends ServerTestBase {
         assertEquals(3, r.getResponsesCount());
         assertTrue(r.getResponses(2).getPopularityFallback());
         assertFalse(r.getResponses(0).getPopularityFallback());
+
+        // more users than one model run takes (ncf.max-batch-size, 64): answered in order, each as if alone
+        RecommendBatchRequest.Builder bulk = RecommendBatchRequest.newBuilder();
+        for (int i = 0; i < 150; i++) {
+            bulk.addRequests(RecommendRequest.newBuilder().setUser("u" + i % TestBundles.USERS).setK(1 + i % 5));
+        }
+        var all = stub.recommendBatch(bulk.build());
+        assertEquals(150, all.getResponsesCount());
+        for (int i = 0; i < 150; i += 37) {
+            assertEquals(stub.recommend(bulk.getRequests(i)).getItemsList(), all.getResponses(i).getItemsList(),
+                    "user " + i);
+        }
     }
 
     @Test

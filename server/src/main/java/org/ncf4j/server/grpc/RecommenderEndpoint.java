@@ -6,7 +6,6 @@ import io.grpc.stub.StreamObserver;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,30 +89,30 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
                 throw new ServingException(Status.Code.INVALID_ARGUMENT, "the batch is empty");
             }
             ModelSpec model = request.getRequests(0).getModel();
-            List<CompletableFuture<RecommendResponse>> each = new ArrayList<>();
-            for (RecommendRequest r : request.getRequestsList()) {
-                each.add(recommend(r, model));
-            }
-            return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
-                each.forEach(f -> b.addResponses(f.join()));
-                return b.build();
-            });
+            RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
+            service.recommendAll(model.getName(), model.getVersion(), request.getRequestsList().stream()
+                    .map(RecommenderEndpoint::query).toList()).forEach(rec -> b.addResponses(response(rec)));
+            return CompletableFuture.completedFuture(b.build());
         });
     }
 
     private CompletableFuture<RecommendResponse> recommend(RecommendRequest r, ModelSpec model) {
-        return service.recommend(model.getName(), model.getVersion(), new RecommendationService.Query(r.getUser(),
-                r.getK(), r.getIncludeSeen(), r.getCandidatesList(), r.getExcludeList())).thenApply(rec -> {
-                    RecommendResponse.Builder b = RecommendResponse.newBuilder()
-                            .setModel(spec(rec.model(), rec.version()))
-                            .setPopularityFallback(rec.popularityFallback());
-                    for (int i = 0; i < rec.items().size(); i++) {
-                        b.addItems(ScoredItem.newBuilder().setItem(rec.items().get(i))
-                                .setScore(rec.scores().get(i)));
-                    }
-                    return b.build();
-                });
+        return service.recommend(model.getName(), model.getVersion(), query(r))
+                .thenApply(RecommenderEndpoint::response);
+    }
+
+    private static RecommendationService.Query query(RecommendRequest r) {
+        return new RecommendationService.Query(r.getUser(), r.getK(), r.getIncludeSeen(), r.getCandidatesList(),
+                r.getExcludeList());
+    }
+
+    private static RecommendResponse response(RecommendationService.Recommendation rec) {
+        RecommendResponse.Builder b = RecommendResponse.newBuilder().setModel(spec(rec.model(), rec.version()))
+                .setPopularityFallback(rec.popularityFallback());
+        for (int i = 0; i < rec.items().size(); i++) {
+            b.addItems(ScoredItem.newBuilder().setItem(rec.items().get(i)).setScore(rec.scores().get(i)));
+        }
+        return b.build();
     }
 
     @Override
@@ -122,32 +121,30 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     }
 
     private ModelInfo modelInfo(ModelInfoRequest request) {
-        {
-            try (ModelRepository.Lease lease = repository.acquire(request.getModel().getName(),
-                    request.getModel().getVersion())) {
-                OnnxModel m = lease.model();
-                BundleCard card = m.bundle().card();
-                ModelInfo.Builder b = ModelInfo.newBuilder().setModel(spec(m.name(), m.version()))
-                        .setVariant(card.variant()).setFactor(card.factor()).addAllLayers(card.layers())
-                        .setNumUsers(card.numUsers()).setNumItems(card.numItems())
-                        .setExecutionProvider(m.provider()).setDataset(card.dataset().getOrDefault("name", ""))
-                        .setCreatedAt(card.createdAt()).setReady(true);
-                for (Map.Entry<String, Object> e : card.metrics().entrySet()) {
-                    if (e.getValue() instanceof Number n) {
-                        b.putMetrics(e.getKey(), n.doubleValue());
-                    } else if (e.getValue() instanceof Map<?, ?> nested) {
-                        nested.forEach((k, v) -> {
-                            if (v instanceof Number n) {
-                                b.putMetrics(e.getKey() + "." + k, n.doubleValue());
-                            }
-                        });
-                    }
+        try (ModelRepository.Lease lease = repository.acquire(request.getModel().getName(),
+                request.getModel().getVersion())) {
+            OnnxModel m = lease.model();
+            BundleCard card = m.bundle().card();
+            ModelInfo.Builder b = ModelInfo.newBuilder().setModel(spec(m.name(), m.version()))
+                    .setVariant(card.variant()).setFactor(card.factor()).addAllLayers(card.layers())
+                    .setNumUsers(card.numUsers()).setNumItems(card.numItems())
+                    .setExecutionProvider(m.provider()).setDataset(card.dataset().getOrDefault("name", ""))
+                    .setCreatedAt(card.createdAt()).setReady(true);
+            for (Map.Entry<String, Object> e : card.metrics().entrySet()) {
+                if (e.getValue() instanceof Number n) {
+                    b.putMetrics(e.getKey(), n.doubleValue());
+                } else if (e.getValue() instanceof Map<?, ?> nested) {
+                    nested.forEach((k, v) -> {
+                        if (v instanceof Number n) {
+                            b.putMetrics(e.getKey() + "." + k, n.doubleValue());
+                        }
+                    });
                 }
-                repository.snapshot().stream().filter(v -> v.name().equals(m.name())).findFirst()
-                        .flatMap(v -> v.failed().entrySet().stream().reduce((a, c) -> c))
-                        .ifPresent(f -> b.setLastError("version " + f.getKey() + ": " + f.getValue()));
-                return b.build();
             }
+            repository.snapshot().stream().filter(v -> v.name().equals(m.name())).findFirst()
+                    .flatMap(v -> v.failed().entrySet().stream().reduce((a, c) -> c))
+                    .ifPresent(f -> b.setLastError("version " + f.getKey() + ": " + f.getValue()));
+            return b.build();
         }
     }
 

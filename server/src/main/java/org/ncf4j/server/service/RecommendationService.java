@@ -109,6 +109,24 @@ public class RecommendationService {
         });
     }
 
+    /**
+     * Recommendations for many users, in order. They are ranked in chunks of at most {@code ncf.max-batch-size}
+     * users, so that a bulk call shares model runs without flooding the batching queue. Blocks: call it off the
+     * I/O threads.
+     */
+    public List<Recommendation> recommendAll(String model, long version, List<Query> queries) {
+        int chunk = Math.max(1, Math.min(config.getMaxBatchSize(), config.getMaxQueueSize()));
+        List<Recommendation> out = new ArrayList<>(queries.size());
+        for (int from = 0; from < queries.size(); from += chunk) {
+            List<CompletableFuture<Recommendation>> part = new ArrayList<>();
+            for (Query q : queries.subList(from, Math.min(queries.size(), from + chunk))) {
+                part.add(recommend(model, version, q));
+            }
+            part.forEach(f -> out.add(f.join()));
+        }
+        return out;
+    }
+
     /** Runs {@code call} on a leased model, releasing the lease once the future completes (or the call throws). */
     private <T> CompletableFuture<T> withLease(String model, long version,
                                                Function<OnnxModel, CompletableFuture<T>> call) {
