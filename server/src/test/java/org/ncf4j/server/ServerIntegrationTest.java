@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -13,6 +15,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.nio.file.Path;
@@ -121,6 +124,43 @@ class ServerIntegrationTest extends ServerTestBase {
         assertEquals(1f, r.getItems(0).getScore());
     }
 
+    /** Sends raw bytes that are not a valid protobuf message to a method. */
+    private static StatusRuntimeException malformed(io.grpc.Channel channel, String method) {
+        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
+                .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
+        return assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, m,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {(byte) 0xff, (byte) 0xff,
+                        (byte) 0xff, 0x01}));
+    }
+
+    @Test
+    void aMalformedRequestIsInvalidArgument() {
+        for (String method : List.of("ncf.v1.Recommender/Recommend", "ncf.v1.Recommender/Score",
+                "ncf.v1.Recommender/Reload")) {
+            StatusRuntimeException e = malformed(channel, method);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method + ": " + e.getStatus());
+            assertTrue(e.getStatus().getDescription().contains("malformed"), e.getStatus().toString());
+        }
+        assertEquals(2, stub.recommend(RecommendRequest.newBuilder().setUser("u0").setK(2).build())
+                .getItemsCount(), "the server still answers");
+    }
+
     @Test
     void recommendsForManyUsersInOneCall() {
         RecommendBatchRequest.Builder b = RecommendBatchRequest.newBuilder();
@@ -204,32 +244,43 @@ class ServerIntegrationTest extends ServerTestBase {
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, r.getStatus());
     }
 
-    @Test
-    void reflectionListsTheService() throws Exception {
-        CompletableFuture<Set<String>> services = new CompletableFuture<>();
+    /** One request on the reflection stream and its answer. */
+    private ServerReflectionResponse reflect(ServerReflectionRequest request) throws Exception {
+        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
                 new StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse r) {
-                        Set<String> names = new HashSet<>();
-                        r.getListServicesResponse().getServiceList().forEach(s -> names.add(s.getName()));
-                        services.complete(names);
+                        answer.complete(r);
                     }
 
                     @Override
                     public void onError(Throwable t) {
-                        services.completeExceptionally(t);
+                        answer.completeExceptionally(t);
                     }
 
                     @Override
                     public void onCompleted() {
                     }
                 });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        Set<String> names = services.get(10, TimeUnit.SECONDS);
+        requests.onNext(request);
+        ServerReflectionResponse r = answer.get(10, TimeUnit.SECONDS);
         requests.onCompleted();
+        return r;
+    }
+
+    @Test
+    void reflectionListsAndDescribesTheService() throws Exception {
+        Set<String> names = new HashSet<>();
+        reflect(ServerReflectionRequest.newBuilder().setListServices("").build()).getListServicesResponse()
+                .getServiceList().forEach(s -> names.add(s.getName()));
         assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
         assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
+        // what grpcurl asks next: the file defining the service, to learn its methods and messages
+        ServerReflectionResponse file = reflect(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("ncf.v1.Recommender").build());
+        assertTrue(file.hasFileDescriptorResponse(), file.toString());
+        assertTrue(file.getFileDescriptorResponse().getFileDescriptorProtoCount() > 0, file.toString());
     }
 
     @Test

@@ -3,15 +3,11 @@ package org.ncf4j.server.grpc;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micronaut.scheduling.TaskExecutors;
-import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ListModelsResponse;
@@ -43,9 +39,8 @@ import org.ncf4j.server.service.ServingException;
  * {@link DirectExecutorConfig}), and nothing here may block them: a small Recommend or Score is validated there
  * and handed to the model's batcher, which runs it at once when the model is idle or completes it later from a
  * batch worker; everything that can take long (large Score requests, candidate lists, batches of users, model
- * info, listing, reloading) moves to the {@code io} executor first.
+ * info, listing, reloading) moves to the {@code io} executor first. {@link ServicesFactory} registers it.
  */
-@Singleton
 public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     /** Score requests up to this many pairs are mapped to indices on the I/O thread. */
     static final int SMALL_SCORE_PAIRS = 1024;
@@ -56,7 +51,7 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     private final Executor blocking;
 
     public RecommenderEndpoint(RecommendationService service, ModelRepository repository, ServingMetrics metrics,
-                               @Named(TaskExecutors.IO) ExecutorService blocking) {
+                               Executor blocking) {
         this.service = service;
         this.repository = repository;
         this.metrics = metrics;
