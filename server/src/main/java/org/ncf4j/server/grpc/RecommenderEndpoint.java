@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ListModelsResponse;
@@ -44,6 +45,8 @@ import org.ncf4j.server.service.ServingException;
 public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     /** Score requests up to this many pairs are mapped to indices on the I/O thread. */
     static final int SMALL_SCORE_PAIRS = 1024;
+    /** Recommend requests with at most this many exclusions and items asked for are served from the I/O thread. */
+    static final int SMALL_LIST = 1024;
 
     private final RecommendationService service;
     private final ModelRepository repository;
@@ -73,8 +76,9 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
 
     @Override
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
-        Executor where = request.getCandidatesCount() == 0 ? DIRECT : blocking;
-        answer("Recommend", out, where, () -> recommend(request, request.getModel()));
+        boolean small = request.getCandidatesCount() == 0 && request.getExcludeCount() <= SMALL_LIST
+                && request.getK() <= SMALL_LIST;
+        answer("Recommend", out, small ? DIRECT : blocking, () -> recommend(request, request.getModel()));
     }
 
     @Override
@@ -172,7 +176,7 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     private <T> void answer(String rpc, StreamObserver<T> out, Executor where,
                             Supplier<CompletableFuture<T>> call) {
         long t0 = System.nanoTime();
-        where.execute(Context.current().wrap(() -> {
+        Runnable task = Context.current().wrap(() -> {
             CompletableFuture<T> response;
             try {
                 if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
@@ -180,11 +184,16 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
                             + "it was served");
                 }
                 response = call.get();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 response = CompletableFuture.failedFuture(e);
             }
             response.whenComplete((r, e) -> finish(rpc, out, t0, r, e));
-        }));
+        });
+        try {
+            where.execute(task);
+        } catch (RejectedExecutionException e) {
+            finish(rpc, out, t0, null, new ServingException(Status.Code.UNAVAILABLE, "the server is shutting down"));
+        }
     }
 
     private <T> void finish(String rpc, StreamObserver<T> out, long t0, T response, Throwable error) {

@@ -39,8 +39,22 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         void batch(int requests, long queuedNanos);
     }
 
+    /**
+     * What a model run needs kept alive (the model's sessions): entered before each run and exited after it, so
+     * the resource outlives runs whose callers have already given up (deadline) and released their own hold.
+     */
+    public interface Guard {
+        /** Takes a hold; false when the resource is already gone. */
+        boolean enter();
+
+        void exit();
+    }
+
     private record Pending<Q, R>(Q request, int size, CompletableFuture<R> result, long queuedAt) {
     }
+
+    /** Runs longer than this never run inline. */
+    static final long MAX_INLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final String name;
     private final int maxBatchSize;
@@ -52,6 +66,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     /** Model runs in progress, inline or by a worker, at most one per worker. */
     private final java.util.concurrent.Semaphore runs;
     private final Observer observer;
+    private final Guard guard;
     private volatile boolean closed;
     private Pending<Q, R> carried;
     /** When the last inline run ended and how long it took (nanoTime), for {@link #quiet}. */
@@ -66,9 +81,11 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * @param workers threads running batches (each takes its own batch from the queue)
      * @param size the units of a request
      * @param call runs a batch
+     * @param observer told about each run (may be null)
+     * @param guard held around each run (may be null)
      */
     public DynamicBatcher(String name, int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, int workers,
-                          ToIntFunction<Q> size, BatchCall<Q, R> call, Observer observer) {
+                          ToIntFunction<Q> size, BatchCall<Q, R> call, Observer observer, Guard guard) {
         if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || maxQueueSize < 1 || workers < 1) {
             throw new IllegalArgumentException("batching needs max-batch-size >= 1, max-queue-delay >= 0, "
                     + "max-queue-size >= 1 and at least one worker");
@@ -79,6 +96,16 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.size = size;
         this.call = call;
         this.observer = observer == null ? (n, t) -> { } : observer;
+        this.guard = guard == null ? new Guard() {
+            @Override
+            public boolean enter() {
+                return true;
+            }
+
+            @Override
+            public void exit() {
+            }
+        } : guard;
         this.queue = new ArrayBlockingQueue<>(maxQueueSize);
         this.runs = new java.util.concurrent.Semaphore(workers);
         for (int w = 0; w < workers; w++) {
@@ -122,9 +149,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             // nothing to batch with and the model idle: run in the caller's thread, saving two thread hand-offs
             long start = System.nanoTime();
             try {
-                observer.batch(1, 0);
-                return CompletableFuture.completedFuture(call.run(List.of(request)).get(0));
-            } catch (Exception e) {
+                return CompletableFuture.completedFuture(run(List.of(request), 0).get(0));
+            } catch (Throwable e) {
                 return CompletableFuture.failedFuture(failure(e));
             } finally {
                 long end = System.nanoTime();
@@ -157,12 +183,16 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     }
 
     /**
-     * Whether the model has been idle at least as long as its last inline run took: below half busy, a caller
-     * may run inline. Back-to-back calls (many in flight on one connection) fail this and are queued instead,
-     * so that the workers run them in parallel rather than one caller's thread running them one by one.
+     * Whether a caller may run inline: nothing is running, the model has been idle at least as long as its last
+     * inline run took (below half busy), and that run was short. Back-to-back calls (many in flight on one
+     * connection) fail this and are queued instead, so that the workers run them in parallel rather than one
+     * caller's thread running them one by one; and a model slow enough to stall an I/O thread always runs on the
+     * workers, where one more thread hand-off is noise.
      */
     private boolean quiet() {
-        return runs.availablePermits() == workers.size() && System.nanoTime() - lastRunEnd >= lastRunNanos;
+        long last = lastRunNanos;
+        return last <= MAX_INLINE_NANOS && runs.availablePermits() == workers.size()
+                && System.nanoTime() - lastRunEnd >= last;
     }
 
     private ServingException failure(Throwable e) {
@@ -181,25 +211,40 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             if (batch.isEmpty()) {
                 continue;
             }
-            List<Q> requests = new ArrayList<>(batch.size());
-            batch.forEach(p -> requests.add(p.request()));
             try {
                 runs.acquire();
             } catch (InterruptedException e) {
                 batch.forEach(p -> p.result().completeExceptionally(e));
                 return;
             }
-            observer.batch(batch.size(), System.nanoTime() - batch.get(0).queuedAt());
             try {
-                List<R> results = call.run(requests);
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).result().complete(results.get(i));
+                batch.removeIf(p -> p.result().isDone()); // callers whose deadline passed while this waited
+                if (!batch.isEmpty()) {
+                    List<Q> requests = new ArrayList<>(batch.size());
+                    batch.forEach(p -> requests.add(p.request()));
+                    List<R> results = run(requests, System.nanoTime() - batch.get(0).queuedAt());
+                    for (int i = 0; i < batch.size(); i++) {
+                        batch.get(i).result().complete(results.get(i));
+                    }
                 }
-            } catch (Exception | Error e) {
+            } catch (Throwable e) {
                 batch.forEach(p -> p.result().completeExceptionally(e));
             } finally {
                 runs.release();
             }
+        }
+    }
+
+    /** One model run, holding the guard. */
+    private List<R> run(List<Q> requests, long queuedNanos) throws Exception {
+        if (!guard.enter()) {
+            throw new ServingException(Status.Code.UNAVAILABLE, name + " was unloaded; retry");
+        }
+        try {
+            observer.batch(requests.size(), queuedNanos);
+            return call.run(requests);
+        } finally {
+            guard.exit();
         }
     }
 

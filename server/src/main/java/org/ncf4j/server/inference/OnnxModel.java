@@ -69,12 +69,24 @@ public final class OnnxModel implements AutoCloseable {
         this.ranking = ranking;
         this.byPopularity = popularityOrder(bundle.popularity());
         String label = "model " + name + " version " + version;
+        // every model run holds a reference, so the sessions outlive runs whose callers gave up and let go
+        DynamicBatcher.Guard sessions = new DynamicBatcher.Guard() {
+            @Override
+            public boolean enter() {
+                return retain();
+            }
+
+            @Override
+            public void exit() {
+                release();
+            }
+        };
         this.rankBatcher = new DynamicBatcher<>(label + " Recommend", batching.maxUsers(), batching.maxDelayMicros(),
                 batching.maxQueue(), batching.workers(), q -> 1, this::rankBatch,
-                (n, t) -> batching.metrics().batch("recommend", n, t));
+                (n, t) -> batching.metrics().batch("recommend", n, t), sessions);
         this.scoreBatcher = new DynamicBatcher<>(label + " Score", batching.maxPairs(), batching.maxDelayMicros(),
                 batching.maxQueue(), batching.workers(), q -> q[0].length, this::scoreBatch,
-                (n, t) -> batching.metrics().batch("score", n, t));
+                (n, t) -> batching.metrics().batch("score", n, t), sessions);
     }
 
     /** Opens both graphs of a validated bundle and runs one call of each, so the model is warm when served. */

@@ -134,7 +134,7 @@ public class RecommendationService {
         CompletableFuture<T> result;
         try {
             result = call.apply(lease.model());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             lease.close();
             throw e;
         }

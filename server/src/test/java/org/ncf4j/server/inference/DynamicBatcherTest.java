@@ -11,9 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.ncf4j.server.service.ServingException;
@@ -27,7 +29,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 8, 50_000, 100, 1, q -> 1, batch -> {
             sizes.add(batch.size());
             return batch.stream().map(x -> x * 10).toList();
-        }, null)) {
+        }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -49,7 +51,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 10, 50_000, 100, 1, q -> q, batch -> {
             units.add(batch.stream().mapToInt(Integer::intValue).sum());
             return batch;
-        }, null)) {
+        }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(6);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
@@ -74,7 +76,7 @@ class DynamicBatcherTest {
                     running.countDown();
                     release.await();
                     return batch;
-                }, null)) {
+                }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             Future<Integer> first = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
             assertTrue(running.await(5, TimeUnit.SECONDS));
@@ -99,7 +101,7 @@ class DynamicBatcherTest {
             running.countDown();
             release.await();
             return batch;
-        }, null)) {
+        }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(1);
             Future<Integer> blocker = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
             // the only run slot is taken: the next request has to queue
@@ -116,32 +118,53 @@ class DynamicBatcherTest {
     @Test
     void aLoneRequestRunsInItsCallersThread() {
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1,
-                batch -> List.of(Thread.currentThread().getName()), null)) {
+                batch -> List.of(Thread.currentThread().getName()), null, null)) {
             assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE));
+        }
+    }
+
+    private static void spin(long micros) {
+        long until = System.nanoTime() + micros * 1000;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
         }
     }
 
     @Test
     void backToBackCallsGoToTheWorkersUntilTheModelHasBeenIdleAsLongAsItsLastRun() throws Exception {
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
-            Thread.sleep(100);
+            spin(500);
             return List.of(Thread.currentThread().getName());
-        }, null)) {
+        }, null, null)) {
             String caller = Thread.currentThread().getName();
             CompletableFuture<String> first = b.submitAsync(1, Long.MAX_VALUE);
             assertTrue(first.isDone(), "an idle model runs the call in the caller's thread");
             assertEquals(caller, first.get());
-            // right after a 100 ms run the model counts as busy: the next call is queued for a worker
+            // right after a 0.5 ms run the model counts as busy: the next call is queued for a worker
             CompletableFuture<String> next = b.submitAsync(2, Long.MAX_VALUE);
             assertTrue(next.get(5, TimeUnit.SECONDS).startsWith("t-batcher-"), next.get());
-            Thread.sleep(150);
+            Thread.sleep(50);
             assertEquals(caller, b.submitAsync(3, Long.MAX_VALUE).get(), "idle again: inline");
         }
     }
 
     @Test
+    void aModelWhoseRunsAreLongNeverRunsInline() throws Exception {
+        long longRun = TimeUnit.NANOSECONDS.toMillis(DynamicBatcher.MAX_INLINE_NANOS) * 3;
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
+            Thread.sleep(longRun);
+            return List.of(Thread.currentThread().getName());
+        }, null, null)) {
+            assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE), "nothing known yet: inline");
+            Thread.sleep(longRun * 3);
+            assertTrue(b.submit(2, Long.MAX_VALUE).startsWith("t-batcher-"), "a long run keeps it off the caller");
+        }
+    }
+
+    @Test
     void aBatcherClosedFromItsOwnWorkerDoesNotWaitForItself() throws Exception {
-        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> batch, null);
+        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> batch, null,
+                null);
         long t0 = System.nanoTime();
         CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
         assertEquals(7, closed.get(5, TimeUnit.SECONDS));
@@ -151,10 +174,66 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aRunHoldsTheGuardAfterItsCallerHasGivenUp() throws Exception {
+        AtomicInteger holds = new AtomicInteger();
+        DynamicBatcher.Guard guard = new DynamicBatcher.Guard() {
+            @Override
+            public boolean enter() {
+                holds.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            public void exit() {
+                holds.decrementAndGet();
+            }
+        };
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> {
+            running.countDown();
+            release.await();
+            return batch;
+        }, null, guard)) {
+            CompletableFuture<Integer> gaveUp = b.submitAsync(1, TimeUnit.MILLISECONDS.toNanos(200));
+            assertTrue(running.await(5, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> gaveUp.get(5, TimeUnit.SECONDS));
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).code());
+            assertEquals(1, holds.get(), "the run must still hold what it runs on");
+            release.countDown();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (holds.get() != 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, holds.get());
+        }
+    }
+
+    @Test
+    void aRunWhoseGuardIsGoneIsUnavailable() {
+        DynamicBatcher.Guard gone = new DynamicBatcher.Guard() {
+            @Override
+            public boolean enter() {
+                return false;
+            }
+
+            @Override
+            public void exit() {
+                throw new AssertionError("exit without enter");
+            }
+        };
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> batch,
+                null, gone)) {
+            ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
+            assertEquals(Status.Code.UNAVAILABLE, e.code());
+        }
+    }
+
+    @Test
     void aFailedBatchFailsEachOfItsRequests() {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
             throw new IllegalStateException("boom");
-        }, null)) {
+        }, null, null)) {
             ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
             assertEquals(Status.Code.INTERNAL, e.code());
             assertTrue(e.getMessage().contains("boom"), e.getMessage());

@@ -74,6 +74,12 @@ class OnnxParityTest {
         checkRanking(variant, new int[] {12});
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Variant.class, names = {"MLP", "NEUMF"})
+    void rankingGraphHandlesAnMlpWithOneLayer(Variant variant) throws Exception {
+        checkRanking(variant, new int[] {12, 8});
+    }
+
     private static void checkRanking(Variant variant, int[] layers) throws Exception {
         int k = 5;
         try (NcfModel model = ExportFixtures.model(variant, 9, layers);
