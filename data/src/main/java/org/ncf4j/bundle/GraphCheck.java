@@ -55,11 +55,9 @@ final class GraphCheck {
             if (card.layers().size() > 1) {
                 // [width, items] (items on the last axis); bundles exported before that layout have [items, width]
                 long width = card.layers().get(1);
-                List<Long> itemSide = dims.get("mlp_0_item_side");
-                if (itemSide != null && itemSide.equals(List.of((long) card.numItems(), width))) {
-                    return;
+                if (!List.of((long) card.numItems(), width).equals(dims.get("mlp_0_item_side"))) {
+                    shape(name, dims, "mlp_0_item_side", width, card.numItems());
                 }
-                shape(name, dims, "mlp_0_item_side", width, card.numItems());
             } else {
                 shape(name, dims, "mlp_item_side", 1, card.numItems());
             }
