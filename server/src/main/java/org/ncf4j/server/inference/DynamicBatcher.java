@@ -69,7 +69,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final Guard guard;
     private volatile boolean closed;
     private Pending<Q, R> carried;
-    /** When the last inline run ended and how long it took (nanoTime), for {@link #quiet}. */
+    /** When the last run (inline or by a worker) ended and how long it took (nanoTime), for {@link #quiet}. */
     private volatile long lastRunEnd = System.nanoTime();
     private volatile long lastRunNanos;
 
@@ -147,15 +147,11 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         }
         if (maxDelayNanos == 0 && queue.isEmpty() && quiet() && runs.tryAcquire()) {
             // nothing to batch with and the model idle: run in the caller's thread, saving two thread hand-offs
-            long start = System.nanoTime();
             try {
                 return CompletableFuture.completedFuture(run(List.of(request), 0).get(0));
             } catch (Throwable e) {
                 return CompletableFuture.failedFuture(failure(e));
             } finally {
-                long end = System.nanoTime();
-                lastRunNanos = end - start;
-                lastRunEnd = end;
                 runs.release();
             }
         }
@@ -184,7 +180,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
 
     /**
      * Whether a caller may run inline: nothing is running, the model has been idle at least as long as its last
-     * inline run took (below half busy), and that run was short. Back-to-back calls (many in flight on one
+     * run took (below half busy), and that run was short. Back-to-back calls (many in flight on one
      * connection) fail this and are queued instead, so that the workers run them in parallel rather than one
      * caller's thread running them one by one; and a model slow enough to stall an I/O thread always runs on the
      * workers, where one more thread hand-off is noise.
@@ -240,11 +236,15 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         if (!guard.enter()) {
             throw new ServingException(Status.Code.UNAVAILABLE, name + " was unloaded; retry");
         }
+        long start = System.nanoTime();
         try {
             observer.batch(requests.size(), queuedNanos);
             return call.run(requests);
         } finally {
             guard.exit();
+            long end = System.nanoTime();
+            lastRunNanos = end - start;
+            lastRunEnd = end;
         }
     }
 
