@@ -7,7 +7,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.ToIntFunction;
@@ -44,6 +44,18 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * the resource outlives runs whose callers have already given up (deadline) and released their own hold.
      */
     public interface Guard {
+        /** Nothing to keep alive. */
+        Guard NONE = new Guard() {
+            @Override
+            public boolean enter() {
+                return true;
+            }
+
+            @Override
+            public void exit() {
+            }
+        };
+
         /** Takes a hold; false when the resource is already gone. */
         boolean enter();
 
@@ -62,9 +74,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final ToIntFunction<Q> size;
     private final BatchCall<Q, R> call;
     private final BlockingQueue<Pending<Q, R>> queue;
-    private final List<Thread> workers = new ArrayList<>();
+    private final int workers;
     /** Model runs in progress, inline or by a worker, at most one per worker. */
-    private final java.util.concurrent.Semaphore runs;
+    private final Semaphore runs;
     private final Observer observer;
     private final Guard guard;
     private volatile boolean closed;
@@ -96,49 +108,22 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.size = size;
         this.call = call;
         this.observer = observer == null ? (n, t) -> { } : observer;
-        this.guard = guard == null ? new Guard() {
-            @Override
-            public boolean enter() {
-                return true;
-            }
-
-            @Override
-            public void exit() {
-            }
-        } : guard;
+        this.guard = guard == null ? Guard.NONE : guard;
         this.queue = new ArrayBlockingQueue<>(maxQueueSize);
-        this.runs = new java.util.concurrent.Semaphore(workers);
+        this.workers = workers;
+        this.runs = new Semaphore(workers);
         for (int w = 0; w < workers; w++) {
             Thread t = new Thread(this::work, name + "-batcher-" + w);
             t.setDaemon(true);
             t.start();
-            this.workers.add(t);
         }
     }
 
     /**
-     * Queues the request and waits for its result until {@code timeoutNanos} (Long.MAX_VALUE: no deadline).
-     *
-     * @throws ServingException RESOURCE_EXHAUSTED when the queue is full, DEADLINE_EXCEEDED when the time is up,
-     *     UNAVAILABLE when the model is being unloaded, or the batch's own failure
-     */
-    public R submit(Q request, long timeoutNanos) {
-        CompletableFuture<R> result = submitAsync(request, timeoutNanos);
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.cancel(false);
-            throw new ServingException(Status.Code.CANCELLED, "interrupted while waiting for " + name);
-        } catch (ExecutionException e) {
-            throw (ServingException) e.getCause();
-        }
-    }
-
-    /**
-     * Like {@link #submit} without waiting: the future completes with the result or a {@link ServingException}.
-     * A request that finds the batcher idle runs at once in the caller's thread, so the returned future is then
-     * already complete.
+     * Queues the request; the future completes with its result or a {@link ServingException}: RESOURCE_EXHAUSTED
+     * when the queue is full, DEADLINE_EXCEEDED when {@code timeoutNanos} (Long.MAX_VALUE: no deadline) passes,
+     * UNAVAILABLE when the model is being unloaded, or the batch's own failure. A request that finds the model
+     * idle runs at once in the caller's thread, so the returned future is then already complete.
      */
     public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
         if (closed) {
@@ -187,7 +172,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      */
     private boolean quiet() {
         long last = lastRunNanos;
-        return last <= MAX_INLINE_NANOS && runs.availablePermits() == workers.size()
+        return last <= MAX_INLINE_NANOS && runs.availablePermits() == workers
                 && System.nanoTime() - lastRunEnd >= last;
     }
 

@@ -8,6 +8,7 @@ import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,15 @@ import org.ncf4j.server.service.ServingException;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DynamicBatcherTest {
 
+    /** Waits for a request's result, rethrowing its failure (always a ServingException). */
+    private static <Q, R> R submit(DynamicBatcher<Q, R> b, Q request, long timeoutNanos) {
+        try {
+            return b.submitAsync(request, timeoutNanos).join();
+        } catch (CompletionException e) {
+            throw (ServingException) e.getCause();
+        }
+    }
+
     @Test
     void concurrentRequestsShareABatchAndGetTheirOwnResults() throws Exception {
         List<Integer> sizes = new CopyOnWriteArrayList<>();
@@ -34,7 +44,7 @@ class DynamicBatcherTest {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 int x = i;
-                results.add(pool.submit(() -> b.submit(x, Long.MAX_VALUE)));
+                results.add(pool.submit(() -> submit(b, x, Long.MAX_VALUE)));
             }
             for (int i = 0; i < 8; i++) {
                 assertEquals(i * 10, results.get(i).get(10, TimeUnit.SECONDS));
@@ -55,9 +65,9 @@ class DynamicBatcherTest {
             ExecutorService pool = Executors.newFixedThreadPool(6);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                results.add(pool.submit(() -> b.submit(4, Long.MAX_VALUE)));
+                results.add(pool.submit(() -> submit(b, 4, Long.MAX_VALUE)));
             }
-            results.add(pool.submit(() -> b.submit(25, Long.MAX_VALUE))); // larger than a batch: runs alone
+            results.add(pool.submit(() -> submit(b, 25, Long.MAX_VALUE))); // larger than a batch: runs alone
             for (Future<Integer> f : results) {
                 f.get(10, TimeUnit.SECONDS);
             }
@@ -78,12 +88,12 @@ class DynamicBatcherTest {
                     return batch;
                 }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
-            Future<Integer> first = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
+            Future<Integer> first = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
             assertTrue(running.await(5, TimeUnit.SECONDS));
-            Future<Integer> queued = pool.submit(() -> b.submit(2, Long.MAX_VALUE));
+            Future<Integer> queued = pool.submit(() -> submit(b, 2, Long.MAX_VALUE));
             Thread.sleep(300); // request 2 now fills the queue
             ServingException e = assertThrows(ServingException.class,
-                    () -> b.submit(3, TimeUnit.SECONDS.toNanos(5)));
+                    () -> submit(b, 3, TimeUnit.SECONDS.toNanos(5)));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
             assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
             release.countDown();
@@ -103,11 +113,11 @@ class DynamicBatcherTest {
             return batch;
         }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(1);
-            Future<Integer> blocker = pool.submit(() -> b.submit(1, Long.MAX_VALUE));
+            Future<Integer> blocker = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
             // the only run slot is taken: the next request has to queue
             assertTrue(running.await(5, TimeUnit.SECONDS));
             ServingException e = assertThrows(ServingException.class,
-                    () -> b.submit(2, TimeUnit.MILLISECONDS.toNanos(50)));
+                    () -> submit(b, 2, TimeUnit.MILLISECONDS.toNanos(50)));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
             release.countDown();
             blocker.get(5, TimeUnit.SECONDS);
@@ -119,7 +129,7 @@ class DynamicBatcherTest {
     void aLoneRequestRunsInItsCallersThread() {
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1,
                 batch -> List.of(Thread.currentThread().getName()), null, null)) {
-            assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE));
+            assertEquals(Thread.currentThread().getName(), submit(b, 1, Long.MAX_VALUE));
         }
     }
 
@@ -155,9 +165,9 @@ class DynamicBatcherTest {
             Thread.sleep(longRun);
             return List.of(Thread.currentThread().getName());
         }, null, null)) {
-            assertEquals(Thread.currentThread().getName(), b.submit(1, Long.MAX_VALUE), "nothing known yet: inline");
+            assertEquals(Thread.currentThread().getName(), submit(b, 1, Long.MAX_VALUE), "nothing known yet: inline");
             Thread.sleep(longRun * 3);
-            assertTrue(b.submit(2, Long.MAX_VALUE).startsWith("t-batcher-"), "a long run keeps it off the caller");
+            assertTrue(submit(b, 2, Long.MAX_VALUE).startsWith("t-batcher-"), "a long run keeps it off the caller");
         }
     }
 
@@ -169,7 +179,7 @@ class DynamicBatcherTest {
         CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
         assertEquals(7, closed.get(5, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "closing waited");
-        ServingException e = assertThrows(ServingException.class, () -> b.submit(8, Long.MAX_VALUE));
+        ServingException e = assertThrows(ServingException.class, () -> submit(b, 8, Long.MAX_VALUE));
         assertEquals(Status.Code.UNAVAILABLE, e.code());
     }
 
@@ -224,7 +234,7 @@ class DynamicBatcherTest {
         };
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> batch,
                 null, gone)) {
-            ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
             assertEquals(Status.Code.UNAVAILABLE, e.code());
         }
     }
@@ -234,7 +244,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
             throw new IllegalStateException("boom");
         }, null, null)) {
-            ServingException e = assertThrows(ServingException.class, () -> b.submit(1, Long.MAX_VALUE));
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
             assertEquals(Status.Code.INTERNAL, e.code());
             assertTrue(e.getMessage().contains("boom"), e.getMessage());
         }
