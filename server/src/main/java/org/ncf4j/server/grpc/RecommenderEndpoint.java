@@ -47,6 +47,8 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     static final int SMALL_SCORE_PAIRS = 1024;
     /** Recommend requests with at most this many exclusions and items asked for are served from the I/O thread. */
     static final int SMALL_LIST = 1024;
+    /** Runs a call in the thread that received it (an I/O thread), already in the call's context. */
+    private static final Executor DIRECT = Runnable::run;
 
     private final RecommendationService service;
     private final ModelRepository repository;
@@ -176,7 +178,7 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     private <T> void answer(String rpc, StreamObserver<T> out, Executor where,
                             Supplier<CompletableFuture<T>> call) {
         long t0 = System.nanoTime();
-        Runnable task = Context.current().wrap(() -> {
+        Runnable body = () -> {
             CompletableFuture<T> response;
             try {
                 if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
@@ -188,9 +190,9 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
                 response = CompletableFuture.failedFuture(e);
             }
             response.whenComplete((r, e) -> finish(rpc, out, t0, r, e));
-        });
+        };
         try {
-            where.execute(task);
+            where.execute(where == DIRECT ? body : Context.current().wrap(body));
         } catch (RejectedExecutionException e) {
             finish(rpc, out, t0, null, new ServingException(Status.Code.UNAVAILABLE, "the server is shutting down"));
         }
@@ -211,6 +213,4 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
         }
         metrics.call(rpc, status, System.nanoTime() - t0);
     }
-
-    private static final Executor DIRECT = Runnable::run;
 }

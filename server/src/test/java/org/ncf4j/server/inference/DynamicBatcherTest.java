@@ -24,6 +24,27 @@ import org.ncf4j.server.service.ServingException;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DynamicBatcherTest {
 
+    /** A batch call that holds its run until released, so a test can act while a run is in progress. */
+    private static final class Gate implements DynamicBatcher.BatchCall<Integer, Integer> {
+        private final CountDownLatch running = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public List<Integer> run(List<Integer> batch) throws InterruptedException {
+            running.countDown();
+            release.await();
+            return batch;
+        }
+
+        void awaitRunning() throws InterruptedException {
+            assertTrue(running.await(5, TimeUnit.SECONDS), "no run started");
+        }
+
+        void open() {
+            release.countDown();
+        }
+    }
+
     /** Waits for a request's result, rethrowing its failure (always a ServingException). */
     private static <Q, R> R submit(DynamicBatcher<Q, R> b, Q request, long timeoutNanos) {
         try {
@@ -78,25 +99,20 @@ class DynamicBatcherTest {
 
     @Test
     void aFullQueueIsResourceExhausted() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+        Gate gate = new Gate();
         // a queue delay keeps every request on the queue (no inline run), so the queue's bound is what is tested
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("model m version 1 Score", 1, 1, 1, 1,
-                q -> 1, batch -> {
-                    running.countDown();
-                    release.await();
-                    return batch;
-                }, null, null)) {
+                q -> 1, gate, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(2);
             Future<Integer> first = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
-            assertTrue(running.await(5, TimeUnit.SECONDS));
+            gate.awaitRunning();
             Future<Integer> queued = pool.submit(() -> submit(b, 2, Long.MAX_VALUE));
             Thread.sleep(300); // request 2 now fills the queue
             ServingException e = assertThrows(ServingException.class,
                     () -> submit(b, 3, TimeUnit.SECONDS.toNanos(5)));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
             assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
-            release.countDown();
+            gate.open();
             assertEquals(1, first.get(5, TimeUnit.SECONDS));
             assertEquals(2, queued.get(5, TimeUnit.SECONDS));
             pool.shutdown();
@@ -105,21 +121,16 @@ class DynamicBatcherTest {
 
     @Test
     void aDeadlineThatPassesInTheQueueIsDeadlineExceeded() throws Exception {
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 1, 0, 10, 1, q -> 1, batch -> {
-            running.countDown();
-            release.await();
-            return batch;
-        }, null, null)) {
+        Gate gate = new Gate();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 1, 0, 10, 1, q -> 1, gate, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(1);
             Future<Integer> blocker = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
             // the only run slot is taken: the next request has to queue
-            assertTrue(running.await(5, TimeUnit.SECONDS));
+            gate.awaitRunning();
             ServingException e = assertThrows(ServingException.class,
                     () -> submit(b, 2, TimeUnit.MILLISECONDS.toNanos(50)));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
-            release.countDown();
+            gate.open();
             blocker.get(5, TimeUnit.SECONDS);
             pool.shutdown();
         }
@@ -198,19 +209,14 @@ class DynamicBatcherTest {
                 holds.decrementAndGet();
             }
         };
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> {
-            running.countDown();
-            release.await();
-            return batch;
-        }, null, guard)) {
+        Gate gate = new Gate();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, gate, null, guard)) {
             CompletableFuture<Integer> gaveUp = b.submitAsync(1, TimeUnit.MILLISECONDS.toNanos(200));
-            assertTrue(running.await(5, TimeUnit.SECONDS));
+            gate.awaitRunning();
             ExecutionException e = assertThrows(ExecutionException.class, () -> gaveUp.get(5, TimeUnit.SECONDS));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).code());
             assertEquals(1, holds.get(), "the run must still hold what it runs on");
-            release.countDown();
+            gate.open();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (holds.get() != 0 && System.nanoTime() < until) {
                 Thread.sleep(5);
