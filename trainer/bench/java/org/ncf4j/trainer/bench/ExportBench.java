@@ -15,10 +15,10 @@ import org.ncf4j.data.Directories;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 
 /**
  * On MovieLens 1M: the time to export NeuMF (factor 8, 64-32-16-8) as a bundle, and, in-process on ONNX Runtime
@@ -36,7 +36,7 @@ public final class ExportBench {
         int iterations = Integer.getInteger("iterations", 3000);
         Path work = Files.createTempDirectory("ncf-export-bench");
         try (NcfModel model = args.length > 1 ? SavedModel.load(Path.of(args[1]), Device.cpu())
-                : NcfModel.create(new ModelSpec(Variant.NEUMF, split.numUsers(), split.numItems(), 8,
+                : NcfModel.create(new ModelShape(Variant.NEUMF, split.numUsers(), split.numItems(), 8,
                         new int[] {64, 32, 16, 8}), Device.cpu(), 1, 0, 0)) {
             double[] exportSeconds = new double[5];
             for (int r = 0; r < exportSeconds.length; r++) {

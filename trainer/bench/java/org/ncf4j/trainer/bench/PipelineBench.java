@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 import org.ncf4j.trainer.sampling.EpochExamples;
 import org.ncf4j.trainer.sampling.NegativeSampler;
 import org.ncf4j.trainer.train.EvalResult;
@@ -42,7 +42,7 @@ public final class PipelineBench {
         report("sampling one epoch (" + String.format("%,d", negatives) + " negatives + shuffle of "
                 + String.format("%,d", sampler.examplesPerEpoch()) + " examples)", sampling);
 
-        ModelSpec spec = new ModelSpec(Variant.NEUMF, split.numUsers(), split.numItems(), 8,
+        ModelShape spec = new ModelShape(Variant.NEUMF, split.numUsers(), split.numItems(), 8,
                 new int[] {64, 32, 16, 8});
         try (NcfModel model = NcfModel.create(spec, Device.cpu(), 1, 0, 0)) {
             SampledEvaluator eval = new SampledEvaluator(split.test(), 10, 1 << 16);

@@ -1,5 +1,5 @@
 /**
- * Export of trained models to ONNX: the pair-scoring graph and the whole-catalogue ranking graph, written from
- * the parameters' stable names with only standard operators (opset 17, IR version 8).
+ * Export of trained models as bundles: the model's weights, the dataset's ids and training items, and the training
+ * report go to {@link org.ncf4j.graph.BundleBuilder}, which builds the ONNX graphs.
  */
 package org.ncf4j.trainer.export;

@@ -13,13 +13,15 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import org.ncf4j.graph.ModelShape;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * GMF, MLP or NeuMF as one DJL block: {@code (users [N], items [N]) -> logits [N]}.
  *
- * <p>Parameters carry stable names that the exporter and pretraining read: {@code gmf_user_embedding},
+ * <p>Parameters carry the stable names and shapes of {@link ModelShape#parameters}, which the exporter and
+ * pretraining read: {@code gmf_user_embedding},
  * {@code gmf_item_embedding}, {@code mlp_user_embedding}, {@code mlp_item_embedding}, {@code mlp_<k>_weight}
  * and {@code mlp_<k>_bias} (layer k maps {@code layers[k]} to {@code layers[k + 1]}, weights stored
  * [out, in]), {@code output_weight} [1, predictive factors] and {@code output_bias} [1]. Embeddings start from
@@ -33,7 +35,7 @@ import java.util.List;
 public final class NcfBlock extends AbstractBlock {
     private static final byte VERSION = 1;
 
-    private final ModelSpec spec;
+    private final ModelShape spec;
     private final float embeddingL2;
     private final float layerL2;
     private Parameter gmfUser;
@@ -45,7 +47,7 @@ public final class NcfBlock extends AbstractBlock {
     private final Parameter outWeight;
     private final Parameter outBias;
 
-    public NcfBlock(ModelSpec spec) {
+    public NcfBlock(ModelShape spec) {
         this(spec, 0f, 0f);
     }
 
@@ -54,7 +56,7 @@ public final class NcfBlock extends AbstractBlock {
      * @param embeddingL2 L2 weight of the batch's embeddings (0 for none)
      * @param layerL2 L2 weight of the linear layers' weights (0 for none)
      */
-    public NcfBlock(ModelSpec spec, float embeddingL2, float layerL2) {
+    public NcfBlock(ModelShape spec, float embeddingL2, float layerL2) {
         super(VERSION);
         this.spec = spec;
         this.embeddingL2 = embeddingL2;
@@ -64,31 +66,36 @@ public final class NcfBlock extends AbstractBlock {
         Initializer xavier = new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.AVG, 3);
         if (spec.variant().hasGmf()) {
-            gmfUser = param("gmf_user_embedding", Parameter.Type.WEIGHT, embInit, spec.numUsers(), spec.factor());
-            gmfItem = param("gmf_item_embedding", Parameter.Type.WEIGHT, embInit, spec.numItems(), spec.factor());
+            gmfUser = param("gmf_user_embedding", Parameter.Type.WEIGHT, embInit);
+            gmfItem = param("gmf_item_embedding", Parameter.Type.WEIGHT, embInit);
         }
         if (spec.variant().hasMlp()) {
-            int half = spec.mlpEmbedding();
-            mlpUser = param("mlp_user_embedding", Parameter.Type.WEIGHT, embInit, spec.numUsers(), half);
-            mlpItem = param("mlp_item_embedding", Parameter.Type.WEIGHT, embInit, spec.numItems(), half);
-            int[] layers = spec.layers();
-            for (int k = 0; k + 1 < layers.length; k++) {
-                mlpWeights.add(param("mlp_" + k + "_weight", Parameter.Type.WEIGHT, xavier, layers[k + 1],
-                        layers[k]));
-                mlpBiases.add(param("mlp_" + k + "_bias", Parameter.Type.BIAS, Initializer.ZEROS,
-                        layers[k + 1]));
+            mlpUser = param("mlp_user_embedding", Parameter.Type.WEIGHT, embInit);
+            mlpItem = param("mlp_item_embedding", Parameter.Type.WEIGHT, embInit);
+            for (int k = 0; k + 1 < spec.layers().length; k++) {
+                mlpWeights.add(param("mlp_" + k + "_weight", Parameter.Type.WEIGHT, xavier));
+                mlpBiases.add(param("mlp_" + k + "_bias", Parameter.Type.BIAS, Initializer.ZEROS));
             }
         }
-        outWeight = param("output_weight", Parameter.Type.WEIGHT, xavier, 1, spec.predictiveFactors());
-        outBias = param("output_bias", Parameter.Type.BIAS, Initializer.ZEROS, 1);
+        outWeight = param("output_weight", Parameter.Type.WEIGHT, xavier);
+        outBias = param("output_bias", Parameter.Type.BIAS, Initializer.ZEROS);
+        if (getParameters().size() != spec.parameters().size()) {
+            throw new IllegalStateException("the block's parameters " + getParameters().keys() + " differ from "
+                    + spec.parameters().keySet());
+        }
     }
 
-    private Parameter param(String name, Parameter.Type type, Initializer init, long... shape) {
+    /** A parameter with the shape {@link ModelShape#parameters} gives it. */
+    private Parameter param(String name, Parameter.Type type, Initializer init) {
+        long[] shape = spec.parameters().get(name);
+        if (shape == null) {
+            throw new IllegalStateException("the " + spec + " model has no parameter " + name);
+        }
         return addParameter(Parameter.builder().setName(name).setType(type).optInitializer(init)
                 .optShape(new Shape(shape)).build());
     }
 
-    public ModelSpec spec() {
+    public ModelShape spec() {
         return spec;
     }
 

@@ -10,6 +10,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.ncf4j.graph.ModelShape;
+import org.ncf4j.graph.ModelWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,7 +36,7 @@ public final class NcfModel implements AutoCloseable {
     }
 
     /** A freshly initialised model; the same seed gives the same initial parameters. */
-    public static NcfModel create(ModelSpec spec, Device device, long seed, float embeddingL2, float layerL2) {
+    public static NcfModel create(ModelShape spec, Device device, long seed, float embeddingL2, float layerL2) {
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
         Model model = Model.newInstance(NAME, device, "PyTorch");
         NcfBlock block = new NcfBlock(spec, embeddingL2, layerL2);
@@ -44,7 +46,7 @@ public final class NcfModel implements AutoCloseable {
     }
 
     /** Loads parameters saved by {@link #save} into a model of the given shape. */
-    public static NcfModel load(ModelSpec spec, Device device, Path dir) throws IOException {
+    public static NcfModel load(ModelShape spec, Device device, Path dir) throws IOException {
         Model model = Model.newInstance(NAME, device, "PyTorch");
         NcfBlock block = new NcfBlock(spec);
         model.setBlock(block);
@@ -62,7 +64,7 @@ public final class NcfModel implements AutoCloseable {
         model.save(dir, NAME);
     }
 
-    public ModelSpec spec() {
+    public ModelShape spec() {
         return block.spec();
     }
 
@@ -87,6 +89,13 @@ public final class NcfModel implements AutoCloseable {
         Map<String, Parameter> out = new LinkedHashMap<>();
         block.getParameters().forEach(p -> out.put(p.getKey(), p.getValue()));
         return out;
+    }
+
+    /** A copy of the parameters as plain arrays, for export without an ML runtime. */
+    public ModelWeights weights() {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        block.getParameters().forEach(p -> values.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        return new ModelWeights(spec(), values);
     }
 
     /**

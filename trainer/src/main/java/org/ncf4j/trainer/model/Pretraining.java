@@ -2,6 +2,8 @@ package org.ncf4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import org.ncf4j.graph.ModelShape;
+import org.ncf4j.graph.Variant;
 import java.util.Map;
 
 /**
@@ -14,9 +16,9 @@ public final class Pretraining {
     }
 
     public static void initialise(NcfModel neumf, NcfModel gmf, NcfModel mlp, float alpha) {
-        ModelSpec n = neumf.spec();
-        ModelSpec g = gmf.spec();
-        ModelSpec m = mlp.spec();
+        ModelShape n = neumf.spec();
+        ModelShape g = gmf.spec();
+        ModelShape m = mlp.spec();
         require(n.variant() == Variant.NEUMF, "the model to initialise is " + n.variant().label() + ", not neumf");
         require(g.variant() == Variant.GMF, "the pretrained GMF model is a " + g.variant().label() + " model");
         require(m.variant() == Variant.MLP, "the pretrained MLP model is a " + m.variant().label() + " model");

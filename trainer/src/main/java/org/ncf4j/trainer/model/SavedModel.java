@@ -4,6 +4,8 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ncf4j.graph.ModelShape;
+import org.ncf4j.graph.Variant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ public final class SavedModel {
         Path tmp = Files.createTempDirectory(dir, ".saving-");
         try {
             model.save(tmp);
-            ModelSpec spec = model.spec();
+            ModelShape spec = model.spec();
             ObjectNode json = JSON.createObjectNode();
             json.put("variant", spec.variant().label());
             json.put("numUsers", spec.numUsers());
@@ -54,7 +56,7 @@ public final class SavedModel {
     }
 
     /** Reads the shape saved in {@code dir/model.json}. */
-    public static ModelSpec readSpec(Path dir) throws IOException {
+    public static ModelShape readSpec(Path dir) throws IOException {
         Path file = dir.resolve(SPEC_FILE);
         if (!Files.isRegularFile(file)) {
             throw new IOException("not a saved model: " + file + " is missing");
@@ -66,7 +68,7 @@ public final class SavedModel {
             sizes[i] = layers.get(i).asInt();
         }
         try {
-            return new ModelSpec(Variant.parse(json.path("variant").asText()), json.path("numUsers").asInt(),
+            return new ModelShape(Variant.parse(json.path("variant").asText()), json.path("numUsers").asInt(),
                     json.path("numItems").asInt(), json.path("factor").asInt(), sizes);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);

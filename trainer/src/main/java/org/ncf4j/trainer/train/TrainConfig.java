@@ -1,7 +1,7 @@
 package org.ncf4j.trainer.train;
 
 import java.nio.file.Path;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 
 /**
  * Everything that decides a training run's result, as recorded in its report.

@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
 import org.ncf4j.trainer.model.SavedModel;
@@ -80,14 +80,14 @@ public final class TrainingRun {
         this.listener = listener == null ? new Listener() { } : listener;
     }
 
-    public ModelSpec spec() {
-        return new ModelSpec(config.variant(), split.numUsers(), split.numItems(), config.factor(),
+    public ModelShape spec() {
+        return new ModelShape(config.variant(), split.numUsers(), split.numItems(), config.factor(),
                 config.layers());
     }
 
     public TrainingReport run() throws IOException {
         long start = System.nanoTime();
-        ModelSpec spec = spec();
+        ModelShape spec = spec();
         Path modelDir = out.resolve("model");
         boolean byValidation = split.validation() != null;
         String fingerprint = BundleExporter.fingerprint(split.train());

@@ -4,9 +4,9 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 
 /** Small models whose parameters are spread widely enough that scores differ clearly between items. */
 final class ExportFixtures {
@@ -22,7 +22,7 @@ final class ExportFixtures {
     }
 
     static NcfModel model(Variant variant, long seed, int[] layers) {
-        NcfModel model = NcfModel.create(new ModelSpec(variant, USERS, ITEMS, 4, layers), Device.cpu(), seed, 0,
+        NcfModel model = NcfModel.create(new ModelShape(variant, USERS, ITEMS, 4, layers), Device.cpu(), seed, 0,
                 0);
         SplittableRandom r = new SplittableRandom(seed);
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
+import org.ncf4j.graph.ModelWeights;
+import org.ncf4j.graph.ScoringGraph;
+import org.ncf4j.graph.RankingGraph;
 
 /**
  * Every exported graph passes the reference checker, {@code onnx.checker.check_model(model, full_check=True)}
@@ -48,7 +51,7 @@ class OnnxCheckerTest {
         Path score = dir.resolve("score.onnx");
         Path rank = dir.resolve("rank.onnx");
         try (NcfModel model = ExportFixtures.model(variant, 1)) {
-            ModelWeights w = ModelWeights.of(model);
+            ModelWeights w = model.weights();
             Files.write(score, ScoringGraph.build(w, "test", Map.of("variant", variant.label())).toByteArray());
             Files.write(rank, RankingGraph.build(w, "test", Map.of("variant", variant.label())).toByteArray());
         }

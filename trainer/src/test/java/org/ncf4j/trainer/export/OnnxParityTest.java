@@ -18,7 +18,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
+import org.ncf4j.graph.ScoringGraph;
+import org.ncf4j.graph.RankingGraph;
 
 /** The exported graphs score and rank exactly like the DJL model, on ONNX Runtime. */
 class OnnxParityTest {
@@ -36,7 +38,7 @@ class OnnxParityTest {
     @EnumSource(Variant.class)
     void scoringGraphGivesTheModelsProbabilities(Variant variant) throws Exception {
         try (NcfModel model = ExportFixtures.model(variant, 5);
-             OrtSession s = session(ScoringGraph.build(ModelWeights.of(model), "test", Map.of()).toByteArray())) {
+             OrtSession s = session(ScoringGraph.build(model.weights(), "test", Map.of()).toByteArray())) {
             int n = USERS * ITEMS;
             int[] users = new int[n];
             int[] items = new int[n];
@@ -83,7 +85,7 @@ class OnnxParityTest {
     private static void checkRanking(Variant variant, int[] layers) throws Exception {
         int k = 5;
         try (NcfModel model = ExportFixtures.model(variant, 9, layers);
-             OrtSession s = session(RankingGraph.build(ModelWeights.of(model), "test", Map.of()).toByteArray())) {
+             OrtSession s = session(RankingGraph.build(model.weights(), "test", Map.of()).toByteArray())) {
             long[] users = {3, 0, 12};
             // exclude items 1 and 2 for the first user, 7 for the third, nothing for the second
             long[] exclude = {0, 1, 0, 2, 2, 7};
@@ -122,7 +124,7 @@ class OnnxParityTest {
     @EnumSource(Variant.class)
     void rankingGraphPutsExcludedItemsLastWhenKCoversTheCatalogue(Variant variant) throws Exception {
         try (NcfModel model = ExportFixtures.model(variant, 2);
-             OrtSession s = session(RankingGraph.build(ModelWeights.of(model), "test", Map.of()).toByteArray());
+             OrtSession s = session(RankingGraph.build(model.weights(), "test", Map.of()).toByteArray());
              OnnxTensor ut = longs(new long[] {4}, 1); OnnxTensor ex = longs(new long[] {0, 5}, 1, 2);
              OnnxTensor kt = longs(new long[] {ITEMS}, 1);
              OrtSession.Result r = s.run(Map.of("user", ut, "exclude", ex, "k", kt))) {
@@ -137,7 +139,7 @@ class OnnxParityTest {
     @EnumSource(Variant.class)
     void rankingGraphAcceptsNoExclusions(Variant variant) throws Exception {
         try (NcfModel model = ExportFixtures.model(variant, 3);
-             OrtSession s = session(RankingGraph.build(ModelWeights.of(model), "test", Map.of()).toByteArray());
+             OrtSession s = session(RankingGraph.build(model.weights(), "test", Map.of()).toByteArray());
              OnnxTensor ut = longs(new long[] {1, 2}, 2); OnnxTensor ex = longs(new long[0], 0, 2);
              OnnxTensor kt = longs(new long[] {3}, 1);
              OrtSession.Result r = s.run(Map.of("user", ut, "exclude", ex, "k", kt))) {

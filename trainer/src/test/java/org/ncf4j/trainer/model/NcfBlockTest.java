@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ncf4j.graph.ModelShape;
+import org.ncf4j.graph.Variant;
 
 class NcfBlockTest {
     private static final int[] LAYERS = {16, 8, 4};
@@ -30,7 +32,7 @@ class NcfBlockTest {
 
     @Test
     void gmfHasEmbeddingsOfTheFactorAndAnOutputLayer() {
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.GMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.GMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
             assertEquals(Map.of("gmf_user_embedding", new Shape(7, 3), "gmf_item_embedding", new Shape(5, 3),
                     "output_weight", new Shape(1, 3), "output_bias", new Shape(1)), shapes(m));
         }
@@ -38,7 +40,7 @@ class NcfBlockTest {
 
     @Test
     void mlpHasHalfWidthEmbeddingsAndOneLinearLayerPerPairOfSizes() {
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.MLP, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.MLP, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
             Map<String, Shape> s = shapes(m);
             assertEquals(List.of("mlp_user_embedding", "mlp_item_embedding", "mlp_0_weight", "mlp_0_bias",
                     "mlp_1_weight", "mlp_1_bias", "output_weight", "output_bias"), List.copyOf(s.keySet()));
@@ -51,7 +53,7 @@ class NcfBlockTest {
 
     @Test
     void neumfOutputReadsGmfAndMlpSideBySide() {
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.NEUMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.NEUMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
             Map<String, Shape> s = shapes(m);
             assertEquals(new Shape(1, 3 + 4), s.get("output_weight"));
             assertEquals(10, s.size());
@@ -61,7 +63,7 @@ class NcfBlockTest {
     @Test
     void forwardGivesOneLogitPerPair() {
         for (Variant v : Variant.values()) {
-            try (NcfModel m = NcfModel.create(new ModelSpec(v, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
+            try (NcfModel m = NcfModel.create(new ModelShape(v, 7, 5, 3, LAYERS), Device.cpu(), 1, 0, 0)) {
                 float[] logits = m.logits(new int[] {0, 6, 3, 3}, new int[] {4, 0, 2, 2}, 0, 4);
                 assertEquals(4, logits.length);
                 assertEquals(logits[2], logits[3]);
@@ -76,7 +78,7 @@ class NcfBlockTest {
 
     @Test
     void trainingForwardAddsAPenaltyOnlyWhenL2IsSet() {
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.NEUMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0.1f,
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.NEUMF, 7, 5, 3, LAYERS), Device.cpu(), 1, 0.1f,
                 0.01f)) {
             NDList out = m.forwardTraining(m.manager().create(new int[] {1}), m.manager().create(new int[] {2}));
             assertEquals(2, out.size());
@@ -86,7 +88,7 @@ class NcfBlockTest {
 
     @Test
     void sameSeedGivesSameInitialParameters() {
-        ModelSpec spec = new ModelSpec(Variant.NEUMF, 7, 5, 3, LAYERS);
+        ModelShape spec = new ModelShape(Variant.NEUMF, 7, 5, 3, LAYERS);
         try (NcfModel a = NcfModel.create(spec, Device.cpu(), 5, 0, 0);
              NcfModel b = NcfModel.create(spec, Device.cpu(), 5, 0, 0)) {
             for (String name : a.parameters().keySet()) {
@@ -98,7 +100,7 @@ class NcfBlockTest {
 
     @Test
     void embeddingsStartNearZeroWithStandardDeviationOneHundredth() {
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.GMF, 2000, 10, 8, LAYERS), Device.cpu(), 1, 0, 0)) {
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.GMF, 2000, 10, 8, LAYERS), Device.cpu(), 1, 0, 0)) {
             float[] w = m.parameters().get("gmf_user_embedding").getArray().toFloatArray();
             double sum = 0;
             double sq = 0;
@@ -115,7 +117,7 @@ class NcfBlockTest {
 
     @Test
     void savedModelLoadsWithTheSameScores(@TempDir Path dir) throws Exception {
-        ModelSpec spec = new ModelSpec(Variant.NEUMF, 7, 5, 3, LAYERS);
+        ModelShape spec = new ModelShape(Variant.NEUMF, 7, 5, 3, LAYERS);
         int[] users = {0, 1, 2, 6};
         int[] items = {4, 3, 0, 1};
         try (NcfModel m = NcfModel.create(spec, Device.cpu(), 3, 0, 0)) {
@@ -129,9 +131,9 @@ class NcfBlockTest {
 
     @Test
     void invalidShapesAreRefusedWithAReason() {
-        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(Variant.MLP, 5, 5, 8, new int[] {15, 8}));
-        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(Variant.GMF, 5, 5, 0, LAYERS));
-        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(Variant.NEUMF, 0, 5, 8, LAYERS));
+        assertThrows(IllegalArgumentException.class, () -> new ModelShape(Variant.MLP, 5, 5, 8, new int[] {15, 8}));
+        assertThrows(IllegalArgumentException.class, () -> new ModelShape(Variant.GMF, 5, 5, 0, LAYERS));
+        assertThrows(IllegalArgumentException.class, () -> new ModelShape(Variant.NEUMF, 0, 5, 8, LAYERS));
         assertThrows(IllegalArgumentException.class, () -> Variant.parse("svd"));
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
+import org.ncf4j.graph.ModelShape;
+import org.ncf4j.graph.Variant;
 
 class PretrainingTest {
     private static final int[] LAYERS = {8, 4, 2};
@@ -14,9 +16,9 @@ class PretrainingTest {
     void pretrainedNeumfScoresTheAlphaBlendOfGmfAndMlpLogits() {
         int[] users = {0, 1, 2, 3, 4};
         int[] items = {5, 4, 3, 2, 1};
-        try (NcfModel gmf = NcfModel.create(new ModelSpec(Variant.GMF, 5, 6, 3, LAYERS), Device.cpu(), 1, 0, 0);
-             NcfModel mlp = NcfModel.create(new ModelSpec(Variant.MLP, 5, 6, 3, LAYERS), Device.cpu(), 2, 0, 0);
-             NcfModel neumf = NcfModel.create(new ModelSpec(Variant.NEUMF, 5, 6, 3, LAYERS), Device.cpu(), 3, 0,
+        try (NcfModel gmf = NcfModel.create(new ModelShape(Variant.GMF, 5, 6, 3, LAYERS), Device.cpu(), 1, 0, 0);
+             NcfModel mlp = NcfModel.create(new ModelShape(Variant.MLP, 5, 6, 3, LAYERS), Device.cpu(), 2, 0, 0);
+             NcfModel neumf = NcfModel.create(new ModelShape(Variant.NEUMF, 5, 6, 3, LAYERS), Device.cpu(), 3, 0,
                      0)) {
             // give the biases a value so their blend is checked too
             gmf.parameters().get("output_bias").getArray().set(new float[] {0.3f});
@@ -33,9 +35,9 @@ class PretrainingTest {
 
     @Test
     void modelsOfAnotherShapeAreRefused() {
-        try (NcfModel gmf = NcfModel.create(new ModelSpec(Variant.GMF, 5, 6, 4, LAYERS), Device.cpu(), 1, 0, 0);
-             NcfModel mlp = NcfModel.create(new ModelSpec(Variant.MLP, 5, 6, 3, LAYERS), Device.cpu(), 2, 0, 0);
-             NcfModel neumf = NcfModel.create(new ModelSpec(Variant.NEUMF, 5, 6, 3, LAYERS), Device.cpu(), 3, 0,
+        try (NcfModel gmf = NcfModel.create(new ModelShape(Variant.GMF, 5, 6, 4, LAYERS), Device.cpu(), 1, 0, 0);
+             NcfModel mlp = NcfModel.create(new ModelShape(Variant.MLP, 5, 6, 3, LAYERS), Device.cpu(), 2, 0, 0);
+             NcfModel neumf = NcfModel.create(new ModelShape(Variant.NEUMF, 5, 6, 3, LAYERS), Device.cpu(), 3, 0,
                      0)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Pretraining.initialise(neumf, gmf, mlp, 0.5f));

@@ -12,9 +12,9 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 
 class CpuAdamTest {
 
@@ -51,7 +51,7 @@ class CpuAdamTest {
 
     @Test
     void fusedUpdateMatchesAdamAndClearsGradients() {
-        ModelSpec spec = new ModelSpec(Variant.NEUMF, 6, 5, 3, new int[] {8, 4});
+        ModelShape spec = new ModelShape(Variant.NEUMF, 6, 5, 3, new int[] {8, 4});
         try (NcfModel model = NcfModel.create(spec, Device.cpu(), 1, 0, 0)) {
             List<NDArray> weights = new ArrayList<>();
             for (Parameter p : model.parameters().values()) {

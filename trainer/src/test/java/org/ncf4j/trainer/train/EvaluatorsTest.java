@@ -10,9 +10,9 @@ import org.ncf4j.data.EvalNegatives;
 import org.ncf4j.data.EvalSet;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.eval.RankingMetrics;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.trainer.model.Variant;
+import org.ncf4j.graph.Variant;
 
 /** The batched evaluators agree with scoring one pair at a time and ranking by hand. */
 class EvaluatorsTest {
@@ -55,7 +55,7 @@ class EvaluatorsTest {
     void sampledEvaluationMatchesPairByPairRanking() {
         UserItems train = train();
         EvalSet set = heldOut(train, 1);
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.NEUMF, USERS, ITEMS, 4, new int[] {8, 4}),
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.NEUMF, USERS, ITEMS, 4, new int[] {8, 4}),
                 Device.cpu(), 2, 0, 0)) {
             RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(3);
             for (int k = 0; k < set.size(); k++) {
@@ -81,7 +81,7 @@ class EvaluatorsTest {
         UserItems train = train();
         EvalSet test = heldOut(train, 1);
         EvalSet validation = heldOut(train, 2);
-        try (NcfModel m = NcfModel.create(new ModelSpec(Variant.GMF, USERS, ITEMS, 4, new int[] {8, 4}),
+        try (NcfModel m = NcfModel.create(new ModelShape(Variant.GMF, USERS, ITEMS, 4, new int[] {8, 4}),
                 Device.cpu(), 3, 0, 0)) {
             RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(5);
             for (int k = 0; k < test.size(); k++) {

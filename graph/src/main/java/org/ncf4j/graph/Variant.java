@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.model;
+package org.ncf4j.graph;
 
 import java.util.Locale;
 

@@ -1,18 +1,18 @@
-package org.ncf4j.trainer.export;
+package org.ncf4j.graph;
 
-import static org.ncf4j.trainer.export.OnnxGraph.attr;
+import static org.ncf4j.graph.OnnxGraph.attr;
 
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 
 /**
  * The pair-scoring graph: inputs {@code user} and {@code item} (int64 [N]), outputs {@code score} (float32 [N], the
  * probability that the user interacts with the item) and {@code logit} (float32 [N], the score before the
  * sigmoid, which keeps the order where float32 probabilities saturate at 1). The same computation as
- * {@link org.ncf4j.trainer.model.NcfBlock} followed by a sigmoid: Gather, Mul, Concat, Gemm, Relu, Reshape and
+ * training model (see {@link ModelShape#parameters}) followed by a sigmoid: Gather, Mul, Concat, Gemm, Relu, Reshape and
  * Sigmoid only.
  */
 public final class ScoringGraph {
@@ -20,7 +20,7 @@ public final class ScoringGraph {
     }
 
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
-        ModelSpec spec = w.spec();
+        ModelShape spec = w.shape();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_score",
                 "Scores (user, item) pairs with " + spec);
         g.input("user", DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
@@ -57,6 +57,6 @@ public final class ScoringGraph {
 
     /** Adds a parameter as an initializer under its own name. */
     static String embedding(OnnxGraph g, ModelWeights w, String name) {
-        return g.floats(name, w.get(name), w.shape(name));
+        return g.floats(name, w.get(name), w.dims(name));
     }
 }

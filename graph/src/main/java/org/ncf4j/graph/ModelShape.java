@@ -1,9 +1,14 @@
-package org.ncf4j.trainer.model;
+package org.ncf4j.graph;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The shape of an NCF model: variant, catalogue sizes, GMF factor and MLP layer sizes.
+ * The shape of an NCF model: variant, catalogue sizes, GMF factor and MLP layer sizes. It is the one definition of
+ * the model's parameters ({@link #parameters}): the training block, the ONNX graphs and the bundle checks all go by
+ * these names and shapes.
  *
  * @param variant GMF, MLP or NeuMF
  * @param numUsers rows of the user embeddings
@@ -12,9 +17,9 @@ import java.util.Arrays;
  * @param layers MLP layer sizes, first to last (e.g. 64, 32, 16, 8); the user and item MLP embeddings are
  *     {@code layers[0] / 2} wide each (ignored by GMF)
  */
-public record ModelSpec(Variant variant, int numUsers, int numItems, int factor, int[] layers) {
+public record ModelShape(Variant variant, int numUsers, int numItems, int factor, int[] layers) {
 
-    public ModelSpec {
+    public ModelShape {
         layers = layers.clone();
         if (numUsers < 1 || numItems < 1) {
             throw new IllegalArgumentException("the model needs at least one user and one item");
@@ -39,6 +44,32 @@ public record ModelSpec(Variant variant, int numUsers, int numItems, int factor,
         }
     }
 
+    /**
+     * Every parameter of the model by its stable name, in a fixed order, with its shape: {@code gmf_user_embedding}
+     * [users, factor] and {@code gmf_item_embedding} [items, factor] (GMF and NeuMF); {@code mlp_user_embedding}
+     * and {@code mlp_item_embedding} [rows, layers[0] / 2], then {@code mlp_<k>_weight} [layers[k + 1], layers[k]]
+     * and {@code mlp_<k>_bias} [layers[k + 1]] (MLP and NeuMF); {@code output_weight} [1, predictive factors] and
+     * {@code output_bias} [1]. Linear weights are stored [out, in].
+     */
+    public Map<String, long[]> parameters() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        if (variant.hasGmf()) {
+            out.put("gmf_user_embedding", new long[] {numUsers, factor});
+            out.put("gmf_item_embedding", new long[] {numItems, factor});
+        }
+        if (variant.hasMlp()) {
+            out.put("mlp_user_embedding", new long[] {numUsers, mlpEmbedding()});
+            out.put("mlp_item_embedding", new long[] {numItems, mlpEmbedding()});
+            for (int k = 0; k + 1 < layers.length; k++) {
+                out.put("mlp_" + k + "_weight", new long[] {layers[k + 1], layers[k]});
+                out.put("mlp_" + k + "_bias", new long[] {layers[k + 1]});
+            }
+        }
+        out.put("output_weight", new long[] {1, predictiveFactors()});
+        out.put("output_bias", new long[] {1});
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Width of the vector the output layer reads. */
     public int predictiveFactors() {
         return (variant.hasGmf() ? factor : 0) + (variant.hasMlp() ? layers[layers.length - 1] : 0);
@@ -56,7 +87,7 @@ public record ModelSpec(Variant variant, int numUsers, int numItems, int factor,
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelSpec m && m.variant == variant && m.numUsers == numUsers
+        return o instanceof ModelShape m && m.variant == variant && m.numUsers == numUsers
                 && m.numItems == numItems && m.factor == factor && Arrays.equals(m.layers, layers);
     }
 

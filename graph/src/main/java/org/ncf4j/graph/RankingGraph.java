@@ -1,13 +1,13 @@
-package org.ncf4j.trainer.export;
+package org.ncf4j.graph;
 
-import static org.ncf4j.trainer.export.OnnxGraph.attr;
+import static org.ncf4j.graph.OnnxGraph.attr;
 
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
-import org.ncf4j.trainer.model.ModelSpec;
+import org.ncf4j.graph.ModelShape;
 
 /**
  * The whole-catalogue ranking graph: the k best items for each of a batch of users, with chosen items excluded.
@@ -28,7 +28,7 @@ public final class RankingGraph {
     }
 
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
-        ModelSpec spec = w.spec();
+        ModelShape spec = w.shape();
         int items = spec.numItems();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_rank",
                 "Ranks every item for a batch of users with " + spec);
@@ -71,7 +71,7 @@ public final class RankingGraph {
 
     /** Adds the MLP's per-item logits [B, items] (plus {@code gmf} when given) and returns their name. */
     private static String mlp(OnnxGraph g, ModelWeights w, String gmf) {
-        ModelSpec spec = w.spec();
+        ModelShape spec = w.shape();
         if (spec.layers().length == 1) {
             return mlpWithoutHiddenLayers(g, w, gmf);
         }
@@ -125,7 +125,7 @@ public final class RankingGraph {
      * splits into a user term and a per-item term, the latter precomputed as [1, items].
      */
     private static String mlpWithoutHiddenLayers(OnnxGraph g, ModelWeights w, String gmf) {
-        ModelSpec spec = w.spec();
+        ModelShape spec = w.shape();
         int items = spec.numItems();
         int half = spec.mlpEmbedding();
         float[] out = w.get("output_weight");

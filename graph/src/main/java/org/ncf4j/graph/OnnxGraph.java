@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.export;
+package org.ncf4j.graph;
 
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
