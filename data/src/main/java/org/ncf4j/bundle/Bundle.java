@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
@@ -16,10 +18,27 @@ import org.ncf4j.data.UserItems;
  * version, that every required file is listed and present with the listed SHA-256, that the id maps, the seen
  * items and the popularity agree with the card's sizes, and that both graphs have the inputs, outputs and weight
  * shapes the card describes ({@link GraphCheck}). The first problem found is reported, naming its file.
+ *
+ * <p>Each file is read once, into memory, and hashed and parsed from those bytes: what was checked is what is
+ * used, even if the file changes on disk afterwards. The verified graphs are kept ({@link #scoreModel},
+ * {@link #rankModel}) for whoever opens them, until {@link #withoutModels} drops them.
+ *
+ * @param dir the bundle's directory (its real path)
+ * @param card the card
+ * @param users external user ids by dense index
+ * @param items external item ids by dense index
+ * @param seen each user's training items
+ * @param popularity training interactions per item
+ * @param scoreModel the verified bytes of the scoring graph, or null once dropped
+ * @param rankModel the verified bytes of the ranking graph, or null once dropped
  */
-public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserItems seen, int[] popularity) {
+public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserItems seen, int[] popularity,
+                     byte[] scoreModel, byte[] rankModel) {
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The largest file {@link #read} accepts by default: the largest array a JVM allocates. */
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     public Path scoreGraph() {
         return dir.resolve(card.graphs().get("score"));
@@ -29,31 +48,45 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         return dir.resolve(card.graphs().get("rank"));
     }
 
+    /** The same bundle without the graphs' bytes (after they have been opened). */
+    public Bundle withoutModels() {
+        return new Bundle(dir, card, users, items, seen, popularity, null, null);
+    }
+
     public static Bundle read(Path location) {
-        Path dir = location.toAbsolutePath().normalize();
+        return read(location, MAX_FILE_BYTES);
+    }
+
+    /**
+     * Reads and validates a bundle.
+     *
+     * @param location the bundle directory (it may be a symbolic link; the files in it may not lead outside it)
+     * @param maxFileBytes the largest file accepted
+     * @throws BundleException naming the file and the problem
+     */
+    public static Bundle read(Path location, long maxFileBytes) {
         String where = "bundle " + location + ": ";
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(location)) {
             throw new BundleException(where + "not a directory");
         }
-        Path cardFile = dir.resolve(BundleFiles.CARD);
-        if (!Files.isRegularFile(cardFile)) {
-            throw new BundleException(where + BundleFiles.CARD + " is missing");
-        }
-        BundleCard card = readCard(where, cardFile);
         try {
-            checkFiles(where, dir, card);
-            IdMap users = BundleFiles.readIds(dir.resolve(BundleFiles.USERS));
-            IdMap items = BundleFiles.readIds(dir.resolve(BundleFiles.ITEMS));
+            Path dir = location.toRealPath();
+            byte[] cardBytes = file(where, dir, BundleFiles.CARD, maxFileBytes);
+            BundleCard card = readCard(where, cardBytes);
+            Map<String, byte[]> files = checkFiles(where, dir, card, maxFileBytes);
+            IdMap users = BundleFiles.readIds(where + BundleFiles.USERS, files.get(BundleFiles.USERS));
+            IdMap items = BundleFiles.readIds(where + BundleFiles.ITEMS, files.get(BundleFiles.ITEMS));
             expect(where + BundleFiles.USERS, "users", users.size(), card.numUsers());
             expect(where + BundleFiles.ITEMS, "items", items.size(), card.numItems());
-            UserItems seen = readSeen(where, dir.resolve(BundleFiles.SEEN), card);
-            int[] pop = BundleFiles.readInts(dir.resolve(BundleFiles.POPULARITY));
+            UserItems seen = readSeen(where, files.get(BundleFiles.SEEN), card);
+            int[] pop = BundleFiles.readInts(where + BundleFiles.POPULARITY, files.get(BundleFiles.POPULARITY));
             expect(where + BundleFiles.POPULARITY, "items", pop.length == 0 ? -1 : pop[0], card.numItems());
             expect(where + BundleFiles.POPULARITY, "values", pop.length - 1, card.numItems());
-            Bundle bundle = new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length));
-            GraphCheck.score(where, bundle.scoreGraph(), card);
-            GraphCheck.rank(where, bundle.rankGraph(), card);
-            return bundle;
+            byte[] score = files.get(card.graphs().get("score"));
+            byte[] rank = files.get(card.graphs().get("rank"));
+            GraphCheck.score(where + card.graphs().get("score"), score, card);
+            GraphCheck.rank(where + card.graphs().get("rank"), rank, card);
+            return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank);
         } catch (BundleException e) {
             throw e;
         } catch (IOException e) {
@@ -61,21 +94,54 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         }
     }
 
-    private static BundleCard readCard(String where, Path file) {
+    /**
+     * Reads one file of the bundle: a plain name in the directory, a regular file (a link is followed only when it
+     * stays in the bundle's directory), at most {@code maxBytes}.
+     */
+    private static byte[] file(String where, Path dir, String name, long maxBytes) throws IOException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+            throw new BundleException(where + BundleFiles.CARD + " lists a file outside the bundle: " + name);
+        }
+        Path file = dir.resolve(name);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BundleException(where + name + " is missing");
+        }
+        if (Files.isSymbolicLink(file)) {
+            Path target;
+            try {
+                target = file.toRealPath();
+            } catch (IOException e) {
+                throw new BundleException(where + name + " is a broken link", e);
+            }
+            if (!dir.equals(target.getParent())) {
+                throw new BundleException(where + name + " is a link to " + target + ", outside the bundle");
+            }
+            file = target;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new BundleException(where + name + " is not a regular file");
+        }
+        return BundleFiles.readBounded(where, file, maxBytes);
+    }
+
+    private static BundleCard readCard(String where, byte[] bytes) {
         BundleCard card;
         try {
-            card = JSON.readValue(file.toFile(), BundleCard.class);
+            card = JSON.readValue(bytes, BundleCard.class);
         } catch (JsonProcessingException e) {
             throw new BundleException(where + BundleFiles.CARD + " is not a valid card: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new BundleException(where + "cannot read " + BundleFiles.CARD + ": " + e.getMessage(), e);
         }
+        if (card == null) {
+            throw new BundleException(where + BundleFiles.CARD + " is empty");
+        }
         if (card.formatVersion() != BundleCard.FORMAT_VERSION) {
             throw new BundleException(where + BundleFiles.CARD + " has format version " + card.formatVersion()
                     + ", this reader knows version " + BundleCard.FORMAT_VERSION);
         }
-        if (card.files() == null || card.graphs() == null || card.variant() == null) {
+        if (card.files().isEmpty() || card.graphs().isEmpty() || card.variant().isEmpty()) {
             throw new BundleException(where + BundleFiles.CARD + " lacks 'variant', 'graphs' or 'files'");
         }
         for (String role : new String[] {"score", "rank"}) {
@@ -95,7 +161,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
             throw new BundleException(where + BundleFiles.CARD + " gives factor " + card.factor() + " for "
                     + card.variant());
         }
-        if (mlp && (card.layers() == null || card.layers().isEmpty() || card.layers().get(0) < 2)) {
+        if (mlp && (card.layers().isEmpty() || card.layers().get(0) < 2)) {
             throw new BundleException(where + BundleFiles.CARD + " gives layers " + card.layers() + " for "
                     + card.variant());
         }
@@ -106,40 +172,37 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         return card;
     }
 
-    private static void checkFiles(String where, Path dir, BundleCard card) throws IOException {
-        Map<String, String> files = card.files();
+    /** Reads every listed file once and checks its hash; returns the bytes by file name. */
+    private static Map<String, byte[]> checkFiles(String where, Path dir, BundleCard card, long maxBytes)
+            throws IOException {
+        Map<String, String> listed = card.files();
         for (String name : BundleFiles.REQUIRED) {
-            if (!files.containsKey(name)) {
+            if (!listed.containsKey(name)) {
                 throw new BundleException(where + BundleFiles.CARD + " does not list " + name);
             }
         }
-        for (Map.Entry<String, String> e : files.entrySet()) {
-            Path file = dir.resolve(e.getKey()).normalize();
-            if (!file.getParent().equals(dir.normalize())) {
-                throw new BundleException(where + BundleFiles.CARD + " lists a file outside the bundle: "
-                        + e.getKey());
-            }
-            if (!Files.isRegularFile(file)) {
-                throw new BundleException(where + e.getKey() + " is missing");
-            }
-            String actual = Sha256.of(file);
-            if (!actual.equalsIgnoreCase(e.getValue())) {
+        Map<String, byte[]> out = new HashMap<>();
+        for (Map.Entry<String, String> e : listed.entrySet()) {
+            byte[] bytes = file(where, dir, e.getKey(), maxBytes);
+            if (!Sha256.of(bytes).equalsIgnoreCase(String.valueOf(e.getValue()))) {
                 throw new BundleException(where + e.getKey() + " does not match its SHA-256 in "
-                        + BundleFiles.CARD + " (file changed or truncated; " + Files.size(file) + " bytes)");
+                        + BundleFiles.CARD + " (file changed or truncated; " + bytes.length + " bytes)");
             }
+            out.put(e.getKey(), bytes);
         }
+        return out;
     }
 
-    private static UserItems readSeen(String where, Path file, BundleCard card) throws IOException {
-        int[] v = BundleFiles.readInts(file);
+    private static UserItems readSeen(String where, byte[] bytes, BundleCard card) {
         String name = where + BundleFiles.SEEN;
+        int[] v = BundleFiles.readInts(name, bytes);
         if (v.length < 3) {
             throw new BundleException(name + ": too short for a header");
         }
         expect(name, "users", v[0], card.numUsers());
         expect(name, "items", v[1], card.numItems());
         int nnz = v[2];
-        if (nnz < 0 || v.length != 3 + card.numUsers() + 1 + nnz) {
+        if (nnz < 0 || v.length != 3L + card.numUsers() + 1 + nnz) {
             throw new BundleException(name + ": " + v.length + " values do not fit " + card.numUsers()
                     + " users and " + nnz + " items");
         }

@@ -28,6 +28,19 @@ public record BundleCard(int formatVersion, String variant, int factor, List<Int
     /** The format this code writes and reads. */
     public static final int FORMAT_VERSION = 1;
 
+    /** Absent entries read as empty, so that no reader of a card meets a null. */
+    public BundleCard {
+        variant = variant == null ? "" : variant;
+        layers = layers == null ? List.of() : layers;
+        dataset = dataset == null ? Map.of() : dataset;
+        training = training == null ? Map.of() : training;
+        metrics = metrics == null ? Map.of() : metrics;
+        createdAt = createdAt == null ? "" : createdAt;
+        producer = producer == null ? "" : producer;
+        graphs = graphs == null ? Map.of() : graphs;
+        files = files == null ? Map.of() : files;
+    }
+
     /** The same card listing these file hashes. */
     public BundleCard withFiles(Map<String, String> hashes) {
         return new BundleCard(formatVersion, variant, factor, layers, numUsers, numItems, dataset, training, metrics,

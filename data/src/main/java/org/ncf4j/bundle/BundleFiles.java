@@ -1,13 +1,16 @@
 package org.ncf4j.bundle;
 
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,15 +49,21 @@ public final class BundleFiles {
         }
     }
 
-    static IdMap readIds(Path file) throws IOException {
+    /** Parses an id map: one UTF-8 id per line (a line ends at \n, \r or \r\n). */
+    static IdMap readIds(String file, byte[] bytes) throws IOException {
         IdMap map = new IdMap();
         int lineNo = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            lineNo++;
-            if (map.add(line) != lineNo - 1) {
-                throw new BundleException(file.getFileName() + ": id '" + line + "' on line " + lineNo
-                        + " appears twice");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes),
+                StandardCharsets.UTF_8.newDecoder()))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (map.add(line) != lineNo - 1) {
+                    String shown = line.length() > 64 ? line.substring(0, 64) + "..." : line;
+                    throw new BundleException(file + ": id '" + shown + "' on line " + lineNo + " appears twice");
+                }
             }
+        } catch (CharacterCodingException e) {
+            throw new BundleException(file + ": not UTF-8 text (line " + (lineNo + 1) + ")", e);
         }
         return map;
     }
@@ -72,18 +81,34 @@ public final class BundleFiles {
         }
     }
 
-    /** Reads a file of little-endian int32 values; a length that is not a multiple of 4 is an error. */
-    static int[] readInts(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size % 4 != 0) {
-            throw new BundleException(file.getFileName() + ": " + size + " bytes is not a whole number of int32 "
-                    + "values (truncated?)");
+    /** Parses little-endian int32 values; a length that is not a multiple of 4 is an error. */
+    static int[] readInts(String file, byte[] bytes) {
+        if (bytes.length % 4 != 0) {
+            throw new BundleException(file + ": " + bytes.length + " bytes is not a whole number of int32 values "
+                    + "(truncated?)");
         }
-        int[] out = new int[(int) (size / 4)];
-        try (InputStream in = new DataInputStream(Files.newInputStream(file))) {
-            ByteBuffer b = ByteBuffer.wrap(in.readAllBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            b.asIntBuffer().get(out);
-        }
+        int[] out = new int[bytes.length / 4];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(out);
         return out;
+    }
+
+    /**
+     * Reads a whole file of at most {@code maxBytes}; a larger one is refused before anything is allocated, and
+     * one whose size changes while it is read (a copy in progress) is refused too.
+     */
+    static byte[] readBounded(String where, Path file, long maxBytes) throws IOException {
+        long size = Files.size(file);
+        if (size > maxBytes) {
+            throw new BundleException(where + file.getFileName() + " is " + size + " bytes, more than the largest "
+                    + "bundle file allowed (" + maxBytes + " bytes)");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) size);
+            if (bytes.length != size || in.read() >= 0) {
+                throw new BundleException(where + file.getFileName() + " changed while it was read (still being "
+                        + "copied?)");
+            }
+            return bytes;
+        }
     }
 }

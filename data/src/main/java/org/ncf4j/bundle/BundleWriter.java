@@ -49,7 +49,11 @@ public final class BundleWriter {
         requireAbsent(dir);
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".partial-");
+        // not Files.createTempDirectory, which makes the directory private (0700): a server running as another
+        // user must be able to read the bundle, so the directory gets the usual permissions (the umask's)
+        Path tmp = parent.resolve("." + dir.getFileName() + ".partial-" + Long.toHexString(System.nanoTime())
+                + "-" + ProcessHandle.current().pid());
+        Files.createDirectory(tmp);
         try {
             Files.write(tmp.resolve(BundleFiles.SCORE_GRAPH), scoreGraph);
             Files.write(tmp.resolve(BundleFiles.RANK_GRAPH), rankGraph);

@@ -1,10 +1,6 @@
 package org.ncf4j.bundle;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +15,9 @@ final class GraphCheck {
     private GraphCheck() {
     }
 
-    static void score(String where, Path file, BundleCard card) throws IOException {
-        GraphProto g = parse(where, file);
-        String name = where + file.getFileName();
+    /** @param name the file, for messages */
+    static void score(String name, byte[] bytes, BundleCard card) {
+        GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), List.of("user", "item"));
         names(name, "outputs", g.getOutputList(), List.of("score", "logit"));
         Map<String, List<Long>> dims = dims(g);
@@ -40,9 +36,8 @@ final class GraphCheck {
         shape(name, dims, "output_weight", 1, predictive);
     }
 
-    static void rank(String where, Path file, BundleCard card) throws IOException {
-        GraphProto g = parse(where, file);
-        String name = where + file.getFileName();
+    static void rank(String name, byte[] bytes, BundleCard card) {
+        GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), List.of("user", "exclude", "k"));
         names(name, "outputs", g.getOutputList(), List.of("items", "scores"));
         Map<String, List<Long>> dims = dims(g);
@@ -64,16 +59,15 @@ final class GraphCheck {
         }
     }
 
-    private static GraphProto parse(String where, Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            ModelProto model = ModelProto.parseFrom(in);
+    private static GraphProto parse(String name, byte[] bytes) {
+        try {
+            ModelProto model = ModelProto.parseFrom(bytes);
             if (!model.hasGraph()) {
-                throw new BundleException(where + file.getFileName() + " holds no graph");
+                throw new BundleException(name + " holds no graph");
             }
             return model.getGraph();
         } catch (InvalidProtocolBufferException e) {
-            throw new BundleException(where + file.getFileName() + " is not a valid ONNX model: " + e.getMessage(),
-                    e);
+            throw new BundleException(name + " is not a valid ONNX model: " + e.getMessage(), e);
         }
     }
 

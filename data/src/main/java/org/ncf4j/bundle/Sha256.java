@@ -27,6 +27,10 @@ public final class Sha256 {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    public static String of(byte[] bytes) {
+        return HexFormat.of().formatHex(digest().digest(bytes));
+    }
+
     /** A fingerprint of int arrays (e.g. a dataset's training pairs in CSR form). */
     public static String of(int[]... arrays) {
         MessageDigest md = digest();

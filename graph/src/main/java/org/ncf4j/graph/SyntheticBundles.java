@@ -49,6 +49,24 @@ public final class SyntheticBundles {
                 Map.of("weights", "random"), metrics);
     }
 
+    /**
+     * Writes a synthetic bundle, for benchmarks: {@code DIR VARIANT USERS ITEMS FACTOR LAYERS SEEN_PER_USER [SEED]},
+     * e.g. {@code models/bench/1 neumf 6040 3706 8 64,32,16,8 165} for MovieLens 1M's sizes.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 7) {
+            System.err.println("usage: SyntheticBundles DIR VARIANT USERS ITEMS FACTOR LAYERS SEEN_PER_USER [SEED]");
+            System.exit(2);
+        }
+        int[] layers = java.util.Arrays.stream(args[5].split(",")).mapToInt(Integer::parseInt).toArray();
+        ModelShape shape = new ModelShape(Variant.parse(args[1]), Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]), Integer.parseInt(args[4]), layers);
+        long seed = args.length > 7 ? Long.parseLong(args[7]) : 1;
+        write(Path.of(args[0]), shape, seed, Integer.parseInt(args[6]));
+        System.err.println("wrote a synthetic " + shape + " bundle with " + shape.numUsers() + " users and "
+                + shape.numItems() + " items to " + args[0]);
+    }
+
     private static IdMap ids(String prefix, int n) {
         IdMap map = new IdMap();
         for (int i = 0; i < n; i++) {

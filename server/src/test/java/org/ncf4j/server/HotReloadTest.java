@@ -29,19 +29,18 @@ import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.data.Directories;
 
 /**
- * Versions are swapped under concurrent load without a failed call; a corrupt version is refused while the
- * loaded one keeps answering; a version removed from disk is unloaded once its calls are done.
+ * Under concurrent load, with the default version policy (latest:1): a new version replaces the old one without a
+ * failed call, a corrupt version is refused while the loaded one keeps answering, and removing the serving version
+ * brings the previous one back.
  */
 @MicronautTest
 class HotReloadTest extends ServerTestBase {
     private Path dir;
-    private Path data;
 
     @Override
     protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(true, Map.of());
         dir = setup.dir();
-        data = dir.resolve("interactions.csv");
         return setup;
     }
 
@@ -73,9 +72,10 @@ class HotReloadTest extends ServerTestBase {
         }
         try {
             Thread.sleep(300);
-            TestBundles.train(data, 2, dir.resolve("models/demo/2"));
-            assertEquals(List.of(2L, 1L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
-                    .getLoadedList());
+            TestBundles.write(dir.resolve("models/demo/2"), 2);
+            var swapped = stub.reload(ReloadRequest.getDefaultInstance()).getModels(0);
+            assertEquals(List.of(2L), swapped.getLoadedList());
+            assertEquals(List.of(1L), swapped.getAvailableList());
             Thread.sleep(300);
             // a corrupt version 3 is refused; version 2 keeps answering
             Path corrupt = dir.resolve("models/demo/3");
@@ -91,9 +91,9 @@ class HotReloadTest extends ServerTestBase {
             ModelInfo info = stub.getModelInfo(ModelInfoRequest.getDefaultInstance());
             assertEquals(2, info.getModel().getVersion());
             assertTrue(info.getLastError().contains("version 3"), info.getLastError());
-            // version 1 removed from disk is unloaded while calls go on
-            Directories.deleteTree(dir.resolve("models/demo/1"));
-            assertEquals(List.of(2L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
+            // the serving version removed from disk: the latest one left (1) takes over while calls go on
+            Directories.deleteTree(dir.resolve("models/demo/2"));
+            assertEquals(List.of(1L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
                     .getLoadedList());
             Thread.sleep(300);
         } finally {
@@ -106,7 +106,7 @@ class HotReloadTest extends ServerTestBase {
         assertTrue(calls.get() > 100, "only " + calls.get() + " calls");
         assertTrue(versions.containsAll(Set.of(1L, 2L)), versions.toString());
         assertFalse(versions.contains(3L));
-        assertEquals(2, stub.score(ScoreRequest.newBuilder().setModel(ModelSpec.newBuilder().setName("demo"))
+        assertEquals(1, stub.score(ScoreRequest.newBuilder().setModel(ModelSpec.newBuilder().setName("demo"))
                 .addUsers("u0").addItems("i0").build()).getModel().getVersion());
     }
 }

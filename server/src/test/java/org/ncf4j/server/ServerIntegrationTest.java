@@ -121,7 +121,11 @@ class ServerIntegrationTest extends ServerTestBase {
         RecommendResponse r = stub.recommend(RecommendRequest.newBuilder().setUser("newcomer").setK(3).build());
         assertTrue(r.getPopularityFallback());
         assertEquals(3, r.getItemsCount());
-        assertEquals(1f, r.getItems(0).getScore());
+        // the share of training users who interacted with the item: a probability, like the model's scores
+        Bundle bundle = Bundle.read(dir.resolve("models/demo/1"));
+        int top = bundle.items().indexOf(r.getItems(0).getItem());
+        assertEquals(bundle.popularity()[top] / (float) TestBundles.USERS, r.getItems(0).getScore(), 1e-6);
+        assertTrue(r.getItems(0).getScore() >= r.getItems(1).getScore());
     }
 
     /** Sends raw bytes that are not a valid protobuf message to a method. */
@@ -294,7 +298,7 @@ class ServerIntegrationTest extends ServerTestBase {
         String text = response.body();
         for (String expected : List.of("ncf_requests_total{rpc=\"Score\",status=\"OK\"}",
                 "ncf_requests_total{rpc=\"Score\",status=\"INVALID_ARGUMENT\"}",
-                "ncf_request_latency_seconds_bucket{rpc=\"Recommend\"", "ncf_batch_size_count{call=\"recommend\"}",
+                "ncf_request_latency_seconds_bucket{rpc=\"Recommend\"", "ncf_batch_size_count{call=\"recommend\",thread=\"io\"}",
                 "ncf_queue_time_seconds_count{call=\"score\"}", "ncf_loaded_versions{model=\"demo\"} 1.0")) {
             assertTrue(text.contains(expected), "missing " + expected);
         }

@@ -24,7 +24,7 @@ final class TestServers {
     }
 
     /**
-     * A temporary repository, with the tiny trained bundle as {@code demo/1} when {@code withBundle}, and
+     * A temporary repository, with a small bundle of random weights as {@code demo/1} when {@code withBundle}, and
      * configuration for it plus {@code extra}.
      */
     static Setup create(boolean withBundle, Map<String, String> extra) {
@@ -32,7 +32,7 @@ final class TestServers {
             Path dir = Files.createTempDirectory("ncf-server-test");
             Files.createDirectories(dir.resolve("models"));
             if (withBundle) {
-                TestBundleAccess.trained(dir);
+                TestBundles.write(dir.resolve("models/demo/1"), 1);
             }
             int port;
             int httpPort;

@@ -1,14 +1,14 @@
 package org.ncf4j.server.grpc;
 
 import io.grpc.Context;
-import io.grpc.Status;
+import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ListModelsResponse;
@@ -27,39 +27,34 @@ import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.BundleCard;
-import org.ncf4j.server.inference.OnnxModel;
-import org.ncf4j.server.metrics.ServingMetrics;
-import org.ncf4j.server.repository.ModelRepository;
+import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
+import org.ncf4j.server.service.ServingError;
 import org.ncf4j.server.service.ServingException;
 
 /**
- * Translates {@code ncf.v1.Recommender} messages to the service and back; errors become gRPC statuses.
+ * Translates {@code ncf.v1.Recommender} messages to the services and back; failures become statuses through
+ * {@link Statuses}. Nothing else happens here.
  *
- * <p>Calls arrive on the transport's I/O threads (the server runs handlers directly, see
- * {@link DirectExecutorConfig}), and nothing here may block them: a small Recommend or Score is validated there
- * and handed to the model's batcher, which runs it at once when the model is idle or completes it later from a
- * batch worker; everything that can take long (large Score requests, candidate lists, batches of users, model
- * info, listing, reloading) moves to the {@code io} executor first. {@link ServicesFactory} registers it.
+ * <p>Calls arrive on the transport's I/O threads (see {@link ServerBuilderSettings}), which must never block: a
+ * small Recommend or Score goes straight to the model's batcher, which runs it on that thread when the model is
+ * idle; what can take long (large Score requests, candidate lists, batches of users, model info, listing,
+ * reloading) moves to the {@code io} executor first.
  */
-public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
-    /** Score requests up to this many pairs are mapped to indices on the I/O thread. */
+public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
+    /** Score requests up to this many pairs are handled on the I/O thread. */
     static final int SMALL_SCORE_PAIRS = 1024;
-    /** Recommend requests with at most this many exclusions and items asked for are served from the I/O thread. */
+    /** Recommend requests with at most this many exclusions and items asked for are handled on the I/O thread. */
     static final int SMALL_LIST = 1024;
-    /** Runs a call in the thread that received it (an I/O thread), already in the call's context. */
     private static final Executor DIRECT = Runnable::run;
 
     private final RecommendationService service;
-    private final ModelRepository repository;
-    private final ServingMetrics metrics;
+    private final ModelAdminService admin;
     private final Executor blocking;
 
-    public RecommenderEndpoint(RecommendationService service, ModelRepository repository, ServingMetrics metrics,
-                               Executor blocking) {
+    public RecommenderEndpoint(RecommendationService service, ModelAdminService admin, Executor blocking) {
         this.service = service;
-        this.repository = repository;
-        this.metrics = metrics;
+        this.admin = admin;
         this.blocking = blocking;
     }
 
@@ -67,7 +62,8 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     public void score(ScoreRequest request, StreamObserver<ScoreResponse> out) {
         Executor where = request.getUsersCount() <= SMALL_SCORE_PAIRS ? DIRECT : blocking;
         answer("Score", out, where, () -> service.score(request.getModel().getName(),
-                request.getModel().getVersion(), request.getUsersList(), request.getItemsList()).thenApply(s -> {
+                request.getModel().getVersion(), request.getUsersList(), request.getItemsList(), timeoutNanos())
+                .thenApply(s -> {
                     ScoreResponse.Builder b = ScoreResponse.newBuilder().setModel(spec(s.model(), s.version()));
                     for (float f : s.scores()) {
                         b.addScores(f);
@@ -80,26 +76,21 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
         boolean small = request.getCandidatesCount() == 0 && request.getExcludeCount() <= SMALL_LIST
                 && request.getK() <= SMALL_LIST;
-        answer("Recommend", out, small ? DIRECT : blocking, () -> recommend(request, request.getModel()));
+        answer("Recommend", out, small ? DIRECT : blocking, () -> service.recommend(request.getModel().getName(),
+                request.getModel().getVersion(), query(request), timeoutNanos())
+                .thenApply(RecommenderEndpoint::response));
     }
 
     @Override
     public void recommendBatch(RecommendBatchRequest request, StreamObserver<RecommendBatchResponse> out) {
         answer("RecommendBatch", out, blocking, () -> {
-            if (request.getRequestsCount() == 0) {
-                throw new ServingException(Status.Code.INVALID_ARGUMENT, "the batch is empty");
-            }
-            ModelSpec model = request.getRequests(0).getModel();
+            List<RecommendationService.BatchItem> items = request.getRequestsList().stream()
+                    .map(r -> new RecommendationService.BatchItem(r.getModel().getName(), r.getModel().getVersion(),
+                            query(r))).toList();
             RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
-            service.recommendAll(model.getName(), model.getVersion(), request.getRequestsList().stream()
-                    .map(RecommenderEndpoint::query).toList()).forEach(rec -> b.addResponses(response(rec)));
+            service.recommendBatch(items, timeoutNanos()).forEach(rec -> b.addResponses(response(rec)));
             return CompletableFuture.completedFuture(b.build());
         });
-    }
-
-    private CompletableFuture<RecommendResponse> recommend(RecommendRequest r, ModelSpec model) {
-        return service.recommend(model.getName(), model.getVersion(), query(r))
-                .thenApply(RecommenderEndpoint::response);
     }
 
     private static RecommendationService.Query query(RecommendRequest r) {
@@ -118,99 +109,94 @@ public class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
 
     @Override
     public void getModelInfo(ModelInfoRequest request, StreamObserver<ModelInfo> out) {
-        answer("GetModelInfo", out, blocking, () -> CompletableFuture.completedFuture(modelInfo(request)));
+        answer("GetModelInfo", out, blocking, () -> CompletableFuture.completedFuture(info(admin.describe(
+                request.getModel().getName(), request.getModel().getVersion()))));
     }
 
-    private ModelInfo modelInfo(ModelInfoRequest request) {
-        try (ModelRepository.Lease lease = repository.acquire(request.getModel().getName(),
-                request.getModel().getVersion())) {
-            OnnxModel m = lease.model();
-            BundleCard card = m.bundle().card();
-            ModelInfo.Builder b = ModelInfo.newBuilder().setModel(spec(m.name(), m.version()))
-                    .setVariant(card.variant()).setFactor(card.factor()).addAllLayers(card.layers())
-                    .setNumUsers(card.numUsers()).setNumItems(card.numItems())
-                    .setExecutionProvider(m.provider()).setDataset(card.dataset().getOrDefault("name", ""))
-                    .setCreatedAt(card.createdAt()).setReady(true);
-            for (Map.Entry<String, Object> e : card.metrics().entrySet()) {
-                if (e.getValue() instanceof Number n) {
-                    b.putMetrics(e.getKey(), n.doubleValue());
-                } else if (e.getValue() instanceof Map<?, ?> nested) {
-                    nested.forEach((k, v) -> {
-                        if (v instanceof Number n) {
-                            b.putMetrics(e.getKey() + "." + k, n.doubleValue());
-                        }
-                    });
-                }
+    private static ModelInfo info(ModelAdminService.Description d) {
+        BundleCard card = d.card();
+        ModelInfo.Builder b = ModelInfo.newBuilder().setModel(spec(d.name(), d.version()))
+                .setVariant(card.variant()).setFactor(card.factor()).addAllLayers(card.layers())
+                .setNumUsers(card.numUsers()).setNumItems(card.numItems()).setExecutionProvider(d.provider())
+                .setDataset(String.valueOf(card.dataset().getOrDefault("name", ""))).setCreatedAt(card.createdAt())
+                .setReady(true).setLastError(d.lastError());
+        for (Map.Entry<String, Object> e : card.metrics().entrySet()) {
+            if (e.getValue() instanceof Number n) {
+                b.putMetrics(e.getKey(), n.doubleValue());
+            } else if (e.getValue() instanceof Map<?, ?> nested) {
+                nested.forEach((k, v) -> {
+                    if (v instanceof Number n) {
+                        b.putMetrics(e.getKey() + "." + k, n.doubleValue());
+                    }
+                });
             }
-            repository.snapshot().stream().filter(v -> v.name().equals(m.name())).findFirst()
-                    .flatMap(v -> v.failed().entrySet().stream().reduce((a, c) -> c))
-                    .ifPresent(f -> b.setLastError("version " + f.getKey() + ": " + f.getValue()));
-            return b.build();
         }
+        return b.build();
     }
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> out) {
         answer("ListModels", out, blocking, () -> CompletableFuture.completedFuture(ListModelsResponse.newBuilder()
-                .addAllModels(versions(repository.snapshot())).build()));
+                .addAllModels(versions(admin.list())).build()));
     }
 
     @Override
     public void reload(ReloadRequest request, StreamObserver<ReloadResponse> out) {
         answer("Reload", out, blocking, () -> CompletableFuture.completedFuture(ReloadResponse.newBuilder()
-                .addAllModels(versions(repository.scan(request.getName().isEmpty() ? null : request.getName())))
-                .build()));
+                .addAllModels(versions(admin.reload(request.getName()))).build()));
     }
 
-    private static List<ModelVersions> versions(List<ModelRepository.Versions> all) {
-        return all.stream().map(v -> ModelVersions.newBuilder().setName(v.name())
-                .addAllLoaded(v.loaded().descendingKeySet()).putAllFailed(v.failed()).build()).toList();
+    private static List<ModelVersions> versions(List<ModelAdminService.Listing> all) {
+        return all.stream().map(v -> ModelVersions.newBuilder().setName(v.name()).addAllLoaded(v.loaded())
+                .putAllFailed(v.failed()).addAllAvailable(v.available()).setError(v.error()).build()).toList();
     }
 
     private static ModelSpec spec(String name, long version) {
         return ModelSpec.newBuilder().setName(name).setVersion(version).build();
     }
 
+    /** Nanoseconds left before the call's deadline (Long.MAX_VALUE without one). */
+    private static long timeoutNanos() {
+        Deadline d = Context.current().getDeadline();
+        if (d == null) {
+            return Long.MAX_VALUE;
+        }
+        long left = d.timeRemaining(TimeUnit.NANOSECONDS);
+        if (left <= 0) {
+            throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the call's deadline passed before it was "
+                    + "served");
+        }
+        return left;
+    }
+
     /**
-     * Runs the call on {@code where} (in the call's gRPC context) unless the deadline has passed, answers when its
-     * future completes, and turns failures into statuses (never UNKNOWN).
+     * Runs the call on {@code where} (in the call's gRPC context) and answers when its future completes; a failure
+     * at any point becomes a status.
      */
-    private <T> void answer(String rpc, StreamObserver<T> out, Executor where,
-                            Supplier<CompletableFuture<T>> call) {
-        long t0 = System.nanoTime();
+    private static <T> void answer(String rpc, StreamObserver<T> out, Executor where,
+                                   Supplier<CompletableFuture<T>> call) {
         Runnable body = () -> {
             CompletableFuture<T> response;
             try {
-                if (Context.current().getDeadline() != null && Context.current().getDeadline().isExpired()) {
-                    throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the call's deadline passed before "
-                            + "it was served");
-                }
+                timeoutNanos();
                 response = call.get();
             } catch (Throwable e) {
                 response = CompletableFuture.failedFuture(e);
             }
-            response.whenComplete((r, e) -> finish(rpc, out, t0, r, e));
+            response.whenComplete((r, e) -> {
+                if (e == null) {
+                    out.onNext(r);
+                    out.onCompleted();
+                } else {
+                    out.onError(Statuses.of(rpc, e).asRuntimeException());
+                }
+            });
         };
         try {
             where.execute(where == DIRECT ? body : Context.current().wrap(body));
         } catch (RejectedExecutionException e) {
-            finish(rpc, out, t0, null, new ServingException(Status.Code.UNAVAILABLE, "the server is shutting down"));
+            out.onError(Statuses.of(rpc, ServingException.unavailable("the server is shutting down"))
+                    .asRuntimeException());
         }
-    }
-
-    private <T> void finish(String rpc, StreamObserver<T> out, long t0, T response, Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        String status = "OK";
-        if (e == null) {
-            out.onNext(response);
-            out.onCompleted();
-        } else if (e instanceof ServingException s) {
-            status = s.code().name();
-            out.onError(s.status().asRuntimeException());
-        } else {
-            status = Status.Code.INTERNAL.name();
-            out.onError(Status.INTERNAL.withDescription("internal error: " + e).asRuntimeException());
-        }
-        metrics.call(rpc, status, System.nanoTime() - t0);
     }
 }

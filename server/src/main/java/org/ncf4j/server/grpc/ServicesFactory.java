@@ -1,35 +1,46 @@
 package org.ncf4j.server.grpc;
 
-import io.grpc.BindableService;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutorService;
-import org.ncf4j.server.metrics.ServingMetrics;
-import org.ncf4j.server.repository.ModelRepository;
+import org.ncf4j.server.health.HealthService;
+import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 
-/** The gRPC services besides health: the recommender API and server reflection (so grpcurl can list the API). */
+/**
+ * The gRPC services: the recommender API, health, and server reflection in both versions (v1, and v1alpha that
+ * many tools still ask for), each parsing its requests through {@link MalformedRequests}.
+ */
 @Factory
 public class ServicesFactory {
-    /**
-     * The recommender, taking its requests as raw streams that {@link MalformedRequests} parses, so that bytes
-     * which are not a valid message get INVALID_ARGUMENT rather than gRPC's UNKNOWN.
-     */
     @Singleton
-    ServerServiceDefinition recommender(RecommendationService service, ModelRepository repository,
-                                        ServingMetrics metrics, @Named(TaskExecutors.IO) ExecutorService blocking) {
-        RecommenderEndpoint endpoint = new RecommenderEndpoint(service, repository, metrics, blocking);
-        return ServerInterceptors.intercept(ServerInterceptors.useInputStreamMessages(endpoint.bindService()),
-                new MalformedRequests());
+    @Named("recommender")
+    ServerServiceDefinition recommender(RecommendationService service, ModelAdminService admin,
+                                        @Named(TaskExecutors.IO) ExecutorService blocking) {
+        return MalformedRequests.wrap(new RecommenderEndpoint(service, admin, blocking));
     }
 
     @Singleton
-    BindableService reflection() {
-        return ProtoReflectionServiceV1.newInstance();
+    @Named("health")
+    ServerServiceDefinition health(HealthService health) {
+        return MalformedRequests.wrap(health);
+    }
+
+    @Singleton
+    @Named("reflection")
+    ServerServiceDefinition reflection() {
+        return MalformedRequests.wrap(ProtoReflectionServiceV1.newInstance());
+    }
+
+    @Singleton
+    @Named("reflection-v1alpha")
+    @SuppressWarnings("deprecation")
+    ServerServiceDefinition reflectionV1alpha() {
+        return MalformedRequests.wrap(ProtoReflectionService.newInstance());
     }
 }

@@ -1,27 +1,32 @@
 package org.ncf4j.server.inference;
 
-import io.grpc.Status;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
+import org.ncf4j.server.service.ServingError;
 import org.ncf4j.server.service.ServingException;
 
 /**
- * Combines concurrent requests into one model call, with Triton's knobs: a batch holds at most
- * {@code maxBatchSize} units (users or pairs), and the first request of a batch waits at most
- * {@code maxQueueDelayMicros} for others (0: only requests already queued join). The queue is bounded: when
- * {@code maxQueueSize} requests wait, a new one is refused with RESOURCE_EXHAUSTED rather than waiting without
- * bound. Requests whose caller gave up (deadline) are dropped before they run. Without a queue delay, a request
- * that finds the model idle (nothing queued or running, and idle at least as long as its last run took) runs at
- * once in its caller's thread: batching only happens when calls actually overlap, and a lone call pays no thread
- * hand-off.
+ * Combines concurrent requests into model runs, with Triton's knobs: a run holds at most {@code maxBatchUnits}
+ * units (users or pairs), a batch's first request waits at most {@code maxQueueDelay} for others, and at most
+ * {@code maxQueueSize} requests wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
+ * (deadline) are dropped before they run, and every run holds the {@link Guard} (the model's sessions) itself.
+ *
+ * <p>Without a queue delay, requests that arrive on a gRPC I/O thread are not handed to another thread when that
+ * can be avoided, since a hand-off costs more than a small model run on some machines: the requests read in one
+ * pass over the sockets are collected and, once the pass ends, run together on that I/O thread when the model is
+ * idle and its runs are short ({@code maxInlineNanos}); only what exceeds one run goes to the batch workers, so
+ * that a burst still uses every worker. A lone call thus costs the round trip and the model, and calls that
+ * overlap are batched. Requests from other threads run in the caller's thread when nothing is queued or running.
  *
  * @param <Q> a request
  * @param <R> its result
@@ -33,161 +38,287 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         List<R> run(List<Q> batch) throws Exception;
     }
 
-    /** Told about each batch run: how many requests it combined and how long the oldest waited. */
+    /** Told about each model run: how many requests it combined, how long the oldest waited, where it ran. */
     @FunctionalInterface
     public interface Observer {
-        void batch(int requests, long queuedNanos);
+        void batch(int requests, long queuedNanos, boolean inline);
+    }
+
+    /** What a run needs kept alive (the model's sessions), held for the run's duration. */
+    @FunctionalInterface
+    public interface Guard {
+        /** Nothing to keep alive. */
+        Guard NONE = () -> () -> { };
+
+        /** A hold on the resource, released after the run; null when the resource is already gone. */
+        AutoCloseable enter();
     }
 
     /**
-     * What a model run needs kept alive (the model's sessions): entered before each run and exited after it, so
-     * the resource outlives runs whose callers have already given up (deadline) and released their own hold.
+     * How requests are combined.
+     *
+     * @param maxBatchUnits the most units one run holds (a single larger request runs alone)
+     * @param maxQueueDelayNanos how long a batch's first request waits for more (0: only those already waiting)
+     * @param maxQueueSize how many requests may wait
+     * @param workers threads running batches, and the most runs at a time
+     * @param maxInlineNanos runs expected to take longer never run on the caller's (an I/O) thread
      */
-    public interface Guard {
-        /** Nothing to keep alive. */
-        Guard NONE = new Guard() {
-            @Override
-            public boolean enter() {
-                return true;
+    public record Settings(int maxBatchUnits, long maxQueueDelayNanos, int maxQueueSize, int workers,
+                           long maxInlineNanos) {
+        public Settings {
+            if (maxBatchUnits < 1 || maxQueueDelayNanos < 0 || maxQueueSize < 1 || workers < 1) {
+                throw new IllegalArgumentException("batching needs a batch size >= 1, a queue delay >= 0, a "
+                        + "queue size >= 1 and at least one worker");
             }
-
-            @Override
-            public void exit() {
-            }
-        };
-
-        /** Takes a hold; false when the resource is already gone. */
-        boolean enter();
-
-        void exit();
+        }
     }
 
-    private record Pending<Q, R>(Q request, int size, CompletableFuture<R> result, long queuedAt) {
+    /** Runs expected to take longer than this never run on an I/O thread, by default. */
+    public static final long MAX_INLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private static final class Pending<Q, R> {
+        final Q request;
+        final int units;
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        final long queuedAt = System.nanoTime();
+
+        Pending(Q request, int units) {
+            this.request = request;
+            this.units = units;
+        }
     }
 
-    /** Runs longer than this never run inline. */
-    static final long MAX_INLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** The requests an I/O thread has collected in its current pass, to run once the pass ends. */
+    private final class LoopBatch implements Runnable {
+        final EventExecutor loop;
+        final List<Pending<Q, R>> collected = new ArrayList<>();
+
+        LoopBatch(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            List<Pending<Q, R>> all = new ArrayList<>(collected);
+            collected.clear();
+            flush(all);
+        }
+    }
 
     private final String name;
-    private final int maxBatchSize;
-    private final long maxDelayNanos;
+    private final Settings settings;
     private final ToIntFunction<Q> size;
     private final BatchCall<Q, R> call;
-    private final BlockingQueue<Pending<Q, R>> queue;
-    private final int workers;
-    /** Model runs in progress, inline or by a worker, at most one per worker. */
-    private final Semaphore runs;
     private final Observer observer;
     private final Guard guard;
+    private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
+    /** Admitted requests not yet running: queued, or collected by an I/O thread. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Model runs in progress, at most one per worker. */
+    private final Semaphore runs;
+    private final ThreadLocal<LoopBatch> loopBatch = new ThreadLocal<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
-    private Pending<Q, R> carried;
-    /** When the last run (inline or by a worker) ended and how long it took (nanoTime), for {@link #quiet}. */
-    private volatile long lastRunEnd = System.nanoTime();
-    private volatile long lastRunNanos;
+    /** Smoothed duration of recent runs (nanoseconds), for the inline decision. */
+    private volatile long typicalRunNanos;
 
     /**
      * @param name for thread names and messages
-     * @param maxBatchSize the most units one batch holds (a single larger request runs alone)
-     * @param maxQueueDelayMicros how long a batch's first request waits for more
-     * @param maxQueueSize how many requests may wait
-     * @param workers threads running batches (each takes its own batch from the queue)
+     * @param settings batching settings
+     * @param expectedRunNanos how long a run is expected to take until runs have been timed (a warm-up's time)
      * @param size the units of a request
      * @param call runs a batch
      * @param observer told about each run (may be null)
      * @param guard held around each run (may be null)
      */
-    public DynamicBatcher(String name, int maxBatchSize, long maxQueueDelayMicros, int maxQueueSize, int workers,
-                          ToIntFunction<Q> size, BatchCall<Q, R> call, Observer observer, Guard guard) {
-        if (maxBatchSize < 1 || maxQueueDelayMicros < 0 || maxQueueSize < 1 || workers < 1) {
-            throw new IllegalArgumentException("batching needs max-batch-size >= 1, max-queue-delay >= 0, "
-                    + "max-queue-size >= 1 and at least one worker");
-        }
+    public DynamicBatcher(String name, Settings settings, long expectedRunNanos, ToIntFunction<Q> size,
+                          BatchCall<Q, R> call, Observer observer, Guard guard) {
         this.name = name;
-        this.maxBatchSize = maxBatchSize;
-        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxQueueDelayMicros);
+        this.settings = settings;
         this.size = size;
         this.call = call;
-        this.observer = observer == null ? (n, t) -> { } : observer;
+        this.observer = observer == null ? (n, t, i) -> { } : observer;
         this.guard = guard == null ? Guard.NONE : guard;
-        this.queue = new ArrayBlockingQueue<>(maxQueueSize);
-        this.workers = workers;
-        this.runs = new Semaphore(workers);
-        for (int w = 0; w < workers; w++) {
+        this.runs = new Semaphore(settings.workers());
+        this.typicalRunNanos = expectedRunNanos;
+        for (int w = 0; w < settings.workers(); w++) {
             Thread t = new Thread(this::work, name + "-batcher-" + w);
             t.setDaemon(true);
-            t.start();
+            threads.add(t);
         }
+        threads.forEach(Thread::start);
     }
 
     /**
-     * Queues the request; the future completes with its result or a {@link ServingException}: RESOURCE_EXHAUSTED
-     * when the queue is full, DEADLINE_EXCEEDED when {@code timeoutNanos} (Long.MAX_VALUE: no deadline) passes,
-     * UNAVAILABLE when the model is being unloaded, or the batch's own failure. A request that finds the model
-     * idle runs at once in the caller's thread, so the returned future is then already complete.
+     * Submits a request; the future completes with its result or a {@link ServingException}: OVERLOADED when the
+     * queue is full, DEADLINE_EXCEEDED when {@code timeoutNanos} (Long.MAX_VALUE: none) passes first, UNAVAILABLE
+     * when the batcher is closed, or the run's own failure. It may already be complete when returned (a request
+     * that ran in the caller's thread).
      */
     public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new ServingException(Status.Code.UNAVAILABLE, name
-                    + " is shutting down"));
+        Pending<Q, R> p = admit(request);
+        if (p == null) {
+            return CompletableFuture.failedFuture(refusal());
         }
-        if (maxDelayNanos == 0 && queue.isEmpty() && quiet() && runs.tryAcquire()) {
-            // nothing to batch with and the model idle: run in the caller's thread, saving two thread hand-offs
-            try {
-                return CompletableFuture.completedFuture(run(List.of(request), 0).get(0));
-            } catch (Throwable e) {
-                return CompletableFuture.failedFuture(failure(e));
-            } finally {
-                runs.release();
+        if (settings.maxQueueDelayNanos() == 0 && inlineAllowed()) {
+            EventExecutor loop = EventLoops.current();
+            if (loop != null) {
+                collect(loop, p);
+            } else if (queue.isEmpty() && runs.tryAcquire()) {
+                runHere(List.of(p));
+            } else {
+                enqueue(p);
+            }
+        } else {
+            enqueue(p);
+        }
+        return answer(p, timeoutNanos);
+    }
+
+    /** Submits several requests that are to share runs (a bulk call): they always go to the workers. */
+    public List<CompletableFuture<R>> submitAll(List<Q> requests, long timeoutNanos) {
+        List<CompletableFuture<R>> out = new ArrayList<>(requests.size());
+        for (Q q : requests) {
+            Pending<Q, R> p = admit(q);
+            if (p == null) {
+                out.add(CompletableFuture.failedFuture(refusal()));
+            } else {
+                enqueue(p);
+                out.add(answer(p, timeoutNanos));
             }
         }
-        Pending<Q, R> p = new Pending<>(request, size.applyAsInt(request), new CompletableFuture<>(),
-                System.nanoTime());
-        if (!queue.offer(p)) {
-            return CompletableFuture.failedFuture(new ServingException(Status.Code.RESOURCE_EXHAUSTED, name
-                    + " queue is full (" + queue.size() + " requests waiting); retry later"));
+        return out;
+    }
+
+    private Pending<Q, R> admit(Q request) {
+        if (closed) {
+            return null;
         }
-        if (timeoutNanos != Long.MAX_VALUE) {
-            // timing out completes the future, which also drops the request from its batch if it has not run yet
-            p.result().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        while (true) {
+            int n = waiting.get();
+            if (n >= settings.maxQueueSize()) {
+                return null;
+            }
+            if (waiting.compareAndSet(n, n + 1)) {
+                return new Pending<>(request, size.applyAsInt(request));
+            }
         }
-        return p.result().handle((r, e) -> {
+    }
+
+    private ServingException refusal() {
+        return closed ? new ServingException(ServingError.UNAVAILABLE, name + " is shutting down")
+                : new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting.get()
+                        + " requests waiting); retry later");
+    }
+
+    private CompletableFuture<R> answer(Pending<Q, R> p, long timeoutNanos) {
+        if (timeoutNanos != Long.MAX_VALUE && !p.result.isDone()) {
+            // timing out completes the future, which also drops the request if it has not run yet
+            p.result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return p.result.handle((r, e) -> {
             if (e == null) {
                 return r;
             }
-            Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
-                throw new ServingException(Status.Code.DEADLINE_EXCEEDED, "the deadline passed while " + name
+                throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the deadline passed while " + name
                         + " was queued or running");
             }
             throw failure(cause);
         });
     }
 
-    /**
-     * Whether a caller may run inline: nothing is running, the model has been idle at least as long as its last
-     * run took (below half busy), and that run was short. Back-to-back calls (many in flight on one
-     * connection) fail this and are queued instead, so that the workers run them in parallel rather than one
-     * caller's thread running them one by one; and a model slow enough to stall an I/O thread always runs on the
-     * workers, where one more thread hand-off is noise.
-     */
-    private boolean quiet() {
-        long last = lastRunNanos;
-        return last <= MAX_INLINE_NANOS && runs.availablePermits() == workers
-                && System.nanoTime() - lastRunEnd >= last;
+    /** Whether runs are short enough to run on the caller's thread. */
+    private boolean inlineAllowed() {
+        return typicalRunNanos <= settings.maxInlineNanos();
+    }
+
+    /** Adds a request to what this I/O thread collects in its current pass; the first schedules the flush. */
+    private void collect(EventExecutor loop, Pending<Q, R> p) {
+        LoopBatch batch = loopBatch.get();
+        if (batch == null) {
+            batch = new LoopBatch(loop);
+            loopBatch.set(batch);
+        }
+        batch.collected.add(p);
+        if (batch.collected.size() == 1) {
+            try {
+                loop.execute(batch); // runs after the loop has handled the rest of what it read
+            } catch (RejectedExecutionException e) {
+                // the loop is shutting down: let the workers take them
+                List<Pending<Q, R>> all = new ArrayList<>(batch.collected);
+                batch.collected.clear();
+                all.forEach(this::enqueue);
+            }
+        }
+    }
+
+    /** At the end of an I/O pass: one run here when the model is idle, the rest to the workers. */
+    private void flush(List<Pending<Q, R>> all) {
+        all.removeIf(p -> {
+            if (p.result.isDone()) {
+                waiting.decrementAndGet();
+                return true;
+            }
+            return false;
+        });
+        if (all.isEmpty()) {
+            return;
+        }
+        if (!closed && inlineAllowed() && queue.isEmpty() && runs.tryAcquire()) {
+            List<Pending<Q, R>> here = new ArrayList<>();
+            int units = 0;
+            int i = 0;
+            for (; i < all.size(); i++) {
+                Pending<Q, R> p = all.get(i);
+                if (!here.isEmpty() && units + p.units > settings.maxBatchUnits()) {
+                    break;
+                }
+                here.add(p);
+                units += p.units;
+            }
+            for (int j = i; j < all.size(); j++) {
+                enqueue(all.get(j)); // queued first, so that workers run them while this thread runs its own
+            }
+            runHere(here);
+        } else {
+            all.forEach(this::enqueue);
+        }
+    }
+
+    /** Runs requests in the current thread, which holds a run permit; releases it. */
+    private void runHere(List<Pending<Q, R>> batch) {
+        try {
+            waiting.addAndGet(-batch.size());
+            execute(batch, true);
+        } finally {
+            runs.release();
+        }
+    }
+
+    private void enqueue(Pending<Q, R> p) {
+        queue.add(p);
+        if (closed && queue.remove(p)) {
+            // closed between admission and queueing: close() may already have drained the queue
+            waiting.decrementAndGet();
+            p.result.completeExceptionally(refusal());
+        }
     }
 
     private ServingException failure(Throwable e) {
-        return e instanceof ServingException s ? s : new ServingException(Status.Code.INTERNAL, name + " failed: "
-                + e);
+        return e instanceof ServingException s ? s : new ServingException(ServingError.INTERNAL, name
+                + " failed: " + e.getClass().getSimpleName(), e);
     }
 
     private void work() {
-        while (!closed || !queue.isEmpty()) {
-            List<Pending<Q, R>> batch;
+        Pending<Q, R> carried = null;
+        while (!closed) {
+            List<Pending<Q, R>> batch = new ArrayList<>();
             try {
-                batch = collect();
+                carried = collectBatch(carried, batch);
             } catch (InterruptedException e) {
-                return;
+                break;
             }
             if (batch.isEmpty()) {
                 continue;
@@ -195,101 +326,102 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             try {
                 runs.acquire();
             } catch (InterruptedException e) {
-                batch.forEach(p -> p.result().completeExceptionally(e));
-                return;
+                batch.forEach(p -> p.result.completeExceptionally(refusal()));
+                break;
             }
             try {
-                batch.removeIf(p -> p.result().isDone()); // callers whose deadline passed while this waited
-                if (!batch.isEmpty()) {
-                    List<Q> requests = new ArrayList<>(batch.size());
-                    batch.forEach(p -> requests.add(p.request()));
-                    List<R> results = run(requests, System.nanoTime() - batch.get(0).queuedAt());
-                    for (int i = 0; i < batch.size(); i++) {
-                        batch.get(i).result().complete(results.get(i));
-                    }
-                }
-            } catch (Throwable e) {
-                batch.forEach(p -> p.result().completeExceptionally(e));
+                execute(batch, false);
             } finally {
                 runs.release();
             }
         }
-    }
-
-    /** One model run, holding the guard. */
-    private List<R> run(List<Q> requests, long queuedNanos) throws Exception {
-        if (!guard.enter()) {
-            throw new ServingException(Status.Code.UNAVAILABLE, name + " was unloaded; retry");
-        }
-        long start = System.nanoTime();
-        try {
-            observer.batch(requests.size(), queuedNanos);
-            return call.run(requests);
-        } finally {
-            guard.exit();
-            long end = System.nanoTime();
-            lastRunNanos = end - start;
-            lastRunEnd = end;
+        if (carried != null) {
+            waiting.decrementAndGet();
+            carried.result.completeExceptionally(refusal());
         }
     }
 
-    /** One batch: the first waiting request, then others until the size or the delay is reached. */
-    private List<Pending<Q, R>> collect() throws InterruptedException {
-        List<Pending<Q, R>> batch = new ArrayList<>();
-        Pending<Q, R> first = takeCarried();
+    /**
+     * Fills {@code batch} with the first waiting request (the one carried over from the last batch, if any) and
+     * others until the size or the delay is reached; returns the request that did not fit, which starts this
+     * worker's next batch.
+     */
+    private Pending<Q, R> collectBatch(Pending<Q, R> carried, List<Pending<Q, R>> batch)
+            throws InterruptedException {
+        Pending<Q, R> first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
-            first = queue.poll(100, TimeUnit.MILLISECONDS);
+            return null;
         }
-        if (first == null) {
-            return batch;
-        }
-        long deadline = System.nanoTime() + maxDelayNanos;
-        int units = add(batch, first, 0);
-        while (units < maxBatchSize) {
+        int units = take(batch, first, 0);
+        long deadline = first.queuedAt + settings.maxQueueDelayNanos();
+        while (units < settings.maxBatchUnits()) {
             long left = deadline - System.nanoTime();
             Pending<Q, R> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }
-            if (units + next.size() > maxBatchSize) {
-                carry(next);
-                break;
+            if (!batch.isEmpty() && units + next.units > settings.maxBatchUnits()) {
+                return next;
             }
-            units = add(batch, next, units);
+            units = take(batch, next, units);
         }
-        return batch;
+        return null;
     }
 
-    private int add(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
-        if (p.result().isDone()) {
-            return units; // the caller's deadline passed (or it gave up) while queued
+    /** Adds a request to the batch unless its caller already gave up; it no longer counts as waiting. */
+    private int take(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
+        waiting.decrementAndGet();
+        if (p.result.isDone()) {
+            return units;
         }
         batch.add(p);
-        return units + p.size();
+        return units + p.units;
     }
 
-    /** A request that did not fit starts the next batch (of whichever worker takes it). */
-    private synchronized void carry(Pending<Q, R> p) {
-        if (carried == null) {
-            carried = p;
-        } else if (!queue.offer(p)) {
-            p.result().completeExceptionally(new ServingException(Status.Code.RESOURCE_EXHAUSTED, name
-                    + " queue is full; retry later"));
+    /** One model run, holding the guard; completes each request's future. */
+    private void execute(List<Pending<Q, R>> requested, boolean inline) {
+        List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
+        for (Pending<Q, R> p : requested) {
+            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+                batch.add(p);
+            }
         }
-    }
-
-    private synchronized Pending<Q, R> takeCarried() {
-        Pending<Q, R> p = carried;
-        carried = null;
-        return p;
+        if (batch.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        try (AutoCloseable hold = guard.enter()) {
+            if (hold == null) {
+                throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
+            }
+            observer.batch(batch.size(), start - batch.get(0).queuedAt, inline);
+            List<Q> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request));
+            List<R> results = call.run(requests);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(results.get(i));
+            }
+        } catch (Throwable e) {
+            ServingException f = failure(e);
+            batch.forEach(p -> p.result.completeExceptionally(f));
+        } finally {
+            long took = System.nanoTime() - start;
+            long typical = typicalRunNanos;
+            typicalRunNanos = typical == 0 ? took : typical + (took - typical) / 8;
+        }
     }
 
     /**
-     * Stops taking requests; the workers still run what is queued, then exit. Does not wait for them, so it may
-     * be called from any thread, a worker's or an I/O thread included.
+     * Stops taking requests and fails those still waiting with UNAVAILABLE; the workers end after their current
+     * run (within 100 ms when idle). Does not wait for them, so it may be called from any thread, a worker's
+     * included.
      */
     @Override
     public void close() {
         closed = true;
+        for (Pending<Q, R> p; (p = queue.poll()) != null; ) {
+            waiting.decrementAndGet();
+            p.result.completeExceptionally(refusal());
+        }
     }
 }

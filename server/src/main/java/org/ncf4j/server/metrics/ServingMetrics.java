@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ncf4j.server.repository.ModelSnapshot;
+import org.ncf4j.server.repository.RepositoryListener;
 
 /**
  * What the server counts: calls and errors per rpc with latency histograms, batch sizes and queue times per
  * model call type, loaded versions per model and refused versions.
  */
 @Singleton
-public class ServingMetrics {
+public class ServingMetrics implements RepositoryListener {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     // meters are built once per tag set, not on every call
@@ -38,14 +40,34 @@ public class ServingMetrics {
                 .tag("rpc", rpc).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** One model run of the dynamic batcher: how many requests it combined and how long they queued. */
-    public void batch(String call, int requests, long queuedNanos) {
-        batchSizes.computeIfAbsent(call, k -> DistributionSummary.builder("ncf.batch.size")
-                .description("requests combined per model run").tag("call", call).publishPercentileHistogram()
-                .register(registry)).record(requests);
+    /**
+     * One model run of the dynamic batcher: how many requests it combined, how long they queued, and whether it
+     * ran on the I/O thread that received them ({@code thread="io"}) or on a batch worker.
+     */
+    public void batch(String call, int requests, long queuedNanos, boolean inline) {
+        String thread = inline ? "io" : "worker";
+        batchSizes.computeIfAbsent(call + "/" + thread, k -> DistributionSummary.builder("ncf.batch.size")
+                .description("requests combined per model run").tag("call", call).tag("thread", thread)
+                .publishPercentileHistogram().register(registry)).record(requests);
         queueTimes.computeIfAbsent(call, k -> Timer.builder("ncf.queue.time")
                 .description("time from queueing to the start of the model run").tag("call", call)
                 .publishPercentileHistogram().register(registry)).record(queuedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Loaded versions per model after each scan; a model gone from the repository shows 0. */
+    @Override
+    public void changed(ModelSnapshot snapshot) {
+        loaded.forEach((model, value) -> {
+            if (snapshot.entry(model) == null) {
+                value.set(0);
+            }
+        });
+        snapshot.entries().forEach(e -> loadedVersions(e.name(), e.loaded().size()));
+    }
+
+    @Override
+    public void refused(String model, long version) {
+        reloadFailure(model);
     }
 
     /** The number of loaded versions of a model after a scan. */

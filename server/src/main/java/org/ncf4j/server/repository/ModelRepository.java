@@ -1,269 +1,237 @@
 package org.ncf4j.server.repository;
 
-import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.micronaut.runtime.event.annotation.EventListener;
-import io.micronaut.runtime.server.event.ServerShutdownEvent;
-import io.micronaut.scheduling.annotation.Scheduled;
-import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
-import org.ncf4j.bundle.Bundle;
-import org.ncf4j.server.ServingConfig;
-import org.ncf4j.server.inference.ExecutionProvider;
-import org.ncf4j.server.inference.OnnxModel;
-import org.ncf4j.server.metrics.ServingMetrics;
+import java.util.TreeSet;
+import org.ncf4j.server.config.VersionPolicy;
+import org.ncf4j.server.inference.ModelLoader;
+import org.ncf4j.server.inference.RefCounted;
+import org.ncf4j.server.inference.ServedModel;
 import org.ncf4j.server.service.ServingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models of {@code ncf.repository}: every valid {@code <model>/<version>/} bundle is loaded, the highest
- * version of each model answers by default. A rescan (every {@code ncf.poll-interval}, or on request) loads new
- * versions and swaps them in atomically; a version that fails validation is refused and recorded while the
- * versions already loaded keep serving. The gRPC health service reports SERVING once a model is loaded and warm.
+ * The models of a repository directory, {@code <root>/<model>/<version>/}, kept in step with the disk as
+ * Triton's repository is: each {@link #scan} reads the disk ({@link RepositoryScanner}), decides per model what to
+ * load and unload ({@link VersionPlanner}, under the version policy), loads new versions ({@link ModelLoader}) and
+ * then publishes a new {@link ModelSnapshot} at once, so every call sees either the old versions or the new ones.
+ * Versions swapped out close when their last call ends. A version that fails is refused and listed with why,
+ * while the versions already loaded keep serving; it is retried when its files change, and on every reload. A
+ * model whose directory is removed is unloaded; a directory that cannot be listed unloads nothing.
  */
-@Singleton
-public class ModelRepository implements AutoCloseable {
+public final class ModelRepository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
 
-    /** A model's loaded versions (highest last) and the versions that failed, with why. */
-    public record Versions(String name, NavigableMap<Long, OnnxModel> loaded, Map<Long, String> failed) {
+    private final RepositoryScanner scanner;
+    private final ModelLoader loader;
+    private final VersionPolicy policy;
+    private final String defaultModel;
+    private final List<RepositoryListener> listeners;
+    private final Object lock = new Object();
+    private volatile ModelSnapshot current = ModelSnapshot.EMPTY;
+    private boolean closed;
+    private String lastRootError;
+
+    /**
+     * @param scanner reads the repository directory
+     * @param loader loads one version
+     * @param policy which versions of each model to load
+     * @param defaultModel the model answering calls that name none; empty for the first loaded one by name
+     * @param listeners told about every new snapshot
+     */
+    public ModelRepository(RepositoryScanner scanner, ModelLoader loader, VersionPolicy policy, String defaultModel,
+                           List<RepositoryListener> listeners) {
+        this.scanner = scanner;
+        this.loader = loader;
+        this.policy = policy;
+        this.defaultModel = defaultModel;
+        this.listeners = List.copyOf(listeners);
     }
 
-    private final Path root;
-    private final ServingConfig config;
-    private final HealthStatusManager health;
-    private final ExecutionProvider.Choice provider;
-    private final Map<String, Versions> models = new ConcurrentHashMap<>();
-    private final OnnxModel.Batching batching;
-
-    private final ServingMetrics metrics;
-    private volatile boolean stopping;
-
-    public ModelRepository(ServingConfig config, HealthStatusManager health, ServingMetrics metrics) {
-        this.metrics = metrics;
-        this.config = config;
-        this.root = Path.of(config.getRepository());
-        this.health = health;
-        this.batching = new OnnxModel.Batching(config.getMaxBatchSize(), config.getMaxBatchPairs(),
-                config.getMaxQueueDelay().toNanos() / 1000, config.getMaxQueueSize(), config.getBatchWorkers(),
-                metrics::batch);
-        this.provider = ExecutionProvider.choose(config.getExecutionProvider(), config.getCudaDevice(),
-                (options, device) -> options.addCUDA(device));
-        if (provider.fallbackReason() != null) {
-            LOG.info("execution provider auto: {}; serving on the CPU", provider.fallbackReason());
-        } else {
-            LOG.info("execution provider: {}", provider.name());
-        }
-        LOG.info("repository {}, rescanned every {}; batching up to {} users or {} pairs per run, queue delay {}, "
-                + "queue {}, {} workers; {} intra-op threads per session", root.toAbsolutePath(),
-                config.getPollInterval(), config.getMaxBatchSize(), config.getMaxBatchPairs(),
-                config.getMaxQueueDelay(), config.getMaxQueueSize(), config.getBatchWorkers(),
-                config.getIntraOpThreads());
-        health.setStatus("", ServingStatus.NOT_SERVING);
-        scan(null);
-    }
-
-    public ExecutionProvider.Choice provider() {
-        return provider;
-    }
-
-    /** Rescans on the poll interval. */
-    @Scheduled(fixedDelay = "${ncf.poll-interval:30s}", initialDelay = "${ncf.poll-interval:30s}")
-    void poll() {
-        scan(null);
+    public ModelSnapshot snapshot() {
+        return current;
     }
 
     /**
-     * Loads new valid versions, unloads versions removed from disk, records failures; {@code only} limits the
-     * scan to one model (null for all). Returns the state afterwards.
+     * Brings the loaded versions in line with the disk and returns the new state; once closed it changes nothing.
+     *
+     * @param only a single model to rescan, or null for all
+     * @param retryFailed retry every refused version, not only those whose files changed (a Reload)
      */
-    public synchronized List<Versions> scan(String only) {
-        if (!Files.isDirectory(root)) {
-            LOG.warn("model repository {} does not exist", root.toAbsolutePath());
-        } else {
-            for (Path modelDir : list(root)) {
-                String name = modelDir.getFileName().toString();
-                if (only == null || only.equals(name)) {
-                    scanModel(name, modelDir);
+    public ModelSnapshot scan(String only, boolean retryFailed) {
+        List<ServedModel> unload = new ArrayList<>();
+        ModelSnapshot next;
+        synchronized (lock) {
+            if (closed) {
+                return current;
+            }
+            RepositoryScanner.DiskState disk = scanner.scan();
+            if (disk.error() != null) {
+                if (!disk.error().equals(lastRootError)) {
+                    LOG.warn("{}; the loaded models keep serving", disk.error());
                 }
+                lastRootError = disk.error();
+                next = new ModelSnapshot(entries(current), defaultModel, disk.error());
+            } else {
+                lastRootError = null;
+                Map<String, ModelSnapshot.Entry> models = new LinkedHashMap<>();
+                Set<String> names = new TreeSet<>(disk.models().keySet());
+                current.entries().forEach(e -> names.add(e.name()));
+                for (String name : names) {
+                    ModelSnapshot.Entry old = current.entry(name);
+                    if (only != null && !only.equals(name)) {
+                        if (old != null) {
+                            models.put(name, old);
+                        }
+                        continue;
+                    }
+                    RepositoryScanner.ModelDir dir = disk.models().get(name);
+                    if (dir == null) {
+                        if (old != null && !old.loaded().isEmpty()) {
+                            LOG.info("model {} was removed from the repository: unloading versions {}", name,
+                                    old.loaded().keySet());
+                        }
+                        if (old != null) {
+                            unload.addAll(old.loaded().values());
+                        }
+                    } else if (dir.error() != null) {
+                        if (old == null || !dir.error().equals(old.error())) {
+                            LOG.warn("{}; its loaded versions keep serving", dir.error());
+                        }
+                        models.put(name, old == null ? new ModelSnapshot.Entry(name, new TreeMap<>(),
+                                new TreeMap<>(), new TreeSet<>(), dir.error())
+                                : new ModelSnapshot.Entry(name, old.loaded(), old.failed(), old.available(),
+                                dir.error()));
+                    } else {
+                        models.put(name, reconcile(name, old, dir, retryFailed, unload));
+                    }
+                }
+                next = new ModelSnapshot(models, defaultModel, null);
             }
+            current = next;
+            notifyListeners(next);
         }
-        boolean ready = models.values().stream().anyMatch(v -> !v.loaded().isEmpty());
-        health.setStatus("", ready && !stopping ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
-        return snapshot();
+        // after publishing, so no new call finds them; each closes once its last call is done
+        unload.forEach(ServedModel::close);
+        return next;
     }
 
-    private void scanModel(String name, Path modelDir) {
-        Versions old = models.get(name);
-        NavigableMap<Long, OnnxModel> loaded = new TreeMap<>(old == null ? Map.of() : old.loaded());
-        Map<Long, String> failed = new TreeMap<>(old == null ? Map.of() : old.failed());
-        List<Long> onDisk = new ArrayList<>();
-        for (Path versionDir : list(modelDir)) {
-            long version;
-            try {
-                version = Long.parseLong(versionDir.getFileName().toString());
-            } catch (NumberFormatException e) {
-                continue; // hidden partial exports and other files are not versions
-            }
-            onDisk.add(version);
-            if (loaded.containsKey(version) || failed.containsKey(version)) {
-                continue;
-            }
-            try {
-                Bundle bundle = Bundle.read(versionDir);
-                loaded.put(version, OnnxModel.load(name, version, bundle, provider, config.getIntraOpThreads(),
-                        batching));
-                LOG.info("loaded model {} version {} ({}, {} users, {} items) on {}", name, version,
-                        bundle.card().variant(), bundle.card().numUsers(), bundle.card().numItems(), provider.name());
-            } catch (Exception e) {
-                failed.put(version, e.getMessage());
-                metrics.reloadFailure(name);
-                LOG.warn("refused model {} version {}: {}", name, version, e.getMessage());
-            }
-        }
-        List<OnnxModel> removed = new ArrayList<>();
-        loaded.keySet().removeIf(v -> {
-            if (!onDisk.contains(v)) {
-                removed.add(loaded.get(v));
-                return true;
-            }
-            return false;
-        });
-        failed.keySet().removeIf(v -> !onDisk.contains(v));
-        models.put(name, new Versions(name, Collections.unmodifiableNavigableMap(loaded),
-                Collections.unmodifiableMap(failed)));
-        metrics.loadedVersions(name, loaded.size());
-        removed.forEach(m -> {
-            LOG.info("unloaded model {} version {} (removed from the repository)", name, m.version());
-            m.close();
-        });
-    }
-
-    /**
-     * Takes a loaded model for one call; close the lease when done. {@code name} empty means the default model,
-     * {@code version} 0 its highest loaded version.
-     */
-    public Lease acquire(String name, long version) {
-        for (int attempt = 0; attempt < 3; attempt++) {
-            OnnxModel model = find(name, version);
-            if (model.retain()) {
-                return new Lease(model);
-            }
-            // swapped out and closed between lookup and retain: look again
-        }
-        throw new ServingException(Status.Code.UNAVAILABLE, "model " + name + " is being reloaded, try again");
-    }
-
-    private OnnxModel find(String name, long version) {
-        String n = name == null || name.isEmpty() ? defaultModel() : name;
-        Versions v = models.get(n);
-        if (v == null) {
-            throw new ServingException(Status.Code.NOT_FOUND, "unknown model '" + n + "', the repository has "
-                    + models.keySet());
-        }
-        if (v.loaded().isEmpty()) {
-            throw new ServingException(Status.Code.UNAVAILABLE, "model '" + n + "' has no version ready"
-                    + (v.failed().isEmpty() ? "" : ": " + v.failed()));
-        }
-        if (version == 0) {
-            return v.loaded().lastEntry().getValue();
-        }
-        OnnxModel m = v.loaded().get(version);
-        if (m == null) {
-            throw new ServingException(Status.Code.NOT_FOUND, "model '" + n + "' has no loaded version " + version
-                    + ", it has " + v.loaded().keySet()
-                    + (v.failed().containsKey(version) ? " (version " + version + " failed: "
-                    + v.failed().get(version) + ")" : ""));
-        }
-        return m;
-    }
-
-    private String defaultModel() {
-        if (!config.getDefaultModel().isEmpty()) {
-            return config.getDefaultModel();
-        }
-        return models.entrySet().stream().filter(e -> !e.getValue().loaded().isEmpty()).map(Map.Entry::getKey)
-                .sorted().findFirst().orElseThrow(() -> new ServingException(Status.Code.UNAVAILABLE,
-                        "no model is ready in repository " + root + failures()));
-    }
-
-    private String failures() {
-        StringBuilder sb = new StringBuilder();
-        for (Versions v : snapshot()) {
-            v.failed().forEach((version, why) -> sb.append(sb.length() == 0 ? "; refused: " : "; ")
-                    .append(v.name()).append('/').append(version).append(": ").append(why));
-        }
-        return sb.toString();
-    }
-
-    /** The current state, models sorted by name. */
-    public List<Versions> snapshot() {
-        List<Versions> out = new ArrayList<>(models.values());
-        out.sort((a, b) -> a.name().compareTo(b.name()));
+    private static Map<String, ModelSnapshot.Entry> entries(ModelSnapshot s) {
+        Map<String, ModelSnapshot.Entry> out = new LinkedHashMap<>();
+        s.entries().forEach(e -> out.put(e.name(), e));
         return out;
     }
 
-    /** A model held for one call. */
-    public static final class Lease implements AutoCloseable {
-        private final OnnxModel model;
-
-        Lease(OnnxModel model) {
-            this.model = model;
+    /** One model: retries, loads and unloads as the planner decides; collects what to unload. */
+    private ModelSnapshot.Entry reconcile(String name, ModelSnapshot.Entry old, RepositoryScanner.ModelDir dir,
+                                          boolean retryFailed, List<ServedModel> unload) {
+        NavigableMap<Long, ServedModel> loaded = new TreeMap<>(old == null ? Map.of() : old.loaded());
+        NavigableMap<Long, ModelSnapshot.Failure> failed = new TreeMap<>(old == null ? Map.of() : old.failed());
+        NavigableMap<Long, String> fingerprints = new TreeMap<>();
+        dir.versions().forEach((v, d) -> fingerprints.put(v, d.fingerprint()));
+        boolean retry = retryFailed;
+        VersionPlanner.Decision d;
+        Set<Long> attempted = new HashSet<>();
+        while (true) {
+            d = VersionPlanner.decide(loaded.navigableKeySet(), failed, fingerprints, policy, retry);
+            failed = new TreeMap<>(d.failures());
+            retry = false; // failures of this pass stand
+            Long next = d.toLoad().stream().filter(v -> !attempted.contains(v)).findFirst().orElse(null);
+            if (next == null) {
+                break;
+            }
+            attempted.add(next);
+            RepositoryScanner.VersionDir v = dir.versions().get(next);
+            try {
+                ServedModel m = loader.load(name, next, v.dir());
+                loaded.put(next, m);
+                LOG.info("loaded model {} version {} ({}, {} users, {} items) on {}", name, next,
+                        m.bundle().card().variant(), m.bundle().card().numUsers(), m.bundle().card().numItems(),
+                        m.provider());
+            } catch (RuntimeException | OutOfMemoryError | LinkageError | ai.onnxruntime.OrtException e) {
+                // a bundle over the heap, or a provider library that fails to link, refuses this version only
+                String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                failed.put(next, new ModelSnapshot.Failure(reason, v.fingerprint()));
+                LOG.warn("refused model {} version {}: {} (retried when its files change, or on Reload)", name,
+                        next, reason);
+                listeners.forEach(l -> l.refused(name, next));
+            }
         }
-
-        public OnnxModel model() {
-            return model;
+        for (long v : d.toUnload()) {
+            ServedModel m = loaded.remove(v);
+            unload.add(m);
+            LOG.info("unloading model {} version {} ({}) once its calls are done", name, v,
+                    fingerprints.containsKey(v) ? "version policy " + policy : "removed from the repository");
         }
+        return new ModelSnapshot.Entry(name, loaded, failed, d.available(), null);
+    }
 
-        @Override
-        public void close() {
-            model.release();
+    /**
+     * A handle on the model a call names ({@code name} empty: the default model; {@code version} 0: its highest
+     * loaded version); close it when the call is done.
+     */
+    public RefCounted<ServedModel>.Handle acquire(String name, long version) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            RefCounted<ServedModel>.Handle h = current.find(name, version).acquire();
+            if (h != null) {
+                return h;
+            }
+            // swapped out and closed between lookup and acquire: look again
+        }
+        throw ServingException.unavailable("model " + name + " is being reloaded, try again");
+    }
+
+    private void notifyListeners(ModelSnapshot s) {
+        for (RepositoryListener l : listeners) {
+            try {
+                l.changed(s);
+            } catch (RuntimeException e) {
+                LOG.warn("repository listener {} failed: {}", l, e.toString());
+            }
         }
     }
 
     /**
-     * Reports NOT_SERVING as soon as the server begins to shut down, before it stops taking calls; in-flight calls
-     * then finish (for up to {@code grpc.server.await-termination}) on models that stay loaded until the end.
+     * Stops scanning and releases every loaded version; each closes once its last call is done. Returns whether
+     * they all closed within {@code waitMillis}.
      */
-    @EventListener
-    void onShutdown(ServerShutdownEvent event) {
-        if (!stopping) {
-            stopping = true;
-            health.setStatus("", ServingStatus.NOT_SERVING);
-            LOG.info("shutting down: health NOT_SERVING, finishing in-flight calls");
+    public boolean close(long waitMillis) {
+        List<ServedModel> all = new ArrayList<>();
+        synchronized (lock) {
+            if (!closed) {
+                closed = true;
+                current.entries().forEach(e -> all.addAll(e.loaded().values()));
+                current = ModelSnapshot.EMPTY;
+                notifyListeners(current);
+            }
         }
+        all.forEach(ServedModel::close);
+        long until = System.nanoTime() + waitMillis * 1_000_000L;
+        try {
+            for (ServedModel m : all) {
+                long left = (until - System.nanoTime()) / 1_000_000L;
+                if (!m.awaitClosed(Math.max(0, left))) {
+                    LOG.warn("model {} version {} still has calls running; its sessions stay open", m.name(),
+                            m.version());
+                    return false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return true;
     }
 
-    @PreDestroy
     @Override
-    public synchronized void close() {
-        health.setStatus("", ServingStatus.NOT_SERVING);
-        for (Versions v : models.values()) {
-            v.loaded().values().forEach(OnnxModel::close);
-        }
-        models.clear();
-    }
-
-    private static List<Path> list(Path dir) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .sorted().toList();
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", dir, e.getMessage());
-            return List.of();
-        }
+    public void close() {
+        close(5_000);
     }
 }

@@ -1,27 +1,26 @@
 package org.ncf4j.server.service;
 
 import ai.onnxruntime.OrtException;
-import io.grpc.Status;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.concurrent.CompletionException;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
-import org.ncf4j.server.ServingConfig;
+import org.ncf4j.data.UserItems;
 import org.ncf4j.server.inference.OnnxModel;
+import org.ncf4j.server.inference.RefCounted;
+import org.ncf4j.server.inference.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
 
 /**
- * Scoring and recommendation on the repository's models: maps external ids to dense indices, validates requests
- * (each problem is a {@link ServingException} with its gRPC status), applies exclusions and the popularity
- * fallback for unknown users, and runs the model.
+ * Scoring and recommendation on the repository's models: validates requests, maps external ids to dense indices,
+ * applies exclusions and the popularity fallback for unknown users, and runs the model. Every problem is a
+ * {@link ServingException} whose message names it, quoting ids bounded ({@link Ids}). Each call holds a handle on
+ * one model version from start to end, so one version answers it whole.
  */
-@Singleton
-public class RecommendationService {
+public final class RecommendationService {
     /** Scores of a Score call and the model that computed them. */
     public record Scores(float[] scores, String model, long version) {
     }
@@ -35,211 +34,325 @@ public class RecommendationService {
     public record Query(String user, int k, boolean includeSeen, List<String> candidates, List<String> exclude) {
     }
 
-    private final ModelRepository repository;
-    private final ServingConfig config;
-
-    public RecommendationService(ModelRepository repository, ServingConfig config) {
-        this.repository = repository;
-        this.config = config;
+    /** One request of a RecommendBatch call: the model it names and its query. */
+    public record BatchItem(String model, long version, Query query) {
     }
 
     /**
-     * Scores (user, item) pairs. Validation failures are thrown at once; the scores come in the future, which
-     * may already be complete (a call that found the model idle ran in this thread).
+     * The limits requests must keep.
+     *
+     * @param maxScorePairs the largest Score request
+     * @param maxRecommendBatch the largest RecommendBatch request
+     * @param popularityFallback whether unknown users get popular items (else NOT_FOUND)
      */
-    public CompletableFuture<Scores> score(String model, long version, List<String> users, List<String> items) {
+    public record Limits(int maxScorePairs, int maxRecommendBatch, boolean popularityFallback) {
+    }
+
+    private final ModelRepository repository;
+    private final Limits limits;
+
+    public RecommendationService(ModelRepository repository, Limits limits) {
+        this.repository = repository;
+        this.limits = limits;
+    }
+
+    /**
+     * Scores (user, item) pairs. Validation failures are thrown at once; the scores come in the future, which may
+     * already be complete (a call that found the model idle ran in this thread).
+     */
+    public CompletableFuture<Scores> score(String model, long version, List<String> users, List<String> items,
+                                           long timeoutNanos) {
         if (users.isEmpty()) {
-            throw invalid("the batch is empty: give at least one (user, item) pair");
+            throw ServingException.invalid("the batch is empty: give at least one (user, item) pair");
         }
         if (users.size() != items.size()) {
-            throw invalid("users and items differ in length (" + users.size() + " and " + items.size() + ")");
+            throw ServingException.invalid("users and items differ in length (" + users.size() + " and "
+                    + items.size() + ")");
         }
-        if (users.size() > config.getMaxScorePairs()) {
-            throw invalid("a batch of " + users.size() + " pairs exceeds ncf.max-score-pairs ("
-                    + config.getMaxScorePairs() + ")");
+        if (users.size() > limits.maxScorePairs()) {
+            throw ServingException.invalid("a batch of " + users.size() + " pairs exceeds ncf.max-score-pairs ("
+                    + limits.maxScorePairs() + ")");
         }
-        return withLease(model, version, m -> {
+        return withModel(model, version, m -> {
             Bundle b = m.bundle();
             long[] u = new long[users.size()];
             long[] it = new long[items.size()];
             for (int i = 0; i < u.length; i++) {
-                u[i] = user(b.users(), users.get(i), m, i);
-                it[i] = item(b.items(), items.get(i), "item", i);
+                u[i] = knownUser(b.users(), users.get(i), m, "at position " + i);
+                it[i] = item(b.items(), items.get(i), "", "item", "at position " + i);
             }
-            return m.scoreBatched(u, it, Deadlines.remainingNanos()).thenApply(s -> new Scores(s, m.name(),
-                    m.version()));
+            return m.score(u, it, timeoutNanos).thenApply(s -> new Scores(s.scores(), m.name(), m.version()));
         });
     }
 
-    /** One user's recommendation; like {@link #score}, failures to validate are thrown and the items come later. */
-    public CompletableFuture<Recommendation> recommend(String model, long version, Query q) {
-        return withLease(model, version, m -> {
-            Bundle b = m.bundle();
-            int numItems = b.items().size();
-            if (q.k() < 1 || q.k() > numItems) {
-                throw invalid("k must be between 1 and the number of items (" + numItems + "), got " + q.k());
-            }
-            BitSet excluded = new BitSet(numItems);
-            for (String id : q.exclude()) {
-                excluded.set(item(b.items(), id, "excluded item", -1));
-            }
-            int[] candidates = null;
-            if (!q.candidates().isEmpty()) {
-                candidates = new int[q.candidates().size()];
-                for (int i = 0; i < candidates.length; i++) {
-                    candidates[i] = item(b.items(), q.candidates().get(i), "candidate item", i);
-                }
-            }
-            int user = b.users().indexOf(q.user());
-            if (user < 0) {
-                if (!config.isPopularityFallback()) {
-                    throw new ServingException(Status.Code.NOT_FOUND, "unknown user '" + q.user() + "' (the "
-                            + "popularity fallback is off)");
-                }
-                return CompletableFuture.completedFuture(popular(m, q.k(), excluded, candidates));
-            }
-            if (!q.includeSeen()) {
-                for (int seen : b.seen().items(user)) {
-                    excluded.set(seen);
-                }
-            }
-            return candidates != null
-                    ? CompletableFuture.completedFuture(rankCandidates(m, user, q.k(), excluded, candidates))
-                    : rankCatalogue(m, user, q.k(), excluded);
+    /** One user's recommendation; like {@link #score}, validation failures are thrown and the items come later. */
+    public CompletableFuture<Recommendation> recommend(String model, long version, Query q, long timeoutNanos) {
+        return withModel(model, version, m -> {
+            Plan p = plan(m, q, "");
+            return p.rank != null ? m.rank(p.rank, timeoutNanos).thenApply(r -> p.finish(m, r)) : p.answerNow(m);
         });
     }
 
     /**
-     * Recommendations for many users, in order. They are ranked in chunks of at most {@code ncf.max-batch-size}
-     * users, so that a bulk call shares model runs without flooding the batching queue. Blocks: call it off the
-     * I/O threads.
+     * Recommendations for many users, in order, all from one model version: the first request's model (a later
+     * request that names another model is refused). Every request is checked before any runs; the users are
+     * queued together so that they share model runs with each other and with concurrent calls. Blocks: call it
+     * off the I/O threads.
      */
-    public List<Recommendation> recommendAll(String model, long version, List<Query> queries) {
-        int chunk = Math.max(1, Math.min(config.getMaxBatchSize(), config.getMaxQueueSize()));
-        List<Recommendation> out = new ArrayList<>(queries.size());
-        for (int from = 0; from < queries.size(); from += chunk) {
-            List<CompletableFuture<Recommendation>> part = new ArrayList<>();
-            for (Query q : queries.subList(from, Math.min(queries.size(), from + chunk))) {
-                part.add(recommend(model, version, q));
+    public List<Recommendation> recommendBatch(List<BatchItem> batch, long timeoutNanos) {
+        if (batch.isEmpty()) {
+            throw ServingException.invalid("the batch is empty: give at least one request");
+        }
+        if (batch.size() > limits.maxRecommendBatch()) {
+            throw ServingException.invalid("a batch of " + batch.size() + " requests exceeds "
+                    + "ncf.max-recommend-batch (" + limits.maxRecommendBatch() + "); split it");
+        }
+        BatchItem first = batch.get(0);
+        for (int i = 1; i < batch.size(); i++) {
+            BatchItem b = batch.get(i);
+            boolean names = !b.model().isEmpty() || b.version() != 0;
+            if (names && (!b.model().equals(first.model()) || b.version() != first.version())) {
+                throw ServingException.invalid("request " + i + " names model " + Ids.quote(b.model())
+                        + " version " + b.version() + ", but one model answers a batch: the first request's ("
+                        + Ids.quote(first.model()) + " version " + first.version() + ")");
             }
-            part.forEach(f -> out.add(f.join()));
+        }
+        try (RefCounted<ServedModel>.Handle h = repository.acquire(first.model(), first.version())) {
+            ServedModel m = h.get();
+            List<Plan> plans = new ArrayList<>(batch.size());
+            List<ServedModel.RankQuery> ranked = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                Plan p = plan(m, batch.get(i).query(), "request " + i + ": ");
+                plans.add(p);
+                if (p.rank != null) {
+                    ranked.add(p.rank);
+                }
+            }
+            List<ServedModel.Ranked> results = rankInChunks(m, ranked, timeoutNanos);
+            List<Recommendation> out = new ArrayList<>(batch.size());
+            int next = 0;
+            for (Plan p : plans) {
+                out.add(p.rank != null ? p.finish(m, results.get(next++)) : p.answerNow(m).join());
+            }
+            return out;
+        }
+    }
+
+    /** Queues at most a few runs' worth of users at a time, so that a bulk call never floods the queue. */
+    private static List<ServedModel.Ranked> rankInChunks(ServedModel m, List<ServedModel.RankQuery> queries,
+                                                        long timeoutNanos) {
+        int chunk = Math.max(1, m.rankChunk() * 8);
+        List<ServedModel.Ranked> out = new ArrayList<>(queries.size());
+        for (int from = 0; from < queries.size(); from += chunk) {
+            List<CompletableFuture<ServedModel.Ranked>> part = m.rankAll(queries.subList(from,
+                    Math.min(queries.size(), from + chunk)), timeoutNanos);
+            for (CompletableFuture<ServedModel.Ranked> f : part) {
+                try {
+                    out.add(f.join());
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof ServingException s ? s : e;
+                }
+            }
         }
         return out;
     }
 
-    /** Runs {@code call} on a leased model, releasing the lease once the future completes (or the call throws). */
-    private <T> CompletableFuture<T> withLease(String model, long version,
-                                               Function<OnnxModel, CompletableFuture<T>> call) {
-        ModelRepository.Lease lease = repository.acquire(model, version);
-        CompletableFuture<T> result;
-        try {
-            result = call.apply(lease.model());
-        } catch (Throwable e) {
-            lease.close();
-            throw e;
+    /** What one Recommend query needs: a ranking run, or an answer without one (fallback, candidates). */
+    private final class Plan {
+        final Query query;
+        final int k;
+        final int user;
+        final long[] extra;
+        final int[] candidates;
+        final ServedModel.RankQuery rank;
+
+        Plan(Query query, int k, int user, long[] extra, int[] candidates, ServedModel.RankQuery rank) {
+            this.query = query;
+            this.k = k;
+            this.user = user;
+            this.extra = extra;
+            this.candidates = candidates;
+            this.rank = rank;
         }
-        return result.whenComplete((r, e) -> lease.close());
+
+        /** The ranked items without any excluded ones (the graph fills with them when too few items are left). */
+        Recommendation finish(ServedModel m, ServedModel.Ranked r) {
+            IdMap ids = m.bundle().items();
+            boolean mayHoldExcluded = k > ids.size() - rank.exclude().length;
+            List<String> items = new ArrayList<>(k);
+            List<Float> scores = new ArrayList<>(k);
+            for (int j = 0; j < r.items().length; j++) {
+                int item = (int) r.items()[j];
+                if (!mayHoldExcluded || !excluded(m, item)) {
+                    items.add(ids.id(item));
+                    scores.add(r.scores()[j]);
+                }
+            }
+            return new Recommendation(items, scores, m.name(), m.version(), false);
+        }
+
+        boolean excluded(ServedModel m, int item) {
+            if (Arrays.binarySearch(extra, item) >= 0) {
+                return true;
+            }
+            return !query.includeSeen() && user >= 0 && m.bundle().seen().contains(user, item);
+        }
+
+        CompletableFuture<Recommendation> answerNow(ServedModel m) {
+            if (user < 0) {
+                return CompletableFuture.completedFuture(popular(m, this));
+            }
+            return CompletableFuture.completedFuture(rankCandidates(m, this));
+        }
     }
 
-    private CompletableFuture<Recommendation> rankCatalogue(OnnxModel m, int user, int k, BitSet excluded) {
-        long[] exclude = excluded.stream().asLongStream().toArray();
-        return m.rankBatched(user, exclude, k, Deadlines.remainingNanos()).thenApply(ranked -> recommendation(m,
-                k, excluded, ranked));
-    }
-
-    private static Recommendation recommendation(OnnxModel m, int k, BitSet excluded, OnnxModel.Ranked ranked) {
-        List<String> items = new ArrayList<>(k);
-        List<Float> scores = new ArrayList<>(k);
-        for (int j = 0; j < ranked.items().length; j++) {
-            int item = (int) ranked.items()[j];
-            if (!excluded.get(item)) {
-                items.add(m.bundle().items().id(item));
-                scores.add(ranked.scores()[j]);
+    private Plan plan(ServedModel m, Query q, String prefix) {
+        Bundle b = m.bundle();
+        int numItems = b.items().size();
+        if (q.user().isEmpty()) {
+            throw ServingException.invalid(prefix + "the user id is empty");
+        }
+        if (q.k() < 1 || q.k() > numItems) {
+            throw ServingException.invalid(prefix + "k must be between 1 and the number of items (" + numItems
+                    + "), got " + q.k());
+        }
+        long[] extra = new long[q.exclude().size()];
+        for (int i = 0; i < extra.length; i++) {
+            extra[i] = item(b.items(), q.exclude().get(i), prefix, "excluded item", "");
+        }
+        Arrays.sort(extra);
+        int[] candidates = null;
+        if (!q.candidates().isEmpty()) {
+            candidates = new int[q.candidates().size()];
+            for (int i = 0; i < candidates.length; i++) {
+                candidates[i] = item(b.items(), q.candidates().get(i), prefix, "candidate item",
+                        "at position " + i);
             }
         }
-        return new Recommendation(items, scores, m.name(), m.version(), false);
+        int user = b.users().indexOf(q.user());
+        if (user < 0) {
+            if (!limits.popularityFallback()) {
+                throw ServingException.notFound(prefix + "unknown user " + Ids.quote(q.user()) + " (the popularity "
+                        + "fallback is off)");
+            }
+            return new Plan(q, q.k(), -1, extra, candidates, null);
+        }
+        if (candidates != null) {
+            return new Plan(q, q.k(), user, extra, candidates, null);
+        }
+        long[] exclude = extra;
+        if (!q.includeSeen()) {
+            UserItems seen = b.seen();
+            int from = seen.offsets()[user];
+            int n = seen.offsets()[user + 1] - from;
+            exclude = Arrays.copyOf(extra, extra.length + n);
+            int[] flat = seen.flatItems();
+            for (int j = 0; j < n; j++) {
+                exclude[extra.length + j] = flat[from + j];
+            }
+        }
+        return new Plan(q, q.k(), user, extra, null, new ServedModel.RankQuery(user, exclude, q.k()));
     }
 
-    private Recommendation rankCandidates(OnnxModel m, int user, int k, BitSet excluded, int[] candidates) {
-        int[] kept = Arrays.stream(candidates).distinct().filter(i -> !excluded.get(i)).toArray();
+    /** Runs {@code call} holding a handle on the named model; the handle is released when the future completes. */
+    private <T> CompletableFuture<T> withModel(String model, long version,
+                                               java.util.function.Function<ServedModel, CompletableFuture<T>> call) {
+        RefCounted<ServedModel>.Handle h = repository.acquire(model, version);
+        CompletableFuture<T> result;
+        try {
+            result = call.apply(h.get());
+        } catch (Throwable e) {
+            h.close();
+            throw e;
+        }
+        return result.whenComplete((r, e) -> h.close());
+    }
+
+    /**
+     * The candidates ranked by logit (ties by item index), seen and excluded ones left out; scored at once in this
+     * thread, which the endpoint keeps off the I/O threads for such requests.
+     */
+    private static Recommendation rankCandidates(ServedModel m, Plan p) {
+        int[] kept = Arrays.stream(p.candidates).distinct().filter(i -> !p.excluded(m, i)).sorted().toArray();
         if (kept.length == 0) {
             return new Recommendation(List.of(), List.of(), m.name(), m.version(), false);
         }
         long[] users = new long[kept.length];
-        Arrays.fill(users, user);
+        Arrays.fill(users, p.user);
         long[] items = Arrays.stream(kept).asLongStream().toArray();
-        float[] s = run(() -> m.score(users, items));
+        OnnxModel.Scored s;
+        try {
+            s = m.scoreNow(users, items);
+        } catch (OrtException e) {
+            throw new ServingException(ServingError.INTERNAL, "scoring the candidates failed", e);
+        }
         Integer[] order = new Integer[kept.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> Float.compare(s[b], s[a]));
+        // kept is sorted, so equal logits keep item order
+        Arrays.sort(order, (a, b) -> Float.compare(s.logits()[b], s.logits()[a]));
         List<String> out = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
-        for (int j = 0; j < Math.min(k, order.length); j++) {
+        float last = Float.POSITIVE_INFINITY;
+        for (int j = 0; j < Math.min(p.k, order.length); j++) {
             out.add(m.bundle().items().id(kept[order[j]]));
-            scores.add(s[order[j]]);
+            last = Math.min(last, s.scores()[order[j]]);
+            scores.add(last);
         }
         return new Recommendation(out, scores, m.name(), m.version(), false);
     }
 
-    /** The most popular items (score: share of the most popular item's count), for users the model never saw. */
-    private Recommendation popular(OnnxModel m, int k, BitSet excluded, int[] candidates) {
+    /**
+     * The most popular items for a user the model never saw, excluded ones left out. The score of an item is the
+     * share of training users who interacted with it: the probability that a user drawn at random did.
+     */
+    private static Recommendation popular(ServedModel m, Plan p) {
         int[] pop = m.bundle().popularity();
-        BitSet allowed = null;
-        if (candidates != null) {
-            allowed = new BitSet();
-            for (int c : candidates) {
+        float users = m.bundle().users().size();
+        java.util.BitSet allowed = null;
+        if (p.candidates != null) {
+            allowed = new java.util.BitSet();
+            for (int c : p.candidates) {
                 allowed.set(c);
             }
         }
-        float top = Math.max(1, pop[m.byPopularity()[0]]);
         List<String> items = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         for (int item : m.byPopularity()) {
-            if (items.size() == k) {
+            if (items.size() == p.k) {
                 break;
             }
-            if (!excluded.get(item) && (allowed == null || allowed.get(item))) {
+            if (Arrays.binarySearch(p.extra, item) < 0 && (allowed == null || allowed.get(item))) {
                 items.add(m.bundle().items().id(item));
-                scores.add(pop[item] / top);
+                scores.add(Math.min(1f, pop[item] / users));
             }
         }
         return new Recommendation(items, scores, m.name(), m.version(), true);
     }
 
-    private int user(IdMap users, String id, OnnxModel m, int position) {
+    private static int knownUser(IdMap users, String id, ServedModel m, String where) {
+        if (id.isEmpty()) {
+            throw ServingException.invalid("the user id " + where + " is empty");
+        }
         int u = users.indexOf(id);
         if (u < 0) {
-            throw new ServingException(Status.Code.NOT_FOUND, "unknown user '" + id + "' at position " + position
-                    + " (model " + m.name() + " version " + m.version() + " has " + users.size() + " users)");
+            throw ServingException.notFound("unknown user " + Ids.quote(id) + " " + where + " (model " + m.name()
+                    + " version " + m.version() + " has " + users.size() + " users)");
         }
         return u;
     }
 
-    private static int item(IdMap items, String id, String what, int position) {
+    /** The index of an item a request names; {@code prefix} says which request of a batch. */
+    private static int item(IdMap items, String id, String prefix, String what, String where) {
+        String at = where.isEmpty() ? "" : " " + where;
+        if (id.isEmpty()) {
+            throw ServingException.invalid(prefix + "the " + what + " id" + at + " is empty");
+        }
         int i = items.indexOf(id);
         if (i < 0) {
-            throw invalid("unknown " + what + " '" + id + "'" + (position >= 0 ? " at position " + position : ""));
+            throw ServingException.invalid(prefix + "unknown " + what + " " + Ids.quote(id) + at);
         }
         return i;
-    }
-
-    private static ServingException invalid(String message) {
-        return new ServingException(Status.Code.INVALID_ARGUMENT, message);
-    }
-
-    /** ONNX Runtime call that cannot fail for a validated request; a failure is the server's (INTERNAL). */
-    @FunctionalInterface
-    private interface OrtCall<T> {
-        T call() throws OrtException;
-    }
-
-    private static <T> T run(OrtCall<T> call) {
-        try {
-            return call.call();
-        } catch (OrtException e) {
-            throw new ServingException(Status.Code.INTERNAL, "inference failed: " + e.getMessage());
-        }
     }
 }

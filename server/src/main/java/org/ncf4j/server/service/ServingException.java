@@ -1,22 +1,33 @@
 package org.ncf4j.server.service;
 
-import io.grpc.Status;
-
-/** A request that cannot be served, with the gRPC status the caller gets and a message naming what was wrong. */
+/** A request that cannot be served: the kind of failure and a message for the caller naming what was wrong. */
 public class ServingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
-    private final transient Status.Code code;
+    private final ServingError error;
 
-    public ServingException(Status.Code code, String message) {
-        super(message);
-        this.code = code;
+    public ServingException(ServingError error, String message) {
+        super(message, null, false, false);
+        this.error = error;
     }
 
-    public Status.Code code() {
-        return code;
+    public ServingException(ServingError error, String message, Throwable cause) {
+        super(message, cause, false, true);
+        this.error = error;
     }
 
-    public Status status() {
-        return Status.fromCode(code).withDescription(getMessage());
+    public ServingError error() {
+        return error;
+    }
+
+    public static ServingException invalid(String message) {
+        return new ServingException(ServingError.INVALID_REQUEST, message);
+    }
+
+    public static ServingException notFound(String message) {
+        return new ServingException(ServingError.NOT_FOUND, message);
+    }
+
+    public static ServingException unavailable(String message) {
+        return new ServingException(ServingError.UNAVAILABLE, message);
     }
 }

@@ -1,2 +1,6 @@
-/** The request logic: id mapping, validation, exclusions, popularity fallback; no gRPC types but status codes. */
+/**
+ * The request logic: validation, id mapping, exclusions, popularity fallback, model description; no gRPC types.
+ * Failures are {@link org.ncf4j.server.service.ServingException}s of a {@link org.ncf4j.server.service.ServingError}
+ * kind, which the endpoint maps to status codes.
+ */
 package org.ncf4j.server.service;

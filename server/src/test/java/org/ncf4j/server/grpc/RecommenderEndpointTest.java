@@ -6,20 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.ncf4j.api.v1.ModelInfo;
 import org.ncf4j.api.v1.ModelInfoRequest;
-import org.ncf4j.server.metrics.ServingMetrics;
 
 class RecommenderEndpointTest {
     @Test
     void aCallTheBlockingExecutorRefusesIsUnavailable() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        // the io executor refuses work once the server is shutting down; the service is never reached
-        RecommenderEndpoint endpoint = new RecommenderEndpoint(null, null, new ServingMetrics(registry), task -> {
+        // the io executor refuses work once the server is shutting down; the services are never reached
+        RecommenderEndpoint endpoint = new RecommenderEndpoint(null, null, task -> {
             throw new RejectedExecutionException("shut down");
         });
         AtomicReference<Throwable> error = new AtomicReference<>();

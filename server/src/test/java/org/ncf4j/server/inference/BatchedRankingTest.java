@@ -1,56 +1,71 @@
 package org.ncf4j.server.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ncf4j.bundle.Bundle;
-import org.ncf4j.server.TestBundleAccess;
+import org.ncf4j.server.TestBundles;
 
-/** Users ranked together in one batch get exactly what they get alone, each with its own k and exclusions. */
+/** Users ranked together in one run get exactly what they get alone, each with its own k and exclusions. */
 class BatchedRankingTest {
+
+    static ModelLoader loader(int maxUsers, long delayNanos, ServedModel.BatchObserver observer) {
+        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
+        return new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new DynamicBatcher.Settings(maxUsers, delayNanos, 100, 1, DynamicBatcher.MAX_INLINE_NANOS),
+                new DynamicBatcher.Settings(1000, delayNanos, 100, 1, DynamicBatcher.MAX_INLINE_NANOS)), observer);
+    }
 
     @Test
     void batchedRankingAndScoringEqualSingleCalls(@TempDir Path dir) throws Exception {
-        Path bundleDir = TestBundleAccess.trained(dir);
-        Bundle bundle = Bundle.read(bundleDir);
-        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
-        try (OnnxModel model = OnnxModel.load("m", 1, bundle, cpu, 1,
-                new OnnxModel.Batching(8, 1000, 20_000, 100, 1, (call, n, t) -> { }))) {
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<OnnxModel.Ranked>> batched = new ArrayList<>();
-            List<Future<float[]>> scored = new ArrayList<>();
+        List<Integer> runs = new CopyOnWriteArrayList<>();
+        ServedModel model = loader(8, TimeUnit.MILLISECONDS.toNanos(20), (call, n, t, inline) -> {
+            if (call.equals("recommend")) {
+                runs.add(n);
+            }
+        }).load("m", 1, TestBundles.write(dir.resolve("b"), 1));
+        try {
+            List<CompletableFuture<ServedModel.Ranked>> batched = new ArrayList<>();
+            List<CompletableFuture<org.ncf4j.server.inference.OnnxModel.Scored>> scored = new ArrayList<>();
             for (int u = 0; u < 8; u++) {
-                int user = u;
-                long[] exclude = new long[u];
-                for (int j = 0; j < u; j++) {
-                    exclude[j] = j * 2;
-                }
-                batched.add(pool.submit(() -> model.rankBatched(user, exclude, 3 + user, Long.MAX_VALUE).join()));
-                scored.add(pool.submit(() -> model.scoreBatched(new long[] {user, user}, new long[] {1, user},
-                        Long.MAX_VALUE).join()));
+                batched.add(model.rank(new ServedModel.RankQuery(u, exclude(u), 3 + u), Long.MAX_VALUE));
+                scored.add(model.score(new long[] {u, u}, new long[] {1, u}, Long.MAX_VALUE));
             }
             for (int u = 0; u < 8; u++) {
-                long[] exclude = new long[u];
-                for (int j = 0; j < u; j++) {
-                    exclude[j] = j * 2;
-                }
-                OnnxModel.Ranked alone = model.rank(u, exclude, 3 + u);
-                OnnxModel.Ranked together = batched.get(u).get(10, TimeUnit.SECONDS);
+                ServedModel.Ranked alone = model.rankAll(List.of(new ServedModel.RankQuery(u, exclude(u), 3 + u)),
+                        Long.MAX_VALUE).get(0).get(10, TimeUnit.SECONDS);
+                ServedModel.Ranked together = batched.get(u).get(10, TimeUnit.SECONDS);
                 assertArrayEquals(alone.items(), together.items(), "user " + u);
                 assertArrayEquals(alone.scores(), together.scores(), 1e-6f, "user " + u);
-                assertArrayEquals(model.score(new long[] {u, u}, new long[] {1, u}),
-                        scored.get(u).get(10, TimeUnit.SECONDS), 1e-6f);
+                assertEquals(3 + u, together.items().length);
+                for (long e : exclude(u)) {
+                    for (long item : together.items()) {
+                        assertTrue(item != e, "user " + u + " got excluded item " + e);
+                    }
+                }
+                assertArrayEquals(model.scoreNow(new long[] {u, u}, new long[] {1, u}).scores(),
+                        scored.get(u).get(10, TimeUnit.SECONDS).scores(), 1e-6f);
             }
-            pool.shutdown();
+            assertTrue(runs.stream().anyMatch(n -> n > 1), "never batched: " + runs);
+        } finally {
+            model.close();
         }
+        assertTrue(model.awaitClosed(5000));
+    }
+
+    private static long[] exclude(int u) {
+        long[] exclude = new long[u];
+        for (int j = 0; j < u; j++) {
+            exclude[j] = j * 2L;
+        }
+        return exclude;
     }
 }

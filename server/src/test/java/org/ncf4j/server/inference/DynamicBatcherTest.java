@@ -1,28 +1,32 @@
 package org.ncf4j.server.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.Status;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.ncf4j.server.service.ServingError;
 import org.ncf4j.server.service.ServingException;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DynamicBatcherTest {
+    private static final long NO_DELAY = 0;
+    private static final long DELAY = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** A batch call that holds its run until released, so a test can act while a run is in progress. */
     private static final class Gate implements DynamicBatcher.BatchCall<Integer, Integer> {
@@ -45,6 +49,15 @@ class DynamicBatcherTest {
         }
     }
 
+    private static DynamicBatcher.Settings settings(int units, long delay, int queue, int workers) {
+        return new DynamicBatcher.Settings(units, delay, queue, workers, DynamicBatcher.MAX_INLINE_NANOS);
+    }
+
+    private static <R> DynamicBatcher<Integer, R> batcher(DynamicBatcher.Settings s,
+                                                          DynamicBatcher.BatchCall<Integer, R> call) {
+        return new DynamicBatcher<>("t", s, 0, q -> q, call, null, null);
+    }
+
     /** Waits for a request's result, rethrowing its failure (always a ServingException). */
     private static <Q, R> R submit(DynamicBatcher<Q, R> b, Q request, long timeoutNanos) {
         try {
@@ -54,13 +67,19 @@ class DynamicBatcherTest {
         }
     }
 
+    /** Submits from another thread, so that a request that runs in its caller's thread does not block the test. */
+    private static <R> CompletableFuture<R> inBackground(DynamicBatcher<Integer, R> b, int request) {
+        return CompletableFuture.supplyAsync(() -> b.submitAsync(request, Long.MAX_VALUE)).thenCompose(f -> f);
+    }
+
     @Test
     void concurrentRequestsShareABatchAndGetTheirOwnResults() throws Exception {
         List<Integer> sizes = new CopyOnWriteArrayList<>();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 8, 50_000, 100, 1, q -> 1, batch -> {
-            sizes.add(batch.size());
-            return batch.stream().map(x -> x * 10).toList();
-        }, null, null)) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(8, DELAY, 100, 1), 0, q -> 1,
+                batch -> {
+                    sizes.add(batch.size());
+                    return batch.stream().map(x -> x * 10).toList();
+                }, null, null)) {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
@@ -79,11 +98,11 @@ class DynamicBatcherTest {
     @Test
     void aBatchNeverExceedsTheMaximumSizeInUnits() throws Exception {
         List<Integer> units = new CopyOnWriteArrayList<>();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 10, 50_000, 100, 1, q -> q, batch -> {
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(10, DELAY, 100, 1), batch -> {
             units.add(batch.stream().mapToInt(Integer::intValue).sum());
             return batch;
-        }, null, null)) {
-            ExecutorService pool = Executors.newFixedThreadPool(6);
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(7);
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 results.add(pool.submit(() -> submit(b, 4, Long.MAX_VALUE)));
@@ -98,123 +117,152 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void aFullQueueIsResourceExhausted() throws Exception {
+    void aFullQueueIsOverloadedAtOnce() throws Exception {
         Gate gate = new Gate();
-        // a queue delay keeps every request on the queue (no inline run), so the queue's bound is what is tested
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("model m version 1 Score", 1, 1, 1, 1,
-                q -> 1, gate, null, null)) {
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            Future<Integer> first = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(1, DELAY, 1, 1), gate)) {
+            CompletableFuture<Integer> first = b.submitAsync(1, Long.MAX_VALUE);
             gate.awaitRunning();
-            Future<Integer> queued = pool.submit(() -> submit(b, 2, Long.MAX_VALUE));
-            Thread.sleep(300); // request 2 now fills the queue
-            ServingException e = assertThrows(ServingException.class,
-                    () -> submit(b, 3, TimeUnit.SECONDS.toNanos(5)));
-            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code());
+            CompletableFuture<Integer> queued = b.submitAsync(1, Long.MAX_VALUE);
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.OVERLOADED, e.error());
             assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
             gate.open();
             assertEquals(1, first.get(5, TimeUnit.SECONDS));
-            assertEquals(2, queued.get(5, TimeUnit.SECONDS));
-            pool.shutdown();
+            assertEquals(1, queued.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aRequestCarriedOverToTheNextBatchIsNeverRefused() throws Exception {
+        Gate gate = new Gate();
+        // room for two waiting requests; batches of three units, so the second waiting request (2 + 2 > 3) is
+        // carried over to the worker's next batch, which must not count it against the queue again
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(3, NO_DELAY, 2, 1), gate)) {
+            CompletableFuture<Integer> running = inBackground(b, 1);
+            gate.awaitRunning();
+            CompletableFuture<Integer> second = b.submitAsync(2, Long.MAX_VALUE);
+            CompletableFuture<Integer> third = b.submitAsync(2, Long.MAX_VALUE);
+            gate.open();
+            assertEquals(1, running.get(5, TimeUnit.SECONDS));
+            assertEquals(2, second.get(5, TimeUnit.SECONDS));
+            assertEquals(2, third.get(5, TimeUnit.SECONDS));
         }
     }
 
     @Test
     void aDeadlineThatPassesInTheQueueIsDeadlineExceeded() throws Exception {
         Gate gate = new Gate();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 1, 0, 10, 1, q -> 1, gate, null, null)) {
-            ExecutorService pool = Executors.newFixedThreadPool(1);
-            Future<Integer> blocker = pool.submit(() -> submit(b, 1, Long.MAX_VALUE));
-            // the only run slot is taken: the next request has to queue
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(1, NO_DELAY, 10, 1), gate)) {
+            CompletableFuture<Integer> blocker = inBackground(b, 1);
             gate.awaitRunning();
             ServingException e = assertThrows(ServingException.class,
                     () -> submit(b, 2, TimeUnit.MILLISECONDS.toNanos(50)));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code());
+            assertEquals(ServingError.DEADLINE_EXCEEDED, e.error());
             gate.open();
             blocker.get(5, TimeUnit.SECONDS);
-            pool.shutdown();
         }
     }
 
     @Test
     void aLoneRequestRunsInItsCallersThread() {
-        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1,
-                batch -> List.of(Thread.currentThread().getName()), null, null)) {
+        try (DynamicBatcher<Integer, String> b = batcher(settings(4, NO_DELAY, 10, 1),
+                batch -> List.of(Thread.currentThread().getName()))) {
             assertEquals(Thread.currentThread().getName(), submit(b, 1, Long.MAX_VALUE));
         }
     }
 
-    private static void spin(long micros) {
-        long until = System.nanoTime() + micros * 1000;
-        while (System.nanoTime() < until) {
-            Thread.onSpinWait();
+    @Test
+    void requestsReadInOnePassOfAnEventLoopRunTogetherOnItWithTheRestOnTheWorkers() throws Exception {
+        DefaultEventExecutor loop = new DefaultEventExecutor();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(2, NO_DELAY, 10, 1), 0,
+                q -> 1, batch -> {
+                    String where = Thread.currentThread().getName() + " x" + batch.size();
+                    runs.add(where);
+                    return batch.stream().map(x -> where).toList();
+                }, null, null)) {
+            String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
+            // a lone request: runs on the loop's thread once the task that received it ends
+            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get()
+                    .get(5, TimeUnit.SECONDS));
+            // five in one pass: the first run (two) on the loop, the others to the worker
+            List<CompletableFuture<String>> five = loop.submit(() -> {
+                List<CompletableFuture<String>> out = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    out.add(b.submitAsync(i, Long.MAX_VALUE));
+                }
+                assertFalse(out.get(0).isDone(), "nothing runs before the pass ends");
+                return out;
+            }).get();
+            assertEquals(loopThread + " x2", five.get(0).get(5, TimeUnit.SECONDS));
+            assertEquals(loopThread + " x2", five.get(1).get(5, TimeUnit.SECONDS));
+            for (int i = 2; i < 5; i++) {
+                assertTrue(five.get(i).get(5, TimeUnit.SECONDS).startsWith("t-batcher-"), five.get(i).get());
+            }
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
     @Test
-    void backToBackCallsGoToTheWorkersUntilTheModelHasBeenIdleAsLongAsItsLastRun() throws Exception {
-        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
-            spin(500);
-            return List.of(Thread.currentThread().getName());
-        }, null, null)) {
-            String caller = Thread.currentThread().getName();
-            CompletableFuture<String> first = b.submitAsync(1, Long.MAX_VALUE);
-            assertTrue(first.isDone(), "an idle model runs the call in the caller's thread");
-            assertEquals(caller, first.get());
-            // right after a 0.5 ms run the model counts as busy: the next call is queued for a worker
-            CompletableFuture<String> next = b.submitAsync(2, Long.MAX_VALUE);
-            assertTrue(next.get(5, TimeUnit.SECONDS).startsWith("t-batcher-"), next.get());
-            Thread.sleep(50);
-            assertEquals(caller, b.submitAsync(3, Long.MAX_VALUE).get(), "idle again: inline");
+    void aModelWhoseRunsAreLongNeverRunsOnTheCallersThread() throws Exception {
+        long longRun = DynamicBatcher.MAX_INLINE_NANOS * 3;
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(4, NO_DELAY, 10, 1), longRun,
+                q -> 1, batch -> List.of(Thread.currentThread().getName()), null, null)) {
+            assertTrue(submit(b, 1, Long.MAX_VALUE).startsWith("t-batcher-"), "a slow model stays off the caller");
         }
     }
 
     @Test
-    void aModelWhoseRunsAreLongNeverRunsInline() throws Exception {
-        long longRun = TimeUnit.NANOSECONDS.toMillis(DynamicBatcher.MAX_INLINE_NANOS) * 3;
-        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
-            Thread.sleep(longRun);
-            return List.of(Thread.currentThread().getName());
-        }, null, null)) {
-            assertEquals(Thread.currentThread().getName(), submit(b, 1, Long.MAX_VALUE), "nothing known yet: inline");
-            Thread.sleep(longRun * 3);
-            assertTrue(submit(b, 2, Long.MAX_VALUE).startsWith("t-batcher-"), "a long run keeps it off the caller");
+    void closingFailsWhatWaitsAndEveryRequestRacingTheCloseCompletes() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            DynamicBatcher<Integer, Integer> b = batcher(settings(4, TimeUnit.MILLISECONDS.toNanos(5), 1000, 2),
+                    batch -> batch);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<CompletableFuture<Integer>>> submitted = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                submitted.add(pool.submit(() -> b.submitAsync(1, Long.MAX_VALUE)));
+                if (i == 100) {
+                    b.close();
+                }
+            }
+            for (Future<CompletableFuture<Integer>> f : submitted) {
+                CompletableFuture<Integer> r = f.get(5, TimeUnit.SECONDS);
+                try {
+                    assertEquals(1, r.get(5, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    assertEquals(ServingError.UNAVAILABLE, ((ServingException) e.getCause()).error());
+                }
+            }
+            pool.shutdown();
         }
     }
 
     @Test
     void aBatcherClosedFromItsOwnWorkerDoesNotWaitForItself() throws Exception {
-        DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, batch -> batch, null,
-                null);
+        DynamicBatcher<Integer, Integer> b = batcher(settings(4, 1000, 10, 1), batch -> batch);
         long t0 = System.nanoTime();
         CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
         assertEquals(7, closed.get(5, TimeUnit.SECONDS));
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "closing waited");
         ServingException e = assertThrows(ServingException.class, () -> submit(b, 8, Long.MAX_VALUE));
-        assertEquals(Status.Code.UNAVAILABLE, e.code());
+        assertEquals(ServingError.UNAVAILABLE, e.error());
     }
 
     @Test
     void aRunHoldsTheGuardAfterItsCallerHasGivenUp() throws Exception {
         AtomicInteger holds = new AtomicInteger();
-        DynamicBatcher.Guard guard = new DynamicBatcher.Guard() {
-            @Override
-            public boolean enter() {
-                holds.incrementAndGet();
-                return true;
-            }
-
-            @Override
-            public void exit() {
-                holds.decrementAndGet();
-            }
+        DynamicBatcher.Guard guard = () -> {
+            holds.incrementAndGet();
+            return holds::decrementAndGet;
         };
         Gate gate = new Gate();
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 1, 10, 1, q -> 1, gate, null, guard)) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(4, 1000, 10, 1), 0, q -> 1,
+                gate, null, guard)) {
             CompletableFuture<Integer> gaveUp = b.submitAsync(1, TimeUnit.MILLISECONDS.toNanos(200));
             gate.awaitRunning();
             ExecutionException e = assertThrows(ExecutionException.class, () -> gaveUp.get(5, TimeUnit.SECONDS));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).code());
+            assertEquals(ServingError.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).error());
             assertEquals(1, holds.get(), "the run must still hold what it runs on");
             gate.open();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -227,32 +275,22 @@ class DynamicBatcherTest {
 
     @Test
     void aRunWhoseGuardIsGoneIsUnavailable() {
-        DynamicBatcher.Guard gone = new DynamicBatcher.Guard() {
-            @Override
-            public boolean enter() {
-                return false;
-            }
-
-            @Override
-            public void exit() {
-                throw new AssertionError("exit without enter");
-            }
-        };
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> batch,
-                null, gone)) {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(4, NO_DELAY, 10, 1), 0,
+                q -> 1, batch -> batch, null, () -> null)) {
             ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
-            assertEquals(Status.Code.UNAVAILABLE, e.code());
+            assertEquals(ServingError.UNAVAILABLE, e.error());
         }
     }
 
     @Test
-    void aFailedBatchFailsEachOfItsRequests() {
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", 4, 0, 10, 1, q -> 1, batch -> {
+    void aFailedBatchFailsEachOfItsRequestsWithoutJavaText() {
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
             throw new IllegalStateException("boom");
-        }, null, null)) {
+        })) {
             ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
-            assertEquals(Status.Code.INTERNAL, e.code());
-            assertTrue(e.getMessage().contains("boom"), e.getMessage());
+            assertEquals(ServingError.INTERNAL, e.error());
+            assertFalse(e.getMessage().contains("java.lang"), e.getMessage());
+            assertEquals("boom", e.getCause().getMessage(), "the cause is kept for the server's log");
         }
     }
 }

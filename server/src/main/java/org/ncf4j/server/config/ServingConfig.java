@@ -1,0 +1,116 @@
+package org.ncf4j.server.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code ncf} settings, with their defaults; each can be set in application.yml or as an environment variable
+ * ({@code NCF_REPOSITORY}, {@code NCF_MAX_BATCH_SIZE}, ...). The values are checked when the server starts: every
+ * bad value is named in one {@link ConfigException}, so the server never starts half-configured.
+ *
+ * @param repository the model repository: {@code <repository>/<model>/<version>/} bundle directories
+ * @param defaultModel the model answering requests that name none; empty: the first loaded model by name
+ * @param executionProvider ONNX Runtime's execution provider: cpu, cuda or auto (CUDA when it loads, else CPU)
+ * @param cudaDevice the CUDA device for the cuda provider
+ * @param intraOpThreads ONNX Runtime threads per session (one suits many concurrent small requests)
+ * @param pollInterval how often the repository is rescanned; 0 rescans only on Reload
+ * @param versionPolicy which versions of each model are loaded: latest:N, all, or specific:V1,V2
+ * @param popularityFallback unknown users get the most popular unseen items (flagged); false: NOT_FOUND
+ * @param maxScorePairs the largest Score request, in pairs
+ * @param maxRecommendBatch the largest RecommendBatch request, in users
+ * @param maxBatchSize dynamic batching: at most this many users are ranked in one model run
+ * @param maxBatchPairs dynamic batching: at most this many pairs are scored in one model run
+ * @param maxQueueDelay dynamic batching: how long a batch's first call waits for others (0: only queued ones)
+ * @param maxQueueSize calls allowed to wait per model and call type; beyond: RESOURCE_EXHAUSTED
+ * @param batchWorkers threads running batches per model and call type
+ * @param rankingMemoryMb the most memory one ranking run may use for its intermediate tensors, in MiB; a batch of
+ *     users is ranked in chunks that stay under it
+ * @param maxBundleFileMb the largest file a bundle may hold, in MiB (bundles are read into memory once)
+ */
+@ConfigurationProperties("ncf")
+public record ServingConfig(
+        @Bindable(defaultValue = "models") String repository,
+        @Bindable(defaultValue = "") String defaultModel,
+        @Bindable(defaultValue = "auto") String executionProvider,
+        @Bindable(defaultValue = "0") int cudaDevice,
+        @Bindable(defaultValue = "1") int intraOpThreads,
+        @Bindable(defaultValue = "30s") Duration pollInterval,
+        @Bindable(defaultValue = "latest:1") String versionPolicy,
+        @Bindable(defaultValue = "true") boolean popularityFallback,
+        @Bindable(defaultValue = "100000") int maxScorePairs,
+        @Bindable(defaultValue = "10000") int maxRecommendBatch,
+        @Bindable(defaultValue = "64") int maxBatchSize,
+        @Bindable(defaultValue = "10000") int maxBatchPairs,
+        @Bindable(defaultValue = "0ms") Duration maxQueueDelay,
+        @Bindable(defaultValue = "1024") int maxQueueSize,
+        @Bindable(defaultValue = "2") int batchWorkers,
+        @Bindable(defaultValue = "256") int rankingMemoryMb,
+        @Bindable(defaultValue = "1024") int maxBundleFileMb) {
+
+    /** The largest array a JVM allocates; a bundle file is read into one. */
+    static final int MAX_FILE_MB = (Integer.MAX_VALUE - 8) >> 20;
+
+    public ServingConfig {
+        List<String> problems = new ArrayList<>();
+        repository = repository == null ? "" : repository.strip();
+        defaultModel = defaultModel == null ? "" : defaultModel.strip();
+        executionProvider = executionProvider == null ? "" : executionProvider.strip().toLowerCase(Locale.ROOT);
+        if (repository.isEmpty()) {
+            problems.add("ncf.repository is empty: give the model repository's directory");
+        }
+        if (!List.of("cpu", "cuda", "auto").contains(executionProvider)) {
+            problems.add("ncf.execution-provider is '" + executionProvider + "', expected cpu, cuda or auto");
+        }
+        atLeast(problems, "ncf.cuda-device", cudaDevice, 0);
+        atLeast(problems, "ncf.intra-op-threads", intraOpThreads, 1);
+        if (pollInterval == null || pollInterval.isNegative()) {
+            problems.add("ncf.poll-interval is " + pollInterval + ", expected a duration such as 30s (0: only on "
+                    + "Reload)");
+        }
+        try {
+            VersionPolicy.parse(versionPolicy);
+        } catch (IllegalArgumentException e) {
+            problems.add("ncf.version-policy: " + e.getMessage());
+        }
+        atLeast(problems, "ncf.max-score-pairs", maxScorePairs, 1);
+        atLeast(problems, "ncf.max-recommend-batch", maxRecommendBatch, 1);
+        atLeast(problems, "ncf.max-batch-size", maxBatchSize, 1);
+        atLeast(problems, "ncf.max-batch-pairs", maxBatchPairs, 1);
+        if (maxQueueDelay == null || maxQueueDelay.isNegative()) {
+            problems.add("ncf.max-queue-delay is " + maxQueueDelay + ", expected 0 or more, such as 2ms");
+        }
+        atLeast(problems, "ncf.max-queue-size", maxQueueSize, 1);
+        atLeast(problems, "ncf.batch-workers", batchWorkers, 1);
+        atLeast(problems, "ncf.ranking-memory-mb", rankingMemoryMb, 1);
+        atLeast(problems, "ncf.max-bundle-file-mb", maxBundleFileMb, 1);
+        if (maxBundleFileMb > MAX_FILE_MB) {
+            problems.add("ncf.max-bundle-file-mb is " + maxBundleFileMb + ", at most " + MAX_FILE_MB
+                    + " (a bundle file is read into one array)");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    public VersionPolicy policy() {
+        return VersionPolicy.parse(versionPolicy);
+    }
+
+    public long rankingMemoryBytes() {
+        return (long) rankingMemoryMb << 20;
+    }
+
+    public long maxBundleFileBytes() {
+        return (long) maxBundleFileMb << 20;
+    }
+
+    private static void atLeast(List<String> problems, String key, long value, long min) {
+        if (value < min) {
+            problems.add(key + " is " + value + ", expected at least " + min);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.ncf4j.server.health;
+
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.ncf4j.server.repository.ModelSnapshot;
+import org.ncf4j.server.repository.RepositoryListener;
+
+/**
+ * Whether the server serves, for the gRPC health service (as the server, {@code ""}, and as the recommender
+ * service) and for HTTP health: SERVING while at least one model is loaded and the server is not stopping.
+ */
+public final class ServingHealth implements RepositoryListener {
+    /** The service name health reports for, besides the server as a whole. */
+    public static final String RECOMMENDER = "ncf.v1.Recommender";
+
+    private final HealthService health;
+    private volatile boolean serving;
+    private volatile boolean stopping;
+
+    public ServingHealth(HealthService health) {
+        this.health = health;
+        report(false);
+    }
+
+    @Override
+    public void changed(ModelSnapshot snapshot) {
+        report(snapshot.anyLoaded());
+    }
+
+    private synchronized void report(boolean loaded) {
+        if (stopping) {
+            return;
+        }
+        serving = loaded;
+        ServingStatus s = loaded ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+        health.setStatus("", s);
+        health.setStatus(RECOMMENDER, s);
+    }
+
+    /** The server begins to stop: NOT_SERVING for good, and open watches are closed. */
+    public synchronized void beginShutdown() {
+        stopping = true;
+        serving = false;
+        health.shutdown();
+    }
+
+    public boolean serving() {
+        return serving;
+    }
+
+    public boolean stopping() {
+        return stopping;
+    }
+}
