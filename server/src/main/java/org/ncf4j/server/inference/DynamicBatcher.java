@@ -22,11 +22,12 @@ import org.ncf4j.server.service.ServingException;
  * (deadline) are dropped before they run, and every run holds the {@link Guard} (the model's sessions) itself.
  *
  * <p>Without a queue delay, requests that arrive on a gRPC I/O thread are not handed to another thread when that
- * can be avoided, since a hand-off costs more than a small model run on some machines: the requests read in one
- * pass over the sockets are collected and, once the pass ends, run together on that I/O thread when the model is
- * idle and its runs are short ({@code maxInlineNanos}); only what exceeds one run goes to the batch workers, so
- * that a burst still uses every worker. A lone call thus costs the round trip and the model, and calls that
- * overlap are batched. Requests from other threads run in the caller's thread when nothing is queued or running.
+ * can be avoided, since a hand-off costs more than a small model run on some machines. When the model is idle and
+ * its runs are short ({@code maxInlineNanos}), the first request of a pass over the sockets runs at once on that
+ * thread; requests that arrive later in the same pass (a burst on one connection) are collected and, once the
+ * pass ends, the first run's worth runs on that thread too while the rest goes to the batch workers, so that a
+ * burst still uses every worker. A lone call thus costs the round trip and the model, and calls that overlap are
+ * batched. Requests from other threads run in the caller's thread when nothing is queued or running.
  *
  * @param <Q> a request
  * @param <R> its result
@@ -38,10 +39,13 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         List<R> run(List<Q> batch) throws Exception;
     }
 
-    /** Told about each model run: how many requests it combined, how long the oldest waited, where it ran. */
+    /**
+     * Told about each model run once it ends: how many requests it combined, how long the oldest waited, how long
+     * the run took, and whether it ran on the caller's thread.
+     */
     @FunctionalInterface
     public interface Observer {
-        void batch(int requests, long queuedNanos, boolean inline);
+        void batch(int requests, long queuedNanos, long runNanos, boolean inline);
     }
 
     /** What a run needs kept alive (the model's sessions), held for the run's duration. */
@@ -81,24 +85,27 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         final int units;
         final CompletableFuture<R> result = new CompletableFuture<>();
         final long queuedAt = System.nanoTime();
+        /** The I/O thread that received the request, if one did: its answer is completed there. */
+        final EventExecutor origin;
 
-        Pending(Q request, int units) {
+        Pending(Q request, int units, EventExecutor origin) {
             this.request = request;
             this.units = units;
+            this.origin = origin;
         }
     }
 
-    /** The requests an I/O thread has collected in its current pass, to run once the pass ends. */
+    /**
+     * One I/O thread's current pass: whether a request has arrived in it, and those collected after the first,
+     * to run once the pass ends.
+     */
     private final class LoopBatch implements Runnable {
-        final EventExecutor loop;
         final List<Pending<Q, R>> collected = new ArrayList<>();
-
-        LoopBatch(EventExecutor loop) {
-            this.loop = loop;
-        }
+        boolean inPass;
 
         @Override
         public void run() {
+            inPass = false;
             List<Pending<Q, R>> all = new ArrayList<>(collected);
             collected.clear();
             flush(all);
@@ -137,7 +144,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.settings = settings;
         this.size = size;
         this.call = call;
-        this.observer = observer == null ? (n, t, i) -> { } : observer;
+        this.observer = observer == null ? (n, t, r, i) -> { } : observer;
         this.guard = guard == null ? Guard.NONE : guard;
         this.runs = new Semaphore(settings.workers());
         this.typicalRunNanos = expectedRunNanos;
@@ -161,7 +168,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             return CompletableFuture.failedFuture(refusal());
         }
         if (settings.maxQueueDelayNanos() == 0 && inlineAllowed()) {
-            EventExecutor loop = EventLoops.current();
+            EventExecutor loop = p.origin;
             if (loop != null) {
                 collect(loop, p);
             } else if (queue.isEmpty() && runs.tryAcquire()) {
@@ -200,7 +207,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 return null;
             }
             if (waiting.compareAndSet(n, n + 1)) {
-                return new Pending<>(request, size.applyAsInt(request));
+                return new Pending<>(request, size.applyAsInt(request), EventLoops.current());
             }
         }
     }
@@ -229,32 +236,52 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         });
     }
 
+    /**
+     * Nothing waits and nothing runs: a request can run at once without delaying another. Under load requests
+     * are left to the workers instead, where they are batched (a run of a few users costs less per user than a
+     * run of one).
+     */
+    private boolean idle() {
+        return queue.isEmpty() && runs.availablePermits() == settings.workers();
+    }
+
     /** Whether runs are short enough to run on the caller's thread. */
     private boolean inlineAllowed() {
         return typicalRunNanos <= settings.maxInlineNanos();
     }
 
-    /** Adds a request to what this I/O thread collects in its current pass; the first schedules the flush. */
+    /**
+     * A request received on an I/O thread. The first of a pass runs at once when the model is idle: a lone call
+     * waits for nothing. Later ones of the same pass (a burst on one connection) are collected and run together
+     * when the pass ends, the end being marked by a task queued on the loop, which runs after the rest of what
+     * the loop read.
+     */
     private void collect(EventExecutor loop, Pending<Q, R> p) {
         LoopBatch batch = loopBatch.get();
         if (batch == null) {
-            batch = new LoopBatch(loop);
+            batch = new LoopBatch();
             loopBatch.set(batch);
         }
-        batch.collected.add(p);
-        if (batch.collected.size() == 1) {
+        if (!batch.inPass) {
             try {
-                loop.execute(batch); // runs after the loop has handled the rest of what it read
+                loop.execute(batch);
+                batch.inPass = true;
             } catch (RejectedExecutionException e) {
-                // the loop is shutting down: let the workers take them
-                List<Pending<Q, R>> all = new ArrayList<>(batch.collected);
-                batch.collected.clear();
-                all.forEach(this::enqueue);
+                enqueue(p); // the loop is shutting down: the workers take it
+                return;
+            }
+            if (idle() && runs.tryAcquire()) {
+                runHere(new ArrayList<>(List.of(p)));
+                return;
             }
         }
+        batch.collected.add(p);
     }
 
-    /** At the end of an I/O pass: one run here when the model is idle, the rest to the workers. */
+    /**
+     * At the end of an I/O pass: a single request runs here when the model is idle; several (a burst) go to the
+     * workers, which batch them and leave this thread free to read and write while they run.
+     */
     private void flush(List<Pending<Q, R>> all) {
         all.removeIf(p -> {
             if (p.result.isDone()) {
@@ -266,22 +293,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         if (all.isEmpty()) {
             return;
         }
-        if (!closed && inlineAllowed() && queue.isEmpty() && runs.tryAcquire()) {
-            List<Pending<Q, R>> here = new ArrayList<>();
-            int units = 0;
-            int i = 0;
-            for (; i < all.size(); i++) {
-                Pending<Q, R> p = all.get(i);
-                if (!here.isEmpty() && units + p.units > settings.maxBatchUnits()) {
-                    break;
-                }
-                here.add(p);
-                units += p.units;
-            }
-            for (int j = i; j < all.size(); j++) {
-                enqueue(all.get(j)); // queued first, so that workers run them while this thread runs its own
-            }
-            runHere(here);
+        if (all.size() == 1 && !closed && inlineAllowed() && idle() && runs.tryAcquire()) {
+            runHere(all);
         } else {
             all.forEach(this::enqueue);
         }
@@ -394,20 +407,54 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             if (hold == null) {
                 throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
             }
-            observer.batch(batch.size(), start - batch.get(0).queuedAt, inline);
             List<Q> requests = new ArrayList<>(batch.size());
             batch.forEach(p -> requests.add(p.request));
             List<R> results = call.run(requests);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result.complete(results.get(i));
-            }
+            complete(batch, results, null, inline);
         } catch (Throwable e) {
-            ServingException f = failure(e);
-            batch.forEach(p -> p.result.completeExceptionally(f));
+            complete(batch, null, failure(e), inline);
         } finally {
             long took = System.nanoTime() - start;
             long typical = typicalRunNanos;
-            typicalRunNanos = typical == 0 ? took : typical + (took - typical) / 8;
+            typicalRunNanos = typical + (took - typical) / 8;
+            observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
+        }
+    }
+
+    /**
+     * Completes a run's requests. On a worker, the requests that came from I/O threads are completed on those
+     * threads, one task per thread and run: what follows (building and writing the responses) then happens where
+     * the transport does it anyway, and the worker wakes each I/O thread once instead of once per response.
+     */
+    private void complete(List<Pending<Q, R>> batch, List<R> results, ServingException failure, boolean inline) {
+        java.util.Map<EventExecutor, List<Runnable>> byLoop = null;
+        for (int i = 0; i < batch.size(); i++) {
+            Pending<Q, R> p = batch.get(i);
+            R r = results == null ? null : results.get(i);
+            Runnable done = () -> {
+                if (failure == null) {
+                    p.result.complete(r);
+                } else {
+                    p.result.completeExceptionally(failure);
+                }
+            };
+            if (inline || p.origin == null || p.origin.inEventLoop()) {
+                done.run();
+            } else {
+                if (byLoop == null) {
+                    byLoop = new java.util.HashMap<>();
+                }
+                byLoop.computeIfAbsent(p.origin, l -> new ArrayList<>()).add(done);
+            }
+        }
+        if (byLoop != null) {
+            byLoop.forEach((loop, tasks) -> {
+                try {
+                    loop.execute(() -> tasks.forEach(Runnable::run));
+                } catch (RejectedExecutionException e) {
+                    tasks.forEach(Runnable::run); // the loop is shutting down: answer from here
+                }
+            });
         }
     }
 

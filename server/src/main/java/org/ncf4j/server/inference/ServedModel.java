@@ -32,7 +32,7 @@ public final class ServedModel {
     /** Told about each model run, by call type ("recommend" or "score"). */
     @FunctionalInterface
     public interface BatchObserver {
-        void batch(String call, int requests, long queuedNanos, boolean inline);
+        void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline);
     }
 
     private final String name;
@@ -70,11 +70,11 @@ public final class ServedModel {
         DynamicBatcher.Settings r = new DynamicBatcher.Settings(rankChunk, ranking.maxQueueDelayNanos(),
                 ranking.maxQueueSize(), ranking.workers(), ranking.maxInlineNanos());
         this.ranker = new DynamicBatcher<>(label + " Recommend", r, rankRunNanos, q -> 1, this::rankBatch,
-                (n, t, i) -> observer.batch("recommend", n, t, i), sessions);
+                (n, t, d, i) -> observer.batch("recommend", n, t, d, i), sessions);
         DynamicBatcher<ScoreQuery, OnnxModel.Scored> s;
         try {
             s = new DynamicBatcher<>(label + " Score", scoring, scoreRunNanos, q -> q.users().length,
-                    this::scoreBatch, (n, t, i) -> observer.batch("score", n, t, i), sessions);
+                    this::scoreBatch, (n, t, d, i) -> observer.batch("score", n, t, d, i), sessions);
         } catch (RuntimeException | Error e) {
             ranker.close();
             throw e;

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,9 @@ import org.ncf4j.server.repository.RepositoryListener;
  */
 @Singleton
 public class ServingMetrics implements RepositoryListener {
+    /** Latency histograms span 10 us to 10 s: calls and model runs take well under a millisecond here. */
+    private static final Duration MIN = Duration.ofNanos(10_000);
+    private static final Duration MAX = Duration.ofSeconds(10);
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> loaded = new ConcurrentHashMap<>();
     // meters are built once per tag set, not on every call
@@ -26,6 +30,7 @@ public class ServingMetrics implements RepositoryListener {
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
     private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
 
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -37,21 +42,27 @@ public class ServingMetrics implements RepositoryListener {
                 .description("gRPC calls by rpc and status").tag("rpc", rpc).tag("status", status)
                 .register(registry)).increment();
         latencies.computeIfAbsent(rpc, k -> Timer.builder("ncf.request.latency").description("gRPC call latency")
-                .tag("rpc", rpc).publishPercentileHistogram().register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+                .tag("rpc", rpc).publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
      * One model run of the dynamic batcher: how many requests it combined, how long they queued, and whether it
      * ran on the I/O thread that received them ({@code thread="io"}) or on a batch worker.
      */
-    public void batch(String call, int requests, long queuedNanos, boolean inline) {
+    public void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline) {
         String thread = inline ? "io" : "worker";
         batchSizes.computeIfAbsent(call + "/" + thread, k -> DistributionSummary.builder("ncf.batch.size")
                 .description("requests combined per model run").tag("call", call).tag("thread", thread)
                 .publishPercentileHistogram().register(registry)).record(requests);
+        runTimes.computeIfAbsent(call, k -> Timer.builder("ncf.run.time")
+                .description("duration of a model run").tag("call", call).publishPercentileHistogram()
+                .minimumExpectedValue(MIN).maximumExpectedValue(MAX).register(registry))
+                .record(runNanos, TimeUnit.NANOSECONDS);
         queueTimes.computeIfAbsent(call, k -> Timer.builder("ncf.queue.time")
                 .description("time from queueing to the start of the model run").tag("call", call)
-                .publishPercentileHistogram().register(registry)).record(queuedNanos, TimeUnit.NANOSECONDS);
+                .publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
+                .register(registry)).record(queuedNanos, TimeUnit.NANOSECONDS);
     }
 
     /** Loaded versions per model after each scan; a model gone from the repository shows 0. */

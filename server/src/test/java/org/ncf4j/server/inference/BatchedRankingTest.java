@@ -27,7 +27,7 @@ class BatchedRankingTest {
     @Test
     void batchedRankingAndScoringEqualSingleCalls(@TempDir Path dir) throws Exception {
         List<Integer> runs = new CopyOnWriteArrayList<>();
-        ServedModel model = loader(8, TimeUnit.MILLISECONDS.toNanos(20), (call, n, t, inline) -> {
+        ServedModel model = loader(8, TimeUnit.MILLISECONDS.toNanos(20), (call, n, t, d, inline) -> {
             if (call.equals("recommend")) {
                 runs.add(n);
             }

@@ -172,7 +172,7 @@ class DynamicBatcherTest {
     }
 
     @Test
-    void requestsReadInOnePassOfAnEventLoopRunTogetherOnItWithTheRestOnTheWorkers() throws Exception {
+    void onAnEventLoopALoneRequestRunsAtOnceAndABurstGoesBatchedToTheWorkers() throws Exception {
         DefaultEventExecutor loop = new DefaultEventExecutor();
         List<String> runs = new CopyOnWriteArrayList<>();
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(2, NO_DELAY, 10, 1), 0,
@@ -185,20 +185,24 @@ class DynamicBatcherTest {
             // a lone request: runs on the loop's thread once the task that received it ends
             assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get()
                     .get(5, TimeUnit.SECONDS));
-            // five in one pass: the first run (two) on the loop, the others to the worker
+            // five in one pass: the first runs at once; the four after it go to the worker, batched, leaving the
+            // loop free to read and write while they run
             List<CompletableFuture<String>> five = loop.submit(() -> {
                 List<CompletableFuture<String>> out = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
                     out.add(b.submitAsync(i, Long.MAX_VALUE));
                 }
-                assertFalse(out.get(0).isDone(), "nothing runs before the pass ends");
+                assertTrue(out.get(0).isDone(), "the first of a pass runs at once");
+                assertFalse(out.get(1).isDone(), "later ones wait for the end of the pass");
                 return out;
             }).get();
-            assertEquals(loopThread + " x2", five.get(0).get(5, TimeUnit.SECONDS));
-            assertEquals(loopThread + " x2", five.get(1).get(5, TimeUnit.SECONDS));
-            for (int i = 2; i < 5; i++) {
-                assertTrue(five.get(i).get(5, TimeUnit.SECONDS).startsWith("t-batcher-"), five.get(i).get());
+            assertEquals(loopThread + " x1", five.get(0).get(5, TimeUnit.SECONDS));
+            for (int i = 1; i < 5; i++) {
+                assertTrue(five.get(i).get(5, TimeUnit.SECONDS).startsWith("t-batcher-0"), five.get(i).get());
             }
+            // a lone request of a later pass, with the model idle, runs on the loop again
+            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(9, Long.MAX_VALUE)).get()
+                    .get(5, TimeUnit.SECONDS));
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

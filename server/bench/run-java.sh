@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs a benchmark class of server/bench/java with the server's test classpath. Works from a fresh clone: the
+# modules it needs are compiled in the same Maven run that writes the classpath. Usage: run-java.sh CLASS [ARGS...]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+main="$1"
+shift
+mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl server -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
+java ${JAVA_OPTS:-} -Djava.awt.headless=true \
+  -cp "$(cat "$root/server/target/bench.classpath"):$root/server/target/classes:$root/server/target/test-classes" \
+  "org.ncf4j.server.bench.$main" "$@"
