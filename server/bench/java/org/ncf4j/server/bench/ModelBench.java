@@ -51,7 +51,7 @@ public final class ModelBench {
         ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Bundle.MAX_FILE_BYTES, 256L << 20,
                 batching, new DynamicBatcher.Settings(10_000, 0, 1024, 2, DynamicBatcher.MAX_INLINE_NANOS)),
                 (call, n, t, d, i) -> { });
-        ModelRepository repository = new ModelRepository(new RepositoryScanner(repo), loader,
+        ModelRepository repository = new ModelRepository(new RepositoryScanner(repo)::scan, loader,
                 VersionPolicy.parse("latest:1"), "", List.of());
         repository.scan(null, false);
         RecommendationService service = new RecommendationService(repository,

@@ -5,6 +5,7 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.stream.Collectors;
 import org.ncf4j.server.config.ConfigException;
+import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.repository.ModelRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,25 +41,62 @@ public final class Application {
             return;
         }
         GrpcEmbeddedServer grpc = context.getBean(GrpcEmbeddedServer.class);
+        try {
+            awaitListening(grpc);
+        } catch (RuntimeException e) {
+            exitOnStartupFailure(context, e);
+            return;
+        }
         ModelRepository repository = context.getBean(ModelRepository.class);
+        ServingMetrics metrics = context.getBean(ServingMetrics.class);
         String models = repository.snapshot().entries().stream().map(m -> m.name() + " "
                 + m.loaded().descendingKeySet()).collect(Collectors.joining(", "));
         LOG.info("ready in {} ms: gRPC on port {}, HTTP (metrics /prometheus, health /health) on port {}; models: {}",
                 (System.nanoTime() - t0) / 1_000_000, grpc.getPort(), http.getPort(),
                 models.isEmpty() ? "none loaded" : models);
         int signal = signals.await();
-        stop(context, grpc, http, repository, signal);
+        stop(context, grpc, http, repository, metrics, signal);
+    }
+
+    /**
+     * Micronaut starts the gRPC server from an event listener that may run after the HTTP server has started: the
+     * server is ready only once the gRPC port accepts connections.
+     */
+    private static void awaitListening(GrpcEmbeddedServer grpc) {
+        grpc.start(); // a no-op when the listener has started it already
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                if (!grpc.getServer().getListenSockets().isEmpty()) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // not started yet
+            }
+            if (System.nanoTime() > until) {
+                throw new IllegalStateException("the gRPC server did not start listening on port " + grpc.getPort());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting", e);
+            }
+        }
     }
 
     private static void stop(ApplicationContext context, GrpcEmbeddedServer grpc, EmbeddedServer http,
-                             ModelRepository repository, int signal) {
+                             ModelRepository repository, ServingMetrics metrics, int signal) {
         long t0 = System.nanoTime();
-        LOG.info("signal {}: stopping", signal);
+        LOG.info("signal {}: stopping with {} calls in flight", signal, metrics.inFlight());
         // publishes the shutdown event (health NOT_SERVING, watches closed), stops taking calls and waits for
         // the calls in flight, for up to grpc.server.await-termination
         grpc.stop();
-        if (!grpc.getServer().isTerminated()) {
-            LOG.warn("calls were still running after grpc.server.await-termination; cancelling them");
+        if (grpc.getServer().isTerminated()) {
+            LOG.info("every call in flight finished");
+        } else {
+            LOG.warn("{} calls were still running after grpc.server.await-termination; cancelling them",
+                    metrics.inFlight());
             grpc.getServer().shutdownNow();
         }
         long drained = System.nanoTime();

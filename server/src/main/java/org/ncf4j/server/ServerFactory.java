@@ -73,7 +73,7 @@ public class ServerFactory {
                 c.policy(), c.pollInterval().isZero() ? "only on Reload" : "every " + c.pollInterval(),
                 c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.batchWorkers(),
                 c.intraOpThreads());
-        ModelRepository repository = new ModelRepository(new RepositoryScanner(root), loader, c.policy(),
+        ModelRepository repository = new ModelRepository(new RepositoryScanner(root)::scan, loader, c.policy(),
                 c.defaultModel(), List.of(health, metrics));
         repository.scan(null, false);
         return repository;

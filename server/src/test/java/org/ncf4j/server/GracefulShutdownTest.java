@@ -3,9 +3,9 @@ package org.ncf4j.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -27,8 +27,9 @@ import org.ncf4j.api.v1.RecommendResponse;
 import org.ncf4j.api.v1.RecommenderGrpc;
 
 /**
- * Stopping the server: health watchers are told NOT_SERVING, a call in flight still gets its answer, and only
- * then does the server go away (new calls are UNAVAILABLE).
+ * Stopping the server: health watchers are told NOT_SERVING and their streams closed (an open watch must not hold
+ * the server), a call in flight still gets its answer, and only then does the server go away (new calls are
+ * UNAVAILABLE).
  */
 class GracefulShutdownTest {
     @Test
@@ -40,26 +41,24 @@ class GracefulShutdownTest {
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, new HashMap<>(setup.properties()));
         try {
             BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
-            Context.CancellableContext watch = Context.current().withCancellation();
-            // a load balancer's watch; it lets go once told NOT_SERVING, as one would
-            watch.run(() -> HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(),
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(HealthCheckResponse r) {
-                            watched.add(r.getStatus());
-                            if (r.getStatus() == ServingStatus.NOT_SERVING) {
-                                watch.cancel(null);
-                            }
-                        }
+            BlockingQueue<Status> watchEnd = new LinkedBlockingQueue<>();
+            // a load balancer's watch, which never lets go by itself
+            HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
+                @Override
+                public void onNext(HealthCheckResponse r) {
+                    watched.add(r.getStatus());
+                }
 
-                        @Override
-                        public void onError(Throwable t) {
-                        }
+                @Override
+                public void onError(Throwable t) {
+                    watchEnd.add(Status.fromThrowable(t));
+                }
 
-                        @Override
-                        public void onCompleted() {
-                        }
-                    }));
+                @Override
+                public void onCompleted() {
+                    watchEnd.add(Status.OK);
+                }
+            });
             assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS));
 
             RecommendRequest request = RecommendRequest.newBuilder().setUser("u1").setK(3).build();
@@ -68,9 +67,12 @@ class GracefulShutdownTest {
             Thread.sleep(300);
             assertFalse(inFlight.isDone(), "the call should still wait in the batcher");
 
+            long t0 = System.nanoTime();
             server.getApplicationContext().close();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "the open watch held the server");
 
             assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS));
+            assertEquals(Status.Code.UNAVAILABLE, watchEnd.poll(10, TimeUnit.SECONDS).getCode());
             assertEquals(3, inFlight.get(10, TimeUnit.SECONDS).getItemsCount());
             StatusRuntimeException after = assertThrows(StatusRuntimeException.class, () -> RecommenderGrpc
                     .newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).recommend(request));

@@ -19,9 +19,12 @@ import org.ncf4j.api.v1.RecommenderGrpc;
 @MicronautTest
 class NoModelTest extends ServerTestBase {
 
+    private String healthUrl;
+
     @Override
     protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(false, Map.of());
+        healthUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/health";
         try {
             // a version directory that is not a bundle is refused, not served
             java.nio.file.Files.createDirectories(setup.dir().resolve("models/demo/1"));
@@ -39,5 +42,12 @@ class NoModelTest extends ServerTestBase {
                 .newBlockingStub(channel).recommend(RecommendRequest.newBuilder().setUser("u").setK(1).build()));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("card.json is missing"), e.getStatus().toString());
+    }
+
+    @Test
+    void httpHealthAgreesWithGrpcHealth() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(healthUrl)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, response.statusCode(), response.body());
     }
 }

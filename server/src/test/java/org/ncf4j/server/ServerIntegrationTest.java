@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -15,7 +13,6 @@ import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.nio.file.Path;
@@ -101,6 +98,39 @@ class ServerIntegrationTest extends ServerTestBase {
     }
 
     @Test
+    void aWholeCatalogueListHasNonIncreasingScores() {
+        RecommendResponse all = stub.recommend(RecommendRequest.newBuilder().setUser("u5").setK(TestBundles.ITEMS)
+                .setIncludeSeen(true).build());
+        assertEquals(TestBundles.ITEMS, all.getItemsCount());
+        for (int j = 1; j < all.getItemsCount(); j++) {
+            assertTrue(all.getItems(j - 1).getScore() >= all.getItems(j).getScore(), "position " + j);
+        }
+    }
+
+    @Test
+    void aLoneCallRunsTheModelOnTheThreadThatReceivedIt() throws Exception {
+        String before = scrape();
+        for (int i = 0; i < 20; i++) {
+            stub.recommend(RecommendRequest.newBuilder().setUser("u" + i).setK(3).build());
+        }
+        String after = scrape();
+        assertEquals(count(before, "ncf_batch_size_count{call=\"recommend\",thread=\"io\"}") + 20,
+                count(after, "ncf_batch_size_count{call=\"recommend\",thread=\"io\"}"), after);
+        assertEquals(count(before, "ncf_batch_size_count{call=\"recommend\",thread=\"worker\"}"),
+                count(after, "ncf_batch_size_count{call=\"recommend\",thread=\"worker\"}"));
+    }
+
+    private String scrape() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(metricsUrl)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static double count(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(series.length() + 1))).findFirst().orElse(0);
+    }
+
+    @Test
     void honoursIncludeSeenCandidatesAndExclusions() {
         RecommendResponse all = stub.recommend(RecommendRequest.newBuilder().setUser("u3").setK(24)
                 .setIncludeSeen(true).build());
@@ -128,36 +158,11 @@ class ServerIntegrationTest extends ServerTestBase {
         assertTrue(r.getItems(0).getScore() >= r.getItems(1).getScore());
     }
 
-    /** Sends raw bytes that are not a valid protobuf message to a method. */
-    private static StatusRuntimeException malformed(io.grpc.Channel channel, String method) {
-        MethodDescriptor.Marshaller<byte[]> raw = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public java.io.InputStream stream(byte[] value) {
-                return new java.io.ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(java.io.InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-        };
-        MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-                .setRequestMarshaller(raw).setResponseMarshaller(raw).build();
-        return assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(channel, m,
-                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[] {(byte) 0xff, (byte) 0xff,
-                        (byte) 0xff, 0x01}));
-    }
-
     @Test
     void aMalformedRequestIsInvalidArgument() {
         for (String method : List.of("ncf.v1.Recommender/Recommend", "ncf.v1.Recommender/Score",
                 "ncf.v1.Recommender/Reload")) {
-            StatusRuntimeException e = malformed(channel, method);
+            StatusRuntimeException e = RawCalls.malformed(channel, method);
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), method + ": " + e.getStatus());
             assertTrue(e.getStatus().getDescription().contains("malformed"), e.getStatus().toString());
         }
@@ -271,6 +276,34 @@ class ServerIntegrationTest extends ServerTestBase {
         ServerReflectionResponse r = answer.get(10, TimeUnit.SECONDS);
         requests.onCompleted();
         return r;
+    }
+
+    @Test
+    void reflectionV1alphaListsTheServicesToo() throws Exception {
+        java.util.concurrent.CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer =
+                new java.util.concurrent.CompletableFuture<>();
+        var requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) {
+                        answer.complete(r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        Set<String> names = new HashSet<>();
+        answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().forEach(s -> names.add(
+                s.getName()));
+        requests.onCompleted();
+        assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
     }
 
     @Test

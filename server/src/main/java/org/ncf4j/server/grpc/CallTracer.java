@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 final class CallTracer extends ServerStreamTracer.Factory {
     private static final Logger LOG = LoggerFactory.getLogger("org.ncf4j.server.requests");
     static final int LINES_PER_SECOND = 20;
-    private static final Set<Status.Code> CALLER_ERRORS = EnumSet.of(Status.Code.INVALID_ARGUMENT,
+    /** Logged: what a caller got wrong, and refusals (a message over the size limit, a full queue). */
+    private static final Set<Status.Code> LOGGED = EnumSet.of(Status.Code.INVALID_ARGUMENT,
             Status.Code.NOT_FOUND, Status.Code.UNIMPLEMENTED, Status.Code.OUT_OF_RANGE,
-            Status.Code.FAILED_PRECONDITION);
+            Status.Code.FAILED_PRECONDITION, Status.Code.RESOURCE_EXHAUSTED);
 
     private final ServingMetrics metrics;
     private final AtomicLong window = new AtomicLong();
@@ -34,6 +35,7 @@ final class CallTracer extends ServerStreamTracer.Factory {
 
     @Override
     public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+        metrics.callStarted();
         return new ServerStreamTracer() {
             private final long start = System.nanoTime();
             private volatile String rpc = "unknown";
@@ -45,8 +47,9 @@ final class CallTracer extends ServerStreamTracer.Factory {
 
             @Override
             public void streamClosed(Status status) {
+                metrics.callEnded();
                 metrics.call(rpc, status.getCode().name(), System.nanoTime() - start);
-                if (CALLER_ERRORS.contains(status.getCode())) {
+                if (LOGGED.contains(status.getCode())) {
                     logBadRequest(rpc.equals("unknown") ? "unknown method " + Statuses.cap(fullMethodName) : rpc,
                             status);
                 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * ranking run takes: the fastest per user among powers of two up to {@code max-batch-size}, timed here, within
  * the ranking memory budget. On any failure whatever was opened is closed again.
  */
-public final class ModelLoader {
+public final class ModelLoader implements VersionLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
 
     /**
@@ -46,6 +46,7 @@ public final class ModelLoader {
     }
 
     /** Loads {@code dir} as version {@code version} of model {@code name}. */
+    @Override
     public ServedModel load(String name, long version, Path dir) throws OrtException {
         Bundle bundle = Bundle.read(dir, settings.maxFileBytes());
         OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), provider,

@@ -32,8 +32,27 @@ public class ServingMetrics implements RepositoryListener {
     private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
     private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
 
+    private final AtomicInteger inFlight = new AtomicInteger();
+
     public ServingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("ncf.calls.in.flight", inFlight, AtomicInteger::get).description("gRPC calls in progress")
+                .register(registry);
+    }
+
+    /** A call (a gRPC stream) began. */
+    public void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A call ended, however it ended. */
+    public void callEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Calls in progress now. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     /** One finished rpc, with its status code name ("OK" on success). */

@@ -9,10 +9,11 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.ncf4j.server.config.VersionPolicy;
-import org.ncf4j.server.inference.ModelLoader;
 import org.ncf4j.server.inference.RefCounted;
 import org.ncf4j.server.inference.ServedModel;
+import org.ncf4j.server.inference.VersionLoader;
 import org.ncf4j.server.service.ServingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelRepository implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRepository.class);
 
-    private final RepositoryScanner scanner;
-    private final ModelLoader loader;
+    private final Supplier<RepositoryScanner.DiskState> disk;
+    private final VersionLoader loader;
     private final VersionPolicy policy;
     private final String defaultModel;
     private final List<RepositoryListener> listeners;
@@ -40,15 +41,15 @@ public final class ModelRepository implements AutoCloseable {
     private String lastRootError;
 
     /**
-     * @param scanner reads the repository directory
+     * @param disk reads the repository directory ({@link RepositoryScanner#scan})
      * @param loader loads one version
      * @param policy which versions of each model to load
      * @param defaultModel the model answering calls that name none; empty for the first loaded one by name
      * @param listeners told about every new snapshot
      */
-    public ModelRepository(RepositoryScanner scanner, ModelLoader loader, VersionPolicy policy, String defaultModel,
-                           List<RepositoryListener> listeners) {
-        this.scanner = scanner;
+    public ModelRepository(Supplier<RepositoryScanner.DiskState> disk, VersionLoader loader, VersionPolicy policy,
+                           String defaultModel, List<RepositoryListener> listeners) {
+        this.disk = disk;
         this.loader = loader;
         this.policy = policy;
         this.defaultModel = defaultModel;
@@ -72,17 +73,17 @@ public final class ModelRepository implements AutoCloseable {
             if (closed) {
                 return current;
             }
-            RepositoryScanner.DiskState disk = scanner.scan();
-            if (disk.error() != null) {
-                if (!disk.error().equals(lastRootError)) {
-                    LOG.warn("{}; the loaded models keep serving", disk.error());
+            RepositoryScanner.DiskState onDisk = disk.get();
+            if (onDisk.error() != null) {
+                if (!onDisk.error().equals(lastRootError)) {
+                    LOG.warn("{}; the loaded models keep serving", onDisk.error());
                 }
-                lastRootError = disk.error();
-                next = new ModelSnapshot(entries(current), defaultModel, disk.error());
+                lastRootError = onDisk.error();
+                next = new ModelSnapshot(entries(current), defaultModel, onDisk.error());
             } else {
                 lastRootError = null;
                 Map<String, ModelSnapshot.Entry> models = new LinkedHashMap<>();
-                Set<String> names = new TreeSet<>(disk.models().keySet());
+                Set<String> names = new TreeSet<>(onDisk.models().keySet());
                 current.entries().forEach(e -> names.add(e.name()));
                 for (String name : names) {
                     ModelSnapshot.Entry old = current.entry(name);
@@ -92,7 +93,7 @@ public final class ModelRepository implements AutoCloseable {
                         }
                         continue;
                     }
-                    RepositoryScanner.ModelDir dir = disk.models().get(name);
+                    RepositoryScanner.ModelDir dir = onDisk.models().get(name);
                     if (dir == null) {
                         if (old != null && !old.loaded().isEmpty()) {
                             LOG.info("model {} was removed from the repository: unloading versions {}", name,
@@ -155,7 +156,7 @@ public final class ModelRepository implements AutoCloseable {
                 LOG.info("loaded model {} version {} ({}, {} users, {} items) on {}", name, next,
                         m.bundle().card().variant(), m.bundle().card().numUsers(), m.bundle().card().numItems(),
                         m.provider());
-            } catch (RuntimeException | OutOfMemoryError | LinkageError | ai.onnxruntime.OrtException e) {
+            } catch (Exception | OutOfMemoryError | LinkageError e) {
                 // a bundle over the heap, or a provider library that fails to link, refuses this version only
                 String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 failed.put(next, new ModelSnapshot.Failure(reason, v.fingerprint()));

@@ -108,17 +108,17 @@ public final class RecommendationService {
                     + "ncf.max-recommend-batch (" + limits.maxRecommendBatch() + "); split it");
         }
         BatchItem first = batch.get(0);
-        for (int i = 1; i < batch.size(); i++) {
-            BatchItem b = batch.get(i);
-            boolean names = !b.model().isEmpty() || b.version() != 0;
-            if (names && (!b.model().equals(first.model()) || b.version() != first.version())) {
-                throw ServingException.invalid("request " + i + " names model " + Ids.quote(b.model())
-                        + " version " + b.version() + ", but one model answers a batch: the first request's ("
-                        + Ids.quote(first.model()) + " version " + first.version() + ")");
-            }
-        }
         try (RefCounted<ServedModel>.Handle h = repository.acquire(first.model(), first.version())) {
             ServedModel m = h.get();
+            for (int i = 1; i < batch.size(); i++) {
+                BatchItem b = batch.get(i);
+                if (!b.model().isEmpty() && !b.model().equals(m.name()) || b.version() != 0
+                        && b.version() != m.version()) {
+                    throw ServingException.invalid("request " + i + " names model " + Ids.quote(b.model())
+                            + (b.version() != 0 ? " version " + b.version() : "") + ", but one model answers a "
+                            + "batch: the first request's (" + Ids.quote(m.name()) + " version " + m.version() + ")");
+                }
+            }
             List<Plan> plans = new ArrayList<>(batch.size());
             List<ServedModel.RankQuery> ranked = new ArrayList<>();
             for (int i = 0; i < batch.size(); i++) {

@@ -1,0 +1,62 @@
+package org.ncf4j.server.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncf4j.bundle.Bundle;
+import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.server.TestBundles;
+
+class ModelLoaderTest {
+    private static BundleCard card(int items, List<Integer> layers) {
+        return new BundleCard(1, "neumf", 8, layers, 10, items, Map.of(), Map.of(), Map.of(), "", "", Map.of(),
+                Map.of());
+    }
+
+    @Test
+    void rankingChunksKeepBatchTimesWidthTimesItemsUnderTheBudget() {
+        // 64 users x 32 x 1,000,000 items would be 8 GB; with 256 MiB one user at a time fits
+        BundleCard big = card(1_000_000, List.of(64, 32, 16, 8));
+        assertTrue(ModelLoader.perUserBytes(big) >= 4L * 32 * 1_000_000, "the first layer alone");
+        assertEquals(1, ModelLoader.memoryChunk(big, 256L << 20));
+        BundleCard ml1m = card(3706, List.of(64, 32, 16, 8));
+        int chunk = ModelLoader.memoryChunk(ml1m, 256L << 20);
+        assertTrue(chunk >= 64, "MovieLens 1M fits many users: " + chunk);
+        assertTrue(chunk * ModelLoader.perUserBytes(ml1m) <= 256L << 20);
+    }
+
+    @Test
+    void aLoadedModelNeverRanksMoreUsersThanTheBudgetAllows(@TempDir Path dir) throws Exception {
+        Path b = TestBundles.write(dir.resolve("b"), 1);
+        long perUser = ModelLoader.perUserBytes(Bundle.read(b).card());
+        List<Integer> runs = new CopyOnWriteArrayList<>();
+        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
+        ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 3 * perUser,
+                new DynamicBatcher.Settings(64, TimeUnit.MILLISECONDS.toNanos(30), 100, 1, 0),
+                new DynamicBatcher.Settings(1000, 0, 100, 1, 0)), (call, n, t, d, inline) -> runs.add(n));
+        ServedModel m = loader.load("m", 1, b);
+        try {
+            assertTrue(m.rankChunk() <= 3, "chunk " + m.rankChunk());
+            List<CompletableFuture<ServedModel.Ranked>> all = new ArrayList<>();
+            for (int u = 0; u < 12; u++) {
+                all.add(m.rank(new ServedModel.RankQuery(u, new long[0], 2), Long.MAX_VALUE));
+            }
+            for (CompletableFuture<ServedModel.Ranked> f : all) {
+                assertEquals(2, f.get(10, TimeUnit.SECONDS).items().length);
+            }
+            assertTrue(runs.stream().allMatch(n -> n <= 3), runs.toString());
+            assertTrue(runs.stream().anyMatch(n -> n > 1), "never batched: " + runs);
+        } finally {
+            m.close();
+        }
+    }
+}
