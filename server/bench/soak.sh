@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Memory soak of issue 4: serves BUNDLE with a fixed heap (-Xmx512m), warms up with 20,000 calls, then sends
-# CALLS more (Recommend and Score, half each, concurrency 8) and prints the server's RSS before and after each quarter, so a
-# leak of native tensors would show. Usage: soak.sh BUNDLE_DIR [CALLS=1000000]
+# Memory and hot-swap soak: serves BUNDLE with a fixed heap (-Xmx512m) and polling every second, warms up with
+# 20,000 calls, then sends CALLS more (Recommend and Score, half each, concurrency 8) in ten segments. During each
+# segment a new version is copied into the repository with a plain `cp -r`, which a poll may meet half-copied (it
+# is refused, then loaded once the copy completes) and which then replaces the serving version. Prints, per
+# segment, the calls, the errors, the server's RSS and the version serving. Usage: soak.sh BUNDLE_DIR [CALLS=1000000]
 set -euo pipefail
 calls="${2:-1000000}"
-export JAVA_OPTS="-Xmx512m"
+export JAVA_OPTS="-Xmx512m" NCF_POLL_INTERVAL=1s
 source "$(dirname "${BASH_SOURCE[0]}")/start-server.sh" "$1"
 bench() { "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --mix recommend=1,score=1 -c 8 "$@"; }
 bench -n 20000 -d 120 --warmup 2 2>/dev/null
-echo "server RSS after 20,000 warm-up calls: $(ps -o rss= -p $server | tr -d ' ') KiB"
-# in quarters, so that a plateau and a steady climb look different
-for quarter in 1 2 3 4; do
-  bench -n $(( calls / 4 )) -d 3600 --warmup 0 2>/dev/null
-  echo "server RSS after $(( quarter * calls / 4 )) more calls: $(ps -o rss= -p $server | tr -d ' ') KiB"
+echo "server RSS after 20,000 warm-up calls: $(ps -o rss= -p "$server" | tr -d ' ') KiB"
+failed=0
+for segment in $(seq 1 10); do
+  version=$(( segment + 1 ))
+  ( sleep 2; cp -r "$bundle" "$repo/bench/$version" ) &
+  copier=$!
+  out="$(bench -n $(( calls / 10 )) -d 3600 --warmup 0 2>/dev/null)" || true
+  wait "$copier"
+  errors="$(sed -E 's/.*errors (.*)$/\1/' <<< "$out")"
+  [[ "$errors" == none ]] || failed=1
+  serving="$(grep -o "loaded model bench version [0-9]*" "$log" | tail -1 | awk '{print $NF}')"
+  refused="$(grep -c "refused model bench" "$log" || true)"
+  echo "segment $segment: $(sed -E 's/.*: ([0-9,]+ calls in [0-9.]+ s = [0-9,]+\/s).*/\1/' <<< "$out"), errors $errors; RSS $(ps -o rss= -p "$server" | tr -d ' ') KiB; serving version $serving (half-copied versions refused so far: $refused)"
 done
+exit $failed

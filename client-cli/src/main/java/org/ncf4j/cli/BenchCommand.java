@@ -40,7 +40,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model name (default: the server's default).", defaultValue = "")
     String model;
 
-    @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1 "
+    @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1; fallback=N sends "
+            + "Recommend for users the model does not know (the popularity fallback, no model run) "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "recommend=1", split = ",")
     Map<String, Integer> mix;
 
@@ -81,20 +82,25 @@ public final class BenchCommand implements Callable<Integer> {
         IdMap items = b.items();
         Map<String, Integer> weights = new LinkedHashMap<>(mix);
         for (Map.Entry<String, Integer> e : weights.entrySet()) {
-            if (!e.getKey().equals("recommend") && !e.getKey().equals("score") || e.getValue() < 1) {
-                throw new IllegalArgumentException("--mix takes recommend=N and score=N with N >= 1, got "
+            if (!java.util.List.of("recommend", "score", "fallback").contains(e.getKey()) || e.getValue() < 1) {
+                throw new IllegalArgumentException("--mix takes recommend=N, score=N and fallback=N with N >= 1, got "
                         + e.getKey() + "=" + e.getValue());
             }
         }
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
         int recommendWeight = weights.getOrDefault("recommend", 0);
+        int fallbackWeight = weights.getOrDefault("fallback", 0);
         ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
             ModelSpec modelSpec = ModelSpec.newBuilder().setName(model).build();
             LoadGenerator.Call call = random -> {
                 String user = users.id(random.nextInt(users.size()));
-                if (random.nextInt(total) < recommendWeight) {
+                int pick = random.nextInt(total);
+                if (pick >= recommendWeight && pick < recommendWeight + fallbackWeight) {
+                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+                            .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build());
+                } else if (pick < recommendWeight) {
                     stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser(user).setK(k).build());
                 } else {

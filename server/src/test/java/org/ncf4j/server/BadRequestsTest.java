@@ -225,6 +225,13 @@ class BadRequestsTest extends ServerTestBase {
     }
 
     @Test
+    void reloadingAModelTheRepositoryDoesNotHaveIsNotFound() {
+        Status s = status(() -> stub.reload(org.ncf4j.api.v1.ReloadRequest.newBuilder().setName("nope").build()));
+        assertEquals(Status.Code.NOT_FOUND, s.getCode());
+        assertTrue(s.getDescription().contains("the repository has no model 'nope'"), s.getDescription());
+    }
+
+    @Test
     void healthAnswersForTheRecommenderServiceAndRefusesUnknownServices() {
         var health = HealthGrpc.newBlockingStub(channel);
         assertEquals("SERVING", health.check(HealthCheckRequest.newBuilder().setService("ncf.v1.Recommender")

@@ -9,17 +9,11 @@ import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ncf4j.api.v1.RecommendRequest;
@@ -40,26 +34,8 @@ class GracefulShutdownTest {
         ManagedChannel channel = setup.channel();
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, new HashMap<>(setup.properties()));
         try {
-            BlockingQueue<ServingStatus> watched = new LinkedBlockingQueue<>();
-            BlockingQueue<Status> watchEnd = new LinkedBlockingQueue<>();
-            // a load balancer's watch, which never lets go by itself
-            HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-                @Override
-                public void onNext(HealthCheckResponse r) {
-                    watched.add(r.getStatus());
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    watchEnd.add(Status.fromThrowable(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    watchEnd.add(Status.OK);
-                }
-            });
-            assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS));
+            HealthWatch watch = HealthWatch.open(channel);
+            assertEquals(ServingStatus.SERVING, watch.statuses.poll(10, TimeUnit.SECONDS));
 
             RecommendRequest request = RecommendRequest.newBuilder().setUser("u1").setK(3).build();
             ListenableFuture<RecommendResponse> inFlight = RecommenderGrpc.newFutureStub(channel)
@@ -71,8 +47,8 @@ class GracefulShutdownTest {
             server.getApplicationContext().close();
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "the open watch held the server");
 
-            assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS));
-            assertEquals(Status.Code.UNAVAILABLE, watchEnd.poll(10, TimeUnit.SECONDS).getCode());
+            assertEquals(ServingStatus.NOT_SERVING, watch.statuses.poll(10, TimeUnit.SECONDS));
+            assertEquals(Status.Code.UNAVAILABLE, watch.end.get(10, TimeUnit.SECONDS).getCode());
             assertEquals(3, inFlight.get(10, TimeUnit.SECONDS).getItemsCount());
             StatusRuntimeException after = assertThrows(StatusRuntimeException.class, () -> RecommenderGrpc
                     .newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).recommend(request));

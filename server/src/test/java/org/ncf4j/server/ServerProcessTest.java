@@ -8,10 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.stub.StreamObserver;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,28 +65,7 @@ class ServerProcessTest {
     private static String round(ServerProcess server, int loadMillis, Path errors) throws Exception {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port).usePlaintext().build();
         try {
-            // a load balancer's health watch, held open
-            List<HealthCheckResponse.ServingStatus> watched = new CopyOnWriteArrayList<>();
-            AtomicReference<Status> watchEnd = new AtomicReference<>();
-            CountDownLatch watchEnded = new CountDownLatch(1);
-            HealthGrpc.newStub(channel).watch(HealthCheckRequest.getDefaultInstance(), new StreamObserver<>() {
-                @Override
-                public void onNext(HealthCheckResponse r) {
-                    watched.add(r.getStatus());
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    watchEnd.set(Status.fromThrowable(t));
-                    watchEnded.countDown();
-                }
-
-                @Override
-                public void onCompleted() {
-                    watchEnd.set(Status.OK);
-                    watchEnded.countDown();
-                }
-            });
+            HealthWatch watch = HealthWatch.open(channel);
             var stub = RecommenderGrpc.newBlockingStub(channel);
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong lastOk = new AtomicLong();
@@ -153,11 +126,11 @@ class ServerProcessTest {
             }
             assertTrue(log.contains("every call in flight finished"), "calls were cut off:\n" + log);
             assertFalse(log.contains("ERROR"), log);
-            assertTrue(watchEnded.await(5, TimeUnit.SECONDS), "the watch was never closed");
+            assertEquals(Status.Code.UNAVAILABLE, watch.end.get(5, TimeUnit.SECONDS).getCode(), "the watch's end");
+            List<HealthCheckResponse.ServingStatus> watched = new ArrayList<>(watch.statuses);
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, watched.get(0));
             assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING, watched.get(watched.size() - 1),
                     watched.toString());
-            assertEquals(Status.Code.UNAVAILABLE, watchEnd.get().getCode());
             long exitMillis = TimeUnit.NANOSECONDS.toMillis(exitedAt - lastOk.get());
             assertTrue(exitMillis < 2000, "exited " + exitMillis + " ms after the last answered call:\n" + log);
             int refused = failures.values().stream().mapToInt(AtomicInteger::get).sum();

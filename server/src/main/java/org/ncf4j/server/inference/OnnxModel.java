@@ -22,6 +22,8 @@ public final class OnnxModel implements AutoCloseable {
     public record Scored(float[] scores, float[] logits) {
     }
 
+    private static final Set<String> SCORE_OUTPUTS = Set.of("score", "logit");
+
     private final OrtEnvironment env;
     private final OrtSession scoring;
     private final OrtSession ranking;
@@ -55,8 +57,6 @@ public final class OnnxModel implements AutoCloseable {
             return new Scored((float[]) r.get("score").get().getValue(), (float[]) r.get("logit").get().getValue());
         }
     }
-
-    private static final Set<String> SCORE_OUTPUTS = Set.of("score", "logit");
 
     /**
      * The k best items of each user over the whole catalogue, leaving out {@code exclude}: flattened rows of
