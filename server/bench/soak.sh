@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Memory and hot-swap soak: serves BUNDLE with a fixed heap (-Xmx512m) and polling every second, warms up with
-# 20,000 calls, then sends CALLS more (Recommend and Score, half each, concurrency 8) in ten segments. During each
+# Memory and hot-swap soak: serves BUNDLE with a fixed heap, committed from the start (-Xms512m -Xmx512m
+# -XX:+AlwaysPreTouch, so that RSS shows native memory rather than the heap growing), polling every second; warms
+# up with 20,000 calls, then sends CALLS more (Recommend and Score, half each, concurrency 8) in ten segments. During each
 # segment a new version is copied into the repository with a plain `cp -r`, which a poll may meet half-copied (it
 # is refused, then loaded once the copy completes) and which then replaces the serving version. Prints, per
 # segment, the calls, the errors, the server's RSS and the version serving. Usage: soak.sh BUNDLE_DIR [CALLS=1000000]
 set -euo pipefail
 calls="${2:-1000000}"
-export JAVA_OPTS="-Xmx512m" NCF_POLL_INTERVAL=1s
+export JAVA_OPTS="${JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}" NCF_POLL_INTERVAL=1s
 source "$(dirname "${BASH_SOURCE[0]}")/start-server.sh" "$1"
 bench() { "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --mix recommend=1,score=1 -c 8 "$@"; }
 bench -n 20000 -d 120 --warmup 2 2>/dev/null
@@ -22,6 +23,7 @@ for segment in $(seq 1 10); do
   [[ "$errors" == none ]] || failed=1
   serving="$(grep -o "loaded model bench version [0-9]*" "$log" | tail -1 | awk '{print $NF}')"
   refused="$(grep -c "refused model bench" "$log" || true)"
-  echo "segment $segment: $(sed -E 's/.*: ([0-9,]+ calls in [0-9.]+ s = [0-9,]+\/s).*/\1/' <<< "$out"), errors $errors; RSS $(ps -o rss= -p "$server" | tr -d ' ') KiB; serving version $serving (half-copied versions refused so far: $refused)"
+  closed="$(grep -c "closed model bench" "$log" || true)"
+  echo "segment $segment: $(sed -E 's/.*: ([0-9,]+ calls in [0-9.]+ s = [0-9,]+\/s).*/\1/' <<< "$out"), errors $errors; RSS $(ps -o rss= -p "$server" | tr -d ' ') KiB; serving version $serving (versions closed so far: $closed; met half-copied and refused: $refused)"
 done
 exit $failed

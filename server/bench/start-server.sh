@@ -11,7 +11,7 @@ log="$repo/server.log"
 NCF_REPOSITORY="$repo" GRPC_SERVER_PORT="$port" HTTP_PORT=$(( port + 1 )) NCF_EXECUTION_PROVIDER=cpu \
   "$root/bin/ncf-server" > "$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$repo"' EXIT
+trap 'rc=$?; kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$repo"; exit $rc' EXIT
 for _ in $(seq 1 120); do
   grep -q "loaded model bench" "$log" && break
   kill -0 $server 2>/dev/null || { cat "$log"; exit 1; }

@@ -220,6 +220,7 @@ public final class ServedModel {
         scorer.close();
         try {
             onnx.close();
+            LOG.info("closed model {} version {}: its last call is done", name, version);
         } catch (OrtException | RuntimeException e) {
             LOG.warn("closing the sessions of model {} version {}: {}", name, version, e.getMessage());
         }
