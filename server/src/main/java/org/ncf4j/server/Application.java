@@ -130,8 +130,12 @@ public final class Application {
                 root = root.getCause();
             }
             LOG.debug("startup failed", e);
-            System.err.println("ncf-server: cannot start: " + (root.getMessage() != null ? root.getMessage()
-                    : root.getClass().getSimpleName()));
+            String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+            if (why.contains("Address already in use")) {
+                why += "; another process has the gRPC or HTTP port: choose others with GRPC_SERVER_PORT and "
+                        + "HTTP_PORT";
+            }
+            System.err.println("ncf-server: cannot start: " + why);
             code = 1;
         }
         try {

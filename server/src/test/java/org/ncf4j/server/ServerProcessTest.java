@@ -165,6 +165,7 @@ class ServerProcessTest {
                 assertEquals(1, server.awaitExit(60), server.log());
                 String log = server.log();
                 assertTrue(log.contains("ncf-server: cannot start: "), log);
+                assertTrue(log.contains("choose others with GRPC_SERVER_PORT and HTTP_PORT"), log);
                 assertFalse(log.contains("\tat "), "a stack trace:\n" + log);
             }
         }

@@ -13,7 +13,6 @@ public final class ServingHealth implements RepositoryListener {
     public static final String RECOMMENDER = "ncf.v1.Recommender";
 
     private final HealthService health;
-    private volatile boolean serving;
     private volatile boolean stopping;
 
     public ServingHealth(HealthService health) {
@@ -30,7 +29,6 @@ public final class ServingHealth implements RepositoryListener {
         if (stopping) {
             return;
         }
-        serving = loaded;
         ServingStatus s = loaded ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
         health.setStatus("", s);
         health.setStatus(RECOMMENDER, s);
@@ -39,12 +37,12 @@ public final class ServingHealth implements RepositoryListener {
     /** The server begins to stop: NOT_SERVING for good, and open watches are closed. */
     public synchronized void beginShutdown() {
         stopping = true;
-        serving = false;
         health.shutdown();
     }
 
+    /** What gRPC health says for the server as a whole. */
     public boolean serving() {
-        return serving;
+        return health.status("") == ServingStatus.SERVING;
     }
 
     public boolean stopping() {

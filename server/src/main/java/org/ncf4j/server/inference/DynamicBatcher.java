@@ -2,7 +2,9 @@ package org.ncf4j.server.inference;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,9 +27,10 @@ import org.ncf4j.server.service.ServingException;
  * can be avoided, since a hand-off costs more than a small model run on some machines. When the model is idle and
  * its runs are short ({@code maxInlineNanos}), the first request of a pass over the sockets runs at once on that
  * thread; requests that arrive later in the same pass (a burst on one connection) are collected and, once the
- * pass ends, the first run's worth runs on that thread too while the rest goes to the batch workers, so that a
- * burst still uses every worker. A lone call thus costs the round trip and the model, and calls that overlap are
- * batched. Requests from other threads run in the caller's thread when nothing is queued or running.
+ * pass ends, handed to the batch workers together, which batch them and leave the I/O thread free to read and
+ * write. A lone call thus costs the round trip and the model, and calls that overlap are batched; the workers
+ * complete their answers back on the I/O threads that received them. Requests from other threads run in the
+ * caller's thread under the same rule (nothing waiting or running), else on the workers.
  *
  * @param <Q> a request
  * @param <R> its result
@@ -171,7 +174,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             EventExecutor loop = p.origin;
             if (loop != null) {
                 collect(loop, p);
-            } else if (queue.isEmpty() && runs.tryAcquire()) {
+            } else if (idle() && runs.tryAcquire()) {
                 runHere(List.of(p));
             } else {
                 enqueue(p);
@@ -271,7 +274,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 return;
             }
             if (idle() && runs.tryAcquire()) {
-                runHere(new ArrayList<>(List.of(p)));
+                runHere(List.of(p));
                 return;
             }
         }
@@ -410,9 +413,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             List<Q> requests = new ArrayList<>(batch.size());
             batch.forEach(p -> requests.add(p.request));
             List<R> results = call.run(requests);
-            complete(batch, results, null, inline);
+            complete(batch, results, null);
         } catch (Throwable e) {
-            complete(batch, null, failure(e), inline);
+            complete(batch, null, failure(e));
         } finally {
             long took = System.nanoTime() - start;
             long typical = typicalRunNanos;
@@ -426,8 +429,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * threads, one task per thread and run: what follows (building and writing the responses) then happens where
      * the transport does it anyway, and the worker wakes each I/O thread once instead of once per response.
      */
-    private void complete(List<Pending<Q, R>> batch, List<R> results, ServingException failure, boolean inline) {
-        java.util.Map<EventExecutor, List<Runnable>> byLoop = null;
+    private void complete(List<Pending<Q, R>> batch, List<R> results, ServingException failure) {
+        Map<EventExecutor, List<Runnable>> byLoop = null;
         for (int i = 0; i < batch.size(); i++) {
             Pending<Q, R> p = batch.get(i);
             R r = results == null ? null : results.get(i);
@@ -438,11 +441,11 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                     p.result.completeExceptionally(failure);
                 }
             };
-            if (inline || p.origin == null || p.origin.inEventLoop()) {
-                done.run();
+            if (p.origin == null || p.origin.inEventLoop()) {
+                done.run(); // a caller off the I/O threads, or a run on the I/O thread itself
             } else {
                 if (byLoop == null) {
-                    byLoop = new java.util.HashMap<>();
+                    byLoop = new HashMap<>();
                 }
                 byLoop.computeIfAbsent(p.origin, l -> new ArrayList<>()).add(done);
             }

@@ -51,7 +51,8 @@ public final class ServedModel {
      * @param rankChunk the most users one ranking run takes
      * @param ranking batching of Recommend calls (its batch size is overridden by {@code rankChunk})
      * @param scoring batching of Score calls
-     * @param rankRunNanos, scoreRunNanos the warm-up runs' times, until runs are timed
+     * @param rankRunNanos the warm-up ranking run's time, until runs are timed
+     * @param scoreRunNanos the warm-up scoring run's time
      */
     ServedModel(String name, long version, Bundle bundle, String provider, OnnxModel onnx, int rankChunk,
                 DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring, long rankRunNanos,

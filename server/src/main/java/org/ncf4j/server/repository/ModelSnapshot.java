@@ -38,6 +38,15 @@ public final class ModelSnapshot {
             available = Collections.unmodifiableNavigableSet(new java.util.TreeSet<>(available));
         }
 
+        /** The highest refused version with why ("version 3: card.json is missing"), or empty. */
+        public String lastFailure() {
+            if (failed.isEmpty()) {
+                return "";
+            }
+            Map.Entry<Long, Failure> last = failed.lastEntry();
+            return "version " + last.getKey() + ": " + last.getValue().reason();
+        }
+
         /** Failure reasons by version. */
         public NavigableMap<Long, String> failures() {
             TreeMap<Long, String> out = new TreeMap<>();
@@ -138,8 +147,7 @@ public final class ModelSnapshot {
         if (e.failed().isEmpty()) {
             return e.error() == null ? "" : ": " + e.error();
         }
-        Map.Entry<Long, Failure> last = e.failed().lastEntry();
-        return ": version " + last.getKey() + " failed: " + last.getValue().reason()
-                + (e.failed().size() > 1 ? " (and " + (e.failed().size() - 1) + " more)" : "");
+        return ": refused " + e.lastFailure() + (e.failed().size() > 1 ? " (and " + (e.failed().size() - 1)
+                + " more)" : "");
     }
 }

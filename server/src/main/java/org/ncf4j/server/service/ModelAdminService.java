@@ -43,12 +43,8 @@ public final class ModelAdminService {
         try (RefCounted<ServedModel>.Handle h = repository.acquire(name, version)) {
             ServedModel m = h.get();
             ModelSnapshot.Entry e = repository.snapshot().entry(m.name());
-            String lastError = "";
-            if (e != null && !e.failed().isEmpty()) {
-                var last = e.failed().lastEntry();
-                lastError = "version " + last.getKey() + ": " + last.getValue().reason();
-            }
-            return new Description(m.name(), m.version(), m.bundle().card(), m.provider(), lastError);
+            return new Description(m.name(), m.version(), m.bundle().card(), m.provider(),
+                    e == null ? "" : e.lastFailure());
         }
     }
 

@@ -89,7 +89,8 @@ public final class RecommendationService {
     public CompletableFuture<Recommendation> recommend(String model, long version, Query q, long timeoutNanos) {
         return withModel(model, version, m -> {
             Plan p = plan(m, q, "");
-            return p.rank != null ? m.rank(p.rank, timeoutNanos).thenApply(r -> p.finish(m, r)) : p.answerNow(m);
+            return p.rank != null ? m.rank(p.rank, timeoutNanos).thenApply(r -> p.finish(m, r))
+                    : CompletableFuture.completedFuture(p.answerNow(m));
         });
     }
 
@@ -132,7 +133,7 @@ public final class RecommendationService {
             List<Recommendation> out = new ArrayList<>(batch.size());
             int next = 0;
             for (Plan p : plans) {
-                out.add(p.rank != null ? p.finish(m, results.get(next++)) : p.answerNow(m).join());
+                out.add(p.rank != null ? p.finish(m, results.get(next++)) : p.answerNow(m));
             }
             return out;
         }
@@ -158,17 +159,15 @@ public final class RecommendationService {
     }
 
     /** What one Recommend query needs: a ranking run, or an answer without one (fallback, candidates). */
-    private final class Plan {
+    private static final class Plan {
         final Query query;
-        final int k;
         final int user;
         final long[] extra;
         final int[] candidates;
         final ServedModel.RankQuery rank;
 
-        Plan(Query query, int k, int user, long[] extra, int[] candidates, ServedModel.RankQuery rank) {
+        Plan(Query query, int user, long[] extra, int[] candidates, ServedModel.RankQuery rank) {
             this.query = query;
-            this.k = k;
             this.user = user;
             this.extra = extra;
             this.candidates = candidates;
@@ -178,9 +177,9 @@ public final class RecommendationService {
         /** The ranked items without any excluded ones (the graph fills with them when too few items are left). */
         Recommendation finish(ServedModel m, ServedModel.Ranked r) {
             IdMap ids = m.bundle().items();
-            boolean mayHoldExcluded = k > ids.size() - rank.exclude().length;
-            List<String> items = new ArrayList<>(k);
-            List<Float> scores = new ArrayList<>(k);
+            boolean mayHoldExcluded = query.k() > ids.size() - rank.exclude().length;
+            List<String> items = new ArrayList<>(query.k());
+            List<Float> scores = new ArrayList<>(query.k());
             for (int j = 0; j < r.items().length; j++) {
                 int item = (int) r.items()[j];
                 if (!mayHoldExcluded || !excluded(m, item)) {
@@ -198,11 +197,9 @@ public final class RecommendationService {
             return !query.includeSeen() && user >= 0 && m.bundle().seen().contains(user, item);
         }
 
-        CompletableFuture<Recommendation> answerNow(ServedModel m) {
-            if (user < 0) {
-                return CompletableFuture.completedFuture(popular(m, this));
-            }
-            return CompletableFuture.completedFuture(rankCandidates(m, this));
+        /** The answer of a query that needs no ranking run: the popularity fallback, or a candidate list. */
+        Recommendation answerNow(ServedModel m) {
+            return user < 0 ? popular(m, this) : rankCandidates(m, this);
         }
     }
 
@@ -235,10 +232,10 @@ public final class RecommendationService {
                 throw ServingException.notFound(prefix + "unknown user " + Ids.quote(q.user()) + " (the popularity "
                         + "fallback is off)");
             }
-            return new Plan(q, q.k(), -1, extra, candidates, null);
+            return new Plan(q, -1, extra, candidates, null);
         }
         if (candidates != null) {
-            return new Plan(q, q.k(), user, extra, candidates, null);
+            return new Plan(q, user, extra, candidates, null);
         }
         long[] exclude = extra;
         if (!q.includeSeen()) {
@@ -251,7 +248,7 @@ public final class RecommendationService {
                 exclude[extra.length + j] = flat[from + j];
             }
         }
-        return new Plan(q, q.k(), user, extra, null, new ServedModel.RankQuery(user, exclude, q.k()));
+        return new Plan(q, user, extra, null, new ServedModel.RankQuery(user, exclude, q.k()));
     }
 
     /** Runs {@code call} holding a handle on the named model; the handle is released when the future completes. */
@@ -295,7 +292,7 @@ public final class RecommendationService {
         List<String> out = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         float last = Float.POSITIVE_INFINITY;
-        for (int j = 0; j < Math.min(p.k, order.length); j++) {
+        for (int j = 0; j < Math.min(p.query.k(), order.length); j++) {
             out.add(m.bundle().items().id(kept[order[j]]));
             last = Math.min(last, s.scores()[order[j]]);
             scores.add(last);
@@ -320,7 +317,7 @@ public final class RecommendationService {
         List<String> items = new ArrayList<>();
         List<Float> scores = new ArrayList<>();
         for (int item : m.byPopularity()) {
-            if (items.size() == p.k) {
+            if (items.size() == p.query.k()) {
                 break;
             }
             if (Arrays.binarySearch(p.extra, item) < 0 && (allowed == null || allowed.get(item))) {

@@ -17,17 +17,10 @@ import org.ncf4j.server.TestBundles;
 /** Users ranked together in one run get exactly what they get alone, each with its own k and exclusions. */
 class BatchedRankingTest {
 
-    static ModelLoader loader(int maxUsers, long delayNanos, ServedModel.BatchObserver observer) {
-        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
-        return new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
-                new DynamicBatcher.Settings(maxUsers, delayNanos, 100, 1, DynamicBatcher.MAX_INLINE_NANOS),
-                new DynamicBatcher.Settings(1000, delayNanos, 100, 1, DynamicBatcher.MAX_INLINE_NANOS)), observer);
-    }
-
     @Test
     void batchedRankingAndScoringEqualSingleCalls(@TempDir Path dir) throws Exception {
         List<Integer> runs = new CopyOnWriteArrayList<>();
-        ServedModel model = loader(8, TimeUnit.MILLISECONDS.toNanos(20), (call, n, t, d, inline) -> {
+        ServedModel model = ModelLoaders.cpu(8, TimeUnit.MILLISECONDS.toNanos(20), (call, n, t, d, inline) -> {
             if (call.equals("recommend")) {
                 runs.add(n);
             }
