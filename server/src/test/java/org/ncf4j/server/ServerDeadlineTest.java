@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 
@@ -42,6 +43,9 @@ class ServerDeadlineTest extends ServerTestBase {
     void aDeadlineThatPassesInTheQueueIsAnsweredByTheServer() throws Exception {
         var stub = RecommenderGrpc.newBlockingStub(channel);
         RecommendRequest request = RecommendRequest.newBuilder().setUser("u2").setK(3).build();
+        // connect first: on a busy machine, setting up the connection can take longer than the deadline below,
+        // and the call would then fail in the client without ever reaching the server
+        stub.withDeadlineAfter(10, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance());
         long t0 = System.nanoTime();
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> stub
                 .withDeadlineAfter(200, TimeUnit.MILLISECONDS).recommend(request));

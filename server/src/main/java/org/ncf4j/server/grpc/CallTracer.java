@@ -33,11 +33,15 @@ final class CallTracer extends ServerStreamTracer.Factory {
         this.metrics = metrics;
     }
 
+    private static final Metadata.Key<String> TIMEOUT = Metadata.Key.of("grpc-timeout",
+            Metadata.ASCII_STRING_MARSHALLER);
+
     @Override
     public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
         metrics.callStarted();
+        long start = System.nanoTime();
+        long timeout = timeout(headers.get(TIMEOUT));
         return new ServerStreamTracer() {
-            private final long start = System.nanoTime();
             private volatile String rpc = "unknown";
 
             @Override
@@ -47,14 +51,51 @@ final class CallTracer extends ServerStreamTracer.Factory {
 
             @Override
             public void streamClosed(Status status) {
+                long elapsed = System.nanoTime() - start;
                 metrics.callEnded();
-                metrics.call(rpc, status.getCode().name(), System.nanoTime() - start);
+                metrics.call(rpc, counted(status.getCode(), elapsed, timeout).name(), elapsed);
                 if (LOGGED.contains(status.getCode())) {
                     logBadRequest(rpc.equals("unknown") ? "unknown method " + Statuses.cap(fullMethodName) : rpc,
                             status);
                 }
             }
         };
+    }
+
+    /**
+     * The code a call is counted with. A client whose deadline passes cancels the stream, and its cancel
+     * usually arrives just before the server's own timer fires (the client's clock started earlier, by the time
+     * the request took to arrive): a call cancelled after 90% of its timeout is counted as DEADLINE_EXCEEDED.
+     */
+    static Status.Code counted(Status.Code code, long elapsedNanos, long timeoutNanos) {
+        return code == Status.Code.CANCELLED && timeoutNanos >= 0 && elapsedNanos >= timeoutNanos / 10 * 9
+                ? Status.Code.DEADLINE_EXCEEDED : code;
+    }
+
+    /**
+     * A call's timeout in nanoseconds from its {@code grpc-timeout} header ("200m", "3S": at most 8 digits and a
+     * unit), or -1 when there is none or it does not parse.
+     */
+    static long timeout(String header) {
+        if (header == null || header.length() < 2 || header.length() > 9) {
+            return -1;
+        }
+        long n;
+        try {
+            n = Long.parseLong(header.substring(0, header.length() - 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+        long unit = switch (header.charAt(header.length() - 1)) {
+            case 'n' -> 1L;
+            case 'u' -> 1_000L;
+            case 'm' -> 1_000_000L;
+            case 'S' -> 1_000_000_000L;
+            case 'M' -> 60_000_000_000L;
+            case 'H' -> 3_600_000_000_000L;
+            default -> -1;
+        };
+        return n < 0 || unit < 0 ? -1 : n * unit;
     }
 
     /** Our own methods by their short name ("Score"), other services' by their full name. */
