@@ -59,34 +59,14 @@ public final class NcfSplitFiles {
         int[] negPositives;
         int[][] negatives;
         List<int[]> rows = new ArrayList<>();
-        int lineNo = 0;
-        try (BufferedReader r = Files.newBufferedReader(negFile, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] parts = line.split("\t");
-                String head = parts[0];
-                int comma = head.indexOf(',');
-                if (!head.startsWith("(") || !head.endsWith(")") || comma < 0) {
-                    throw new DataException(String.format("%s:%d: expected '(user,item)' then tab-separated "
-                            + "negative items, found '%s'", negFile, lineNo, DataException.abbreviate(line)));
-                }
-                int[] row = new int[parts.length + 1];
-                row[0] = parseInt(negFile, lineNo, head.substring(1, comma));
-                row[1] = parseInt(negFile, lineNo, head.substring(comma + 1, head.length() - 1));
-                int n = 2;
-                for (int k = 1; k < parts.length; k++) {
-                    if (!parts[k].isEmpty()) {
-                        row[n++] = parseInt(negFile, lineNo, parts[k]);
-                    }
-                }
-                rows.add(Arrays.copyOf(row, n));
+        for (HeldOutFile.Row row : HeldOutFile.read(negFile)) {
+            int[] ids = new int[2 + row.negatives().length];
+            ids[0] = parseInt(negFile, row.line(), row.user());
+            ids[1] = parseInt(negFile, row.line(), row.item());
+            for (int k = 0; k < row.negatives().length; k++) {
+                ids[2 + k] = parseInt(negFile, row.line(), row.negatives()[k]);
             }
-        } catch (IOException e) {
-            throw new DataException("cannot read " + negFile + ": " + e.getMessage(), e);
+            rows.add(ids);
         }
         if (train[0].length == 0) {
             throw new DataException(trainFile + ": no interactions found");

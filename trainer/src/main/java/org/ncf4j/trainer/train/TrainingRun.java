@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ncf4j.data.Directories;
+import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.graph.ModelShape;
@@ -29,10 +30,15 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
 /**
  * Trains one model on a split: samples each epoch's negatives on a background thread while the previous epoch
  * trains, evaluates HR/NDCG after every epoch, keeps the best checkpoint in {@code <out>/model} (chosen by
- * validation HR when the split has validation items, else by test HR), and writes {@code report.json} and
- * {@code training.png} to the output directory, and exports the best model as a bundle when asked to.
+ * validation HR when the split has validation items, else by test HR), and writes {@code report.json},
+ * {@code training.png} and the held-out items ({@code test.negative}, {@code validation.negative}) to the output
+ * directory, and exports the best model as a bundle when asked to.
  */
 public final class TrainingRun {
+    /** The test items and their negatives, in external ids, in the output folder. */
+    public static final String TEST_FILE = "test.negative";
+    /** The validation items and their negatives, when the split has them. */
+    public static final String VALIDATION_FILE = "validation.negative";
     /** Sizes of the evaluation batches (pairs per forward pass). */
     private static final int EVAL_BATCH = 1 << 16;
 
@@ -106,6 +112,7 @@ public final class TrainingRun {
                 pretrain(model);
             }
             clearOutput(modelDir);
+            writeHeldOut();
             listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
                     parameterCount(model), device, selectedBy + " picks the best epoch"));
             NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
@@ -188,7 +195,20 @@ public final class TrainingRun {
         Files.createDirectories(out);
         Files.deleteIfExists(out.resolve("report.json"));
         Files.deleteIfExists(out.resolve("training.png"));
+        Files.deleteIfExists(out.resolve(VALIDATION_FILE));
         Directories.deleteTree(modelDir);
+    }
+
+    /**
+     * The run's held-out items, in external ids, as {@code test.negative} (and {@code validation.negative} when
+     * there are validation items): what {@code ncf evaluate} needs to evaluate the exported model through a server
+     * with the same candidates as here.
+     */
+    private void writeHeldOut() {
+        HeldOutFile.write(out.resolve(TEST_FILE), split.test(), split.users(), split.items());
+        if (split.validation() != null) {
+            HeldOutFile.write(out.resolve(VALIDATION_FILE), split.validation(), split.users(), split.items());
+        }
     }
 
     private void pretrain(NcfModel model) throws IOException {

@@ -88,6 +88,19 @@ class TrainCommandTest {
         assertEquals(report.bestHitRate(), ((Number) bundle.card().metrics().get("hitRate")).doubleValue());
         assertEquals("U0", bundle.users().id(0));
         assertTrue(r.out().contains("bundle in"), r.out());
+        // the test set, in external ids, for evaluating the bundle through a server (ncf evaluate)
+        var test = org.ncf4j.data.HeldOutFile.read(out.resolve("test.negative"));
+        assertEquals(bundle.users().size(), test.size());
+        for (var row : test) {
+            int user = bundle.users().indexOf(row.user());
+            assertTrue(user >= 0 && bundle.items().indexOf(row.item()) >= 0, row.user() + "," + row.item());
+            assertFalse(bundle.seen().contains(user, bundle.items().indexOf(row.item())), "a held-out item is unseen");
+            assertTrue(row.negatives().length > 0);
+            for (String neg : row.negatives()) {
+                assertFalse(bundle.seen().contains(user, bundle.items().indexOf(neg)), "a negative is unseen");
+            }
+        }
+        assertFalse(Files.exists(out.resolve("validation.negative")), "no validation items in this run");
     }
 
     @Test
@@ -136,6 +149,8 @@ class TrainCommandTest {
         assertNotNull(report.epochs().get(0).validationHitRate());
         assertNull(report.fullRanking());
         assertTrue(r.out().contains("val HR"), r.out());
+        assertEquals(org.ncf4j.data.HeldOutFile.read(out.resolve("test.negative")).size(),
+                org.ncf4j.data.HeldOutFile.read(out.resolve("validation.negative")).size());
     }
 
     @Test

@@ -1,0 +1,88 @@
+package org.ncf4j.data;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Held-out items in the NCF {@code test.negative} format: one line per evaluated user, {@code (user,item)} then the
+ * user's sampled negative items, tab-separated. The original files use dense integer ids; the trainer writes its
+ * test set in the same format with external ids (as in a bundle's users.txt and items.txt), so that any run can be
+ * evaluated through a server. Ids may not contain tabs, commas or line breaks in this format.
+ */
+public final class HeldOutFile {
+    /** One line (numbered from 1): a user's held-out item and the negatives it is ranked against. */
+    public record Row(int line, String user, String item, String[] negatives) {
+    }
+
+    private HeldOutFile() {
+    }
+
+    /** Reads every row; a malformed line is a {@link DataException} naming the file and line. */
+    public static List<Row> read(Path file) {
+        List<Row> rows = new ArrayList<>();
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] parts = line.split("\t");
+                String head = parts[0].strip();
+                int comma = head.indexOf(',');
+                if (!head.startsWith("(") || !head.endsWith(")") || comma < 0 || comma == 1
+                        || comma == head.length() - 2) {
+                    throw new DataException(String.format("%s:%d: expected '(user,item)' then tab-separated "
+                            + "negative items, found '%s'", file, lineNo, DataException.abbreviate(line)));
+                }
+                String[] negatives = new String[parts.length - 1];
+                int n = 0;
+                for (int k = 1; k < parts.length; k++) {
+                    String neg = parts[k].strip();
+                    if (!neg.isEmpty()) {
+                        negatives[n++] = neg;
+                    }
+                }
+                rows.add(new Row(lineNo, head.substring(1, comma).strip(), head.substring(comma + 1, head.length() - 1)
+                        .strip(), Arrays.copyOf(negatives, n)));
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (rows.isEmpty()) {
+            throw new DataException(file + ": no held-out items found");
+        }
+        return rows;
+    }
+
+    /** Writes an evaluation set with external ids (written to a temporary file first, then moved in place). */
+    public static void write(Path file, EvalSet set, IdMap users, IdMap items) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < set.size(); i++) {
+                    line.setLength(0);
+                    line.append('(').append(users.id(set.users()[i])).append(',')
+                            .append(items.id(set.positives()[i])).append(')');
+                    for (int neg : set.negatives()[i]) {
+                        line.append('\t').append(items.id(neg));
+                    }
+                    w.write(line.append('\n').toString());
+                }
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new DataException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
