@@ -5,6 +5,7 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.stream.Collectors;
 import org.ncf4j.server.config.ConfigException;
+import org.ncf4j.server.config.SecurityConfig;
 import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.repository.ModelRepository;
 import org.slf4j.Logger;
@@ -51,8 +52,9 @@ public final class Application {
         ServingMetrics metrics = context.getBean(ServingMetrics.class);
         String models = repository.snapshot().entries().stream().map(m -> m.name() + " "
                 + m.loaded().descendingKeySet()).collect(Collectors.joining(", "));
-        LOG.info("ready in {} ms: gRPC on port {}, HTTP (metrics /prometheus, health /health) on port {}; models: {}",
-                (System.nanoTime() - t0) / 1_000_000, grpc.getPort(), http.getPort(),
+        String security = context.getBean(SecurityConfig.class).describe();
+        LOG.info("ready in {} ms: gRPC on port {} ({}), HTTP (metrics /prometheus, health /health) on port {}; "
+                + "models: {}", (System.nanoTime() - t0) / 1_000_000, grpc.getPort(), security, http.getPort(),
                 models.isEmpty() ? "none loaded" : models);
         int signal = signals.await();
         stop(context, grpc, http, repository, metrics, signal);

@@ -70,6 +70,10 @@ class ServerIntegrationTest extends ServerTestBase {
         for (float s : r.getScoresList()) {
             assertTrue(s > 0 && s < 1, "score " + s);
         }
+        assertEquals(3, r.getLogitsCount());
+        for (int j = 0; j < 3; j++) {
+            assertEquals(r.getScores(j), 1 / (1 + Math.exp(-r.getLogits(j))), 1e-6, "a score is its logit's sigmoid");
+        }
         assertEquals("demo", r.getModel().getName());
         assertEquals(1, r.getModel().getVersion());
     }

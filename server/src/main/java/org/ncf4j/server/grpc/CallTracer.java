@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 final class CallTracer extends ServerStreamTracer.Factory {
     private static final Logger LOG = LoggerFactory.getLogger("org.ncf4j.server.requests");
     static final int LINES_PER_SECOND = 20;
-    /** Logged: what a caller got wrong, and refusals (a message over the size limit, a full queue). */
+    /** Logged: what a caller got wrong, and refusals (a message over the size limit, a full queue, no credential). */
     private static final Set<Status.Code> LOGGED = EnumSet.of(Status.Code.INVALID_ARGUMENT,
             Status.Code.NOT_FOUND, Status.Code.UNIMPLEMENTED, Status.Code.OUT_OF_RANGE,
-            Status.Code.FAILED_PRECONDITION, Status.Code.RESOURCE_EXHAUSTED);
+            Status.Code.FAILED_PRECONDITION, Status.Code.RESOURCE_EXHAUSTED, Status.Code.UNAUTHENTICATED,
+            Status.Code.PERMISSION_DENIED);
 
     private final ServingMetrics metrics;
     private final AtomicLong window = new AtomicLong();

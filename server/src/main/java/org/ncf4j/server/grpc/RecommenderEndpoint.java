@@ -68,6 +68,9 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
                     for (float f : s.scores()) {
                         b.addScores(f);
                     }
+                    for (float f : s.logits()) {
+                        b.addLogits(f);
+                    }
                     return b.build();
                 }));
     }

@@ -1,27 +1,68 @@
 package org.ncf4j.server.grpc;
 
 import io.grpc.ServerBuilder;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyServerBuilder;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.inject.Singleton;
+import java.io.File;
+import javax.net.ssl.SSLException;
+import org.ncf4j.server.config.ConfigException;
+import org.ncf4j.server.config.SecurityConfig;
 import org.ncf4j.server.metrics.ServingMetrics;
 
 /**
  * Settings of the gRPC server that Micronaut's configuration does not reach. Handlers run on the transport's I/O
  * threads instead of a thread pool, which saves a thread hand-off on every call (costly on some machines); in
  * return no handler may block, so {@link RecommenderEndpoint} moves blocking work to the {@code io} executor, and
- * the health and reflection services never block. Every stream is traced by {@link CallTracer}.
+ * the health and reflection services never block. Every stream is traced by {@link CallTracer}. With
+ * {@code ncf.security} certificates the port speaks TLS only, asking for client certificates as configured.
  */
 @Singleton
 public class ServerBuilderSettings implements BeanCreatedEventListener<ServerBuilder<?>> {
     private final ServingMetrics metrics;
+    private final SecurityConfig security;
 
-    public ServerBuilderSettings(ServingMetrics metrics) {
+    public ServerBuilderSettings(ServingMetrics metrics, SecurityConfig security) {
         this.metrics = metrics;
+        this.security = security;
     }
 
     @Override
     public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
-        return event.getBean().directExecutor().addStreamTracerFactory(new CallTracer(metrics));
+        ServerBuilder<?> b = event.getBean().directExecutor().addStreamTracerFactory(new CallTracer(metrics));
+        if (security.tls()) {
+            if (!(b instanceof NettyServerBuilder netty)) {
+                throw new IllegalStateException("TLS needs the Netty gRPC transport, the server has "
+                        + b.getClass().getName());
+            }
+            netty.sslContext(sslContext(security));
+        }
+        return b;
+    }
+
+    /** The server's TLS context; unusable files are a {@link ConfigException} naming them. */
+    static SslContext sslContext(SecurityConfig s) {
+        try {
+            SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forServer(new File(s.certChain()),
+                    new File(s.privateKey())));
+            if (!s.clientCa().isEmpty()) {
+                b.trustManager(new File(s.clientCa()));
+            }
+            b.clientAuth(switch (s.auth()) {
+                case REQUIRE -> ClientAuth.REQUIRE;
+                case OPTIONAL -> ClientAuth.OPTIONAL;
+                case NONE -> ClientAuth.NONE;
+            });
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new ConfigException(java.util.List.of("ncf.security: cannot use the certificate files ("
+                    + s.certChain() + ", " + s.privateKey() + (s.clientCa().isEmpty() ? "" : ", " + s.clientCa())
+                    + "): " + e.getMessage()));
+        }
     }
 }

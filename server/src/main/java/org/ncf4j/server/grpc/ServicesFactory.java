@@ -1,5 +1,6 @@
 package org.ncf4j.server.grpc;
 
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -7,6 +8,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.ncf4j.server.config.SecurityConfig;
 import java.util.concurrent.ExecutorService;
 import org.ncf4j.server.health.HealthService;
 import org.ncf4j.server.service.ModelAdminService;
@@ -14,15 +16,17 @@ import org.ncf4j.server.service.RecommendationService;
 
 /**
  * The gRPC services: the recommender API, health, and server reflection in both versions (v1, and v1alpha that
- * many tools still ask for), each parsing its requests through {@link MalformedRequests}.
+ * many tools still ask for), each parsing its requests through {@link MalformedRequests}; Reload needs the admin
+ * token when one is configured ({@link AdminCredential}).
  */
 @Factory
 public class ServicesFactory {
     @Singleton
     @Named("recommender")
     ServerServiceDefinition recommender(RecommendationService service, ModelAdminService admin,
-                                        @Named(TaskExecutors.IO) ExecutorService blocking) {
-        return MalformedRequests.wrap(new RecommenderEndpoint(service, admin, blocking));
+                                        @Named(TaskExecutors.IO) ExecutorService blocking, SecurityConfig security) {
+        return ServerInterceptors.intercept(MalformedRequests.wrap(new RecommenderEndpoint(service, admin,
+                blocking)), new AdminCredential(security.adminToken()));
     }
 
     @Singleton

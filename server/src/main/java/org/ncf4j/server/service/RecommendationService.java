@@ -22,7 +22,7 @@ import org.ncf4j.server.repository.ModelRepository;
  */
 public final class RecommendationService {
     /** Scores of a Score call and the model that computed them. */
-    public record Scores(float[] scores, String model, long version) {
+    public record Scores(float[] scores, float[] logits, String model, long version) {
     }
 
     /** The items of a Recommend call, best first, and who answered. */
@@ -81,7 +81,8 @@ public final class RecommendationService {
                 u[i] = knownUser(b.users(), users.get(i), m, "at position " + i);
                 it[i] = item(b.items(), items.get(i), "", "item", "at position " + i);
             }
-            return m.score(u, it, timeoutNanos).thenApply(s -> new Scores(s.scores(), m.name(), m.version()));
+            return m.score(u, it, timeoutNanos).thenApply(s -> new Scores(s.scores(), s.logits(), m.name(),
+                    m.version()));
         });
     }
 
