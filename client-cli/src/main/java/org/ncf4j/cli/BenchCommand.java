@@ -1,9 +1,9 @@
 package org.ncf4j.cli;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -13,15 +13,16 @@ import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.bundle.Bundle;
-import org.ncf4j.data.IdMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ncf bench}: a closed-loop load test against a running server, with real user and item ids taken from the
- * bundle being served. Prints progress every second and a summary with throughput and p50/p90/p99/p99.9/max.
+ * {@code ncf bench}: a closed-loop load test against a running server, with real user and item ids taken from a
+ * copy of the bundle being served or from id files (a remote server needs no local bundle). Prints progress every
+ * second and a summary with throughput and p50/p90/p99/p99.9/max.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load-tests a server with Recommend and Score calls and reports throughput and latency.")
@@ -29,13 +30,20 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", description = "Server address (default: ${DEFAULT-VALUE}).",
-            defaultValue = "localhost:50051")
-    String target;
+    @Mixin
+    Connection connection;
 
-    @Option(names = "--bundle", required = true, paramLabel = "DIR", description = "The bundle the server serves: "
-            + "user and item ids are drawn from it.")
+    @Option(names = "--bundle", paramLabel = "DIR", description = "A copy of the bundle the server serves: user and "
+            + "item ids are drawn from it (or give --users and --items).")
     Path bundle;
+
+    @Option(names = "--users", paramLabel = "FILE", description = "User ids to draw from, one per line (a bundle's "
+            + "users.txt), when there is no local bundle.")
+    Path usersFile;
+
+    @Option(names = "--items", paramLabel = "FILE", description = "Item ids for Score calls, one per line (a "
+            + "bundle's items.txt).")
+    Path itemsFile;
 
     @Option(names = "--model", description = "Model name (default: the server's default).", defaultValue = "")
     String model;
@@ -77,12 +85,22 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Bundle b = Bundle.read(bundle);
-        IdMap users = b.users();
-        IdMap items = b.items();
+        List<String> users;
+        List<String> items;
+        if (bundle != null) {
+            Bundle b = Bundle.read(bundle);
+            users = b.users().ids();
+            items = b.items().ids();
+        } else if (usersFile != null) {
+            users = BatchCommand.readIds(usersFile);
+            items = itemsFile != null ? BatchCommand.readIds(itemsFile) : List.of();
+        } else {
+            throw new UsageException("give --bundle DIR (a copy of the served bundle) or --users FILE (and --items "
+                    + "FILE for Score calls) to draw ids from");
+        }
         Map<String, Integer> weights = new LinkedHashMap<>(mix);
         for (Map.Entry<String, Integer> e : weights.entrySet()) {
-            if (!java.util.List.of("recommend", "score", "fallback").contains(e.getKey()) || e.getValue() < 1) {
+            if (!List.of("recommend", "score", "fallback").contains(e.getKey()) || e.getValue() < 1) {
                 throw new IllegalArgumentException("--mix takes recommend=N, score=N and fallback=N with N >= 1, got "
                         + e.getKey() + "=" + e.getValue());
             }
@@ -90,33 +108,37 @@ public final class BenchCommand implements Callable<Integer> {
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
         int recommendWeight = weights.getOrDefault("recommend", 0);
         int fallbackWeight = weights.getOrDefault("fallback", 0);
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        if (weights.containsKey("score") && items.isEmpty()) {
+            throw new UsageException("Score calls need item ids: give --items FILE");
+        }
+        long deadline = connection.deadline().toNanos();
+        ManagedChannel channel = connection.open();
         try {
             RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
             ModelSpec modelSpec = ModelSpec.newBuilder().setName(model).build();
             LoadGenerator.Call call = random -> {
-                String user = users.id(random.nextInt(users.size()));
+                String user = users.get(random.nextInt(users.size()));
                 int pick = random.nextInt(total);
                 if (pick >= recommendWeight && pick < recommendWeight + fallbackWeight) {
-                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build());
                 } else if (pick < recommendWeight) {
-                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommend(RecommendRequest.newBuilder()
+                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser(user).setK(k).build());
                 } else {
                     ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
                     for (int p = 0; p < pairs; p++) {
-                        r.addUsers(user).addItems(items.id(random.nextInt(items.size())));
+                        r.addUsers(user).addItems(items.get(random.nextInt(items.size())));
                     }
-                    stub.withDeadlineAfter(30, TimeUnit.SECONDS).score(r.build());
+                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).score(r.build());
                 }
             };
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
             String name = String.format("%s (concurrency %d, k %d, %d pairs per Score)", weights, concurrency, k,
                     pairs);
-            err.println("bench " + name + " against " + target + ": " + warmup + " s warm-up, " + duration
-                    + " s measured" + (requests > 0 ? " or " + requests + " calls" : ""));
+            err.println("bench " + name + " against " + connection.target() + ": " + warmup + " s warm-up, "
+                    + duration + " s measured" + (requests > 0 ? " or " + requests + " calls" : ""));
             LoadGenerator.Result r = new LoadGenerator(concurrency, warmup, duration, requests)
                     .run(call, seed, line -> err.println("  " + line));
             LoadGenerator.print(out, name, r);

@@ -58,7 +58,7 @@ class LoadGeneratorTest {
         assertEquals(2, Ncf.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "bench"));
         assertTrue(err.toString().contains("--bundle"), err.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(1, Ncf.run(new PrintWriter(new StringWriter()), new PrintWriter(err2), "bench", "--bundle",
+        assertEquals(2, Ncf.run(new PrintWriter(new StringWriter()), new PrintWriter(err2), "bench", "--bundle",
                 "/nonexistent"));
         assertTrue(err2.toString().startsWith("ncf: bundle /nonexistent: not a directory"), err2.toString());
     }

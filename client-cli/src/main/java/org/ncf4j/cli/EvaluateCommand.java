@@ -1,0 +1,288 @@
+package org.ncf4j.cli;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.RecommendBatchRequest;
+import org.ncf4j.api.v1.RecommendBatchResponse;
+import org.ncf4j.api.v1.RecommendRequest;
+import org.ncf4j.api.v1.RecommendResponse;
+import org.ncf4j.api.v1.RecommenderGrpc;
+import org.ncf4j.api.v1.ScoreRequest;
+import org.ncf4j.api.v1.ScoreResponse;
+import org.ncf4j.data.HeldOutFile;
+import org.ncf4j.eval.RankingMetrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ncf evaluate}: HR@K and NDCG@K of the served model on held-out items, with the trainer's metric code
+ * ({@link RankingMetrics}). Sampled (the NCF paper's protocol): each held-out item ranked by logit against its
+ * negatives, all scored through Score. Full ranking: the held-out item against every item the user did not
+ * interact with in training, through Recommend with k = K and seen items excluded (and the other held-out item,
+ * from {@code --exclude}, as the trainer leaves it out too).
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "HR@K and NDCG@K of the served model on held-out items (a test.negative file, or a training "
+                + "run's folder, which holds one).")
+final class EvaluateCommand extends ServerCommand {
+    @Parameters(paramLabel = "HELD_OUT", description = "A file in the NCF test.negative format ((user,item) then "
+            + "negatives, tab-separated), or a training run's folder (its test.negative).")
+    Path heldOut;
+
+    @Option(names = "--protocol", defaultValue = "sampled", description = "sampled (the held-out item against its "
+            + "negatives, through Score), full (against every unseen item, through Recommend) or both (default: "
+            + "${DEFAULT-VALUE}).")
+    String protocol;
+
+    @Option(names = "-k", defaultValue = "10", description = "The cut-off K (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--exclude", paramLabel = "FILE", description = "Full ranking: another held-out file whose item "
+            + "per user is also left out (default: validation.negative beside the test file, when there is one).")
+    Path exclude;
+
+    @Option(names = "--pairs-per-call", defaultValue = "10000", description = "Sampled: pairs per Score call "
+            + "(default: ${DEFAULT-VALUE}).")
+    int pairsPerCall;
+
+    @Option(names = "--users-per-call", defaultValue = "64", description = "Full ranking: users per RecommendBatch "
+            + "call (default: ${DEFAULT-VALUE}).")
+    int usersPerCall;
+
+    @Option(names = {"-c", "--concurrency"}, defaultValue = "4", description = "Calls in flight (default: "
+            + "${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "The model (default: the server's).")
+    String model;
+
+    /** One protocol's outcome. */
+    record Result(String protocol, int users, double hitRate, double ndcg, double seconds, String model,
+                  int fallbacks) {
+    }
+
+    @Override
+    int run(ManagedChannel channel) throws Exception {
+        if (!List.of("sampled", "full", "both").contains(protocol)) {
+            throw new UsageException("--protocol is sampled, full or both, got '" + protocol + "'");
+        }
+        if (k < 1 || pairsPerCall < 1 || usersPerCall < 1 || concurrency < 1) {
+            throw new UsageException("-k, --pairs-per-call, --users-per-call and --concurrency must be at least 1");
+        }
+        Path file = Files.isDirectory(heldOut) ? heldOut.resolve("test.negative") : heldOut;
+        if (!Files.isReadable(file)) {
+            throw new UsageException(file + ": no such readable file" + (Files.isDirectory(heldOut)
+                    ? " (runs write test.negative since this version of the trainer)" : ""));
+        }
+        List<HeldOutFile.Row> rows = HeldOutFile.read(file);
+        ModelSpec spec = ModelRef.parse(model);
+        RecommenderGrpc.RecommenderFutureStub stub = RecommenderGrpc.newFutureStub(channel);
+        List<Result> results = new ArrayList<>();
+        if (!protocol.equals("full")) {
+            results.add(sampled(stub, spec, rows));
+        }
+        if (!protocol.equals("sampled")) {
+            Path other = exclude != null ? exclude : file.resolveSibling("validation.negative");
+            Map<String, String> otherItem = new HashMap<>();
+            if (exclude != null || Files.isReadable(other)) {
+                for (HeldOutFile.Row r : HeldOutFile.read(other)) {
+                    otherItem.put(r.user(), r.item());
+                }
+            }
+            results.add(full(stub, spec, rows, otherItem));
+        }
+        for (Result r : results) {
+            if (output.json()) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("protocol", r.protocol());
+                doc.put("k", k);
+                doc.put("users", r.users());
+                doc.put("hitRate", r.hitRate());
+                doc.put("ndcg", r.ndcg());
+                doc.put("seconds", r.seconds());
+                doc.put("model", r.model());
+                doc.put("popularityFallbacks", r.fallbacks());
+                Output.json(out(), doc);
+            } else {
+                out().printf("%s: users %d, HR@%d %.6f, NDCG@%d %.6f, %.2f s (model %s%s)%n", r.protocol(),
+                        r.users(), k, r.hitRate(), k, r.ndcg(), r.seconds(), r.model(), r.fallbacks() == 0 ? ""
+                                : String.format("; %d users unknown to the model got popular items", r.fallbacks()));
+                out().flush();
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Every row's candidates scored through Score, ranked by logit. */
+    private Result sampled(RecommenderGrpc.RecommenderFutureStub stub, ModelSpec spec, List<HeldOutFile.Row> rows)
+            throws Exception {
+        long t0 = System.nanoTime();
+        long total = 0;
+        for (HeldOutFile.Row r : rows) {
+            total += 1 + r.negatives().length;
+        }
+        Progress progress = new Progress(err(), "sampled: pairs", total);
+        // rows go whole into calls of about pairsPerCall pairs
+        List<int[]> calls = new ArrayList<>();
+        int from = 0;
+        int pairs = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            pairs += 1 + rows.get(i).negatives().length;
+            if (pairs >= pairsPerCall || i == rows.size() - 1) {
+                calls.add(new int[] {from, i + 1});
+                from = i + 1;
+                pairs = 0;
+            }
+        }
+        RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(k);
+        String[] answeredBy = {null};
+        InFlight<ScoreResponse> inFlight = new InFlight<>(concurrency);
+        for (int[] call : calls) {
+            ScoreRequest.Builder req = ScoreRequest.newBuilder().setModel(spec);
+            for (int i = call[0]; i < call[1]; i++) {
+                HeldOutFile.Row r = rows.get(i);
+                req.addUsers(r.user()).addItems(r.item());
+                for (String neg : r.negatives()) {
+                    req.addUsers(r.user()).addItems(neg);
+                }
+            }
+            int pairCount = req.getUsersCount();
+            inFlight.submit(stub.withDeadlineAfter(connection.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                    .score(req.build()), response -> {
+                        if (response.getLogitsCount() != pairCount) {
+                            throw new IllegalStateException("the server sent " + response.getLogitsCount()
+                                    + " logits for " + pairCount + " pairs (a server without logits in "
+                                    + "ScoreResponse is too old for evaluate)");
+                        }
+                        int at = 0;
+                        for (int i = call[0]; i < call[1]; i++) {
+                            HeldOutFile.Row r = rows.get(i);
+                            int n = r.negatives().length;
+                            int[] candidates = new int[n];
+                            Map<String, Integer> index = new HashMap<>();
+                            index.put(r.item(), 0);
+                            for (int j = 0; j < n; j++) {
+                                candidates[j] = index.computeIfAbsent(r.negatives()[j], x -> index.size());
+                            }
+                            float[] logits = new float[n];
+                            for (int j = 0; j < n; j++) {
+                                logits[j] = response.getLogits(at + 1 + j);
+                            }
+                            acc.add(RankingMetrics.rank(0, response.getLogits(at), candidates, logits, 0));
+                            at += 1 + n;
+                        }
+                        answeredBy[0] = ModelRef.describe(response.getModel());
+                        progress.add(pairCount);
+                    });
+        }
+        inFlight.awaitAll();
+        progress.finish();
+        return new Result("sampled", acc.count(), acc.hitRate(), acc.ndcg(), (System.nanoTime() - t0) / 1e9,
+                answeredBy[0], 0);
+    }
+
+    /** Every row's held-out item looked for in the user's top K over the whole catalogue, through Recommend. */
+    private Result full(RecommenderGrpc.RecommenderFutureStub stub, ModelSpec spec, List<HeldOutFile.Row> rows,
+                        Map<String, String> otherItem) throws Exception {
+        long t0 = System.nanoTime();
+        Progress progress = new Progress(err(), "full ranking: users", rows.size());
+        RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(k);
+        String[] answeredBy = {null};
+        int[] fallbacks = {0};
+        InFlight<RecommendBatchResponse> inFlight = new InFlight<>(concurrency);
+        for (int from = 0; from < rows.size(); from += usersPerCall) {
+            int start = from;
+            int end = Math.min(rows.size(), from + usersPerCall);
+            RecommendBatchRequest.Builder req = RecommendBatchRequest.newBuilder();
+            for (int i = start; i < end; i++) {
+                HeldOutFile.Row r = rows.get(i);
+                RecommendRequest.Builder one = RecommendRequest.newBuilder().setModel(spec).setUser(r.user()).setK(k);
+                String other = otherItem.get(r.user());
+                if (other != null && !other.equals(r.item())) {
+                    one.addExclude(other);
+                }
+                req.addRequests(one);
+            }
+            inFlight.submit(stub.withDeadlineAfter(connection.deadline().toNanos(), TimeUnit.NANOSECONDS)
+                    .recommendBatch(req.build()), response -> {
+                        for (int i = start; i < end; i++) {
+                            RecommendResponse one = response.getResponses(i - start);
+                            if (one.getPopularityFallback()) {
+                                fallbacks[0]++;
+                            }
+                            int rank = k;
+                            for (int j = 0; j < one.getItemsCount(); j++) {
+                                if (one.getItems(j).getItem().equals(rows.get(i).item())) {
+                                    rank = j;
+                                    break;
+                                }
+                            }
+                            acc.add(rank);
+                            answeredBy[0] = ModelRef.describe(one.getModel());
+                        }
+                        progress.add(end - start);
+                    });
+        }
+        inFlight.awaitAll();
+        progress.finish();
+        return new Result("full ranking", acc.count(), acc.hitRate(), acc.ndcg(), (System.nanoTime() - t0) / 1e9,
+                answeredBy[0], fallbacks[0]);
+    }
+
+    /**
+     * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on
+     * the submitting thread, so handlers need no locking.
+     */
+    private static final class InFlight<T> {
+        interface Handler<T> {
+            void handle(T response) throws Exception;
+        }
+
+        private record Pending<T>(ListenableFuture<T> future, Handler<T> handler) {
+        }
+
+        private final int limit;
+        private final java.util.ArrayDeque<Pending<T>> pending = new java.util.ArrayDeque<>();
+
+        InFlight(int limit) {
+            this.limit = limit;
+        }
+
+        void submit(ListenableFuture<T> future, Handler<T> handler) throws Exception {
+            pending.add(new Pending<>(future, handler));
+            while (pending.size() > limit) {
+                finishOne();
+            }
+        }
+
+        void awaitAll() throws Exception {
+            while (!pending.isEmpty()) {
+                finishOne();
+            }
+        }
+
+        private void finishOne() throws Exception {
+            Pending<T> p = pending.poll();
+            T response;
+            try {
+                response = p.future().get();
+            } catch (ExecutionException e) {
+                pending.forEach(q -> q.future().cancel(true));
+                pending.clear();
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            p.handler().handle(response);
+        }
+    }
+}

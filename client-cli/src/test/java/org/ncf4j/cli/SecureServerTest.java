@@ -1,0 +1,70 @@
+package org.ncf4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS and mutual TLS end to end with certificates made here, and Reload behind the admin token. */
+class SecureServerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tlsServesClientsThatTrustItsCertificateOnly() throws Exception {
+        TestCertificates.Pair server = TestCertificates.make(dir, "server");
+        TestCertificates.Pair other = TestCertificates.make(dir, "other");
+        try (TestServer s = TestServer.start(Map.of("ncf.security.cert-chain", server.cert().toString(),
+                "ncf.security.private-key", server.key().toString()))) {
+            Cli ok = Cli.run("recommend", "u1", "--target", s.target(), "--ca", server.cert().toString());
+            assertEquals(0, ok.code(), ok.toString());
+            Cli byName = Cli.run("models", "--target", "localhost:" + s.port, "--ca", server.cert().toString(),
+                    "--authority", "localhost");
+            assertEquals(0, byName.code(), byName.toString());
+            Cli wrongCa = Cli.run("recommend", "u1", "--target", s.target(), "--ca", other.cert().toString());
+            assertEquals(3, wrongCa.code(), wrongCa.toString());
+            assertTrue(wrongCa.message().startsWith("ncf: UNAVAILABLE"), wrongCa.message());
+            Cli plaintext = Cli.run("recommend", "u1", "--target", s.target(), "--deadline", "5s");
+            assertEquals(3, plaintext.code(), "a plaintext client is not served: " + plaintext);
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesClientsWithoutATrustedCertificate() throws Exception {
+        TestCertificates.Pair server = TestCertificates.make(dir, "server");
+        TestCertificates.Pair client = TestCertificates.make(dir, "client");
+        TestCertificates.Pair stranger = TestCertificates.make(dir, "stranger");
+        try (TestServer s = TestServer.start(Map.of("ncf.security.cert-chain", server.cert().toString(),
+                "ncf.security.private-key", server.key().toString(), "ncf.security.client-ca",
+                client.cert().toString()))) {
+            String ca = server.cert().toString();
+            Cli ok = Cli.run("score", "u1:i2", "--target", s.target(), "--ca", ca, "--cert", client.cert().toString(),
+                    "--key", client.key().toString());
+            assertEquals(0, ok.code(), ok.toString());
+            Cli none = Cli.run("score", "u1:i2", "--target", s.target(), "--ca", ca);
+            assertEquals(3, none.code(), "no client certificate: " + none);
+            Cli untrusted = Cli.run("score", "u1:i2", "--target", s.target(), "--ca", ca, "--cert",
+                    stranger.cert().toString(), "--key", stranger.key().toString());
+            assertEquals(3, untrusted.code(), "an untrusted client certificate: " + untrusted);
+        }
+    }
+
+    @Test
+    void reloadNeedsTheAdminTokenWhenOneIsSet() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("ncf.security.admin-token", "s3cret"))) {
+            Cli none = Cli.run("reload", "--target", s.target());
+            assertEquals(1, none.code(), none.toString());
+            assertTrue(none.message().startsWith("ncf: UNAUTHENTICATED: "), none.message());
+            Cli wrong = Cli.run("reload", "--target", s.target(), "--token", "guess");
+            assertEquals(1, wrong.code(), wrong.toString());
+            assertTrue(wrong.message().startsWith("ncf: PERMISSION_DENIED: "), wrong.message());
+            Cli ok = Cli.run("reload", "demo", "--target", s.target(), "--token", "s3cret");
+            assertEquals(0, ok.code(), ok.toString());
+            // the other calls need no token
+            assertEquals(0, Cli.run("models", "--target", s.target()).code());
+        }
+    }
+}
