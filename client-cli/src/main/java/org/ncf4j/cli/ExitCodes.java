@@ -6,8 +6,9 @@ import org.ncf4j.data.DataException;
 
 /**
  * The exit codes of {@code ncf} and the one-line message for each failure: 0 done, 1 the server answered with an
- * error status (or a local file could not be written), 2 bad usage (flags, input files), 3 the server could not be
- * reached or the deadline passed.
+ * error status or a local file could not be written, 2 bad usage (flags, input files), 3 the server is unavailable
+ * (no connection, TLS refused, or the server says UNAVAILABLE: no model ready yet, or stopping; worth a retry) or the
+ * deadline passed.
  */
 public final class ExitCodes {
     public static final int OK = 0;

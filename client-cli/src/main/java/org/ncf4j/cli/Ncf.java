@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ncf", mixinStandardHelpOptions = true, version = "ncf 0.1.0",
         description = "Command-line client of the ncf4j gRPC server. Exit codes: 0 done, 1 the server answered "
-                + "with an error, 2 bad usage, 3 server unreachable or deadline exceeded.",
+                + "with an error, 2 bad usage, 3 server unavailable or deadline exceeded.",
         subcommands = {RecommendCommand.class, ScoreCommand.class, BatchCommand.class, ModelsCommand.class,
             InfoCommand.class, ReloadCommand.class, HealthCommand.class, EvaluateCommand.class, BenchCommand.class,
             AutoComplete.GenerateCompletion.class})
