@@ -1,0 +1,231 @@
+package org.ncf4j.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ncf4j.server.config.SecurityConfig;
+import org.ncf4j.server.config.ServingConfig;
+
+/**
+ * deploy/'s Kubernetes manifests (rendered by {@code kubectl kustomize}, parsed into fabric8's typed objects), its
+ * compose file and its Dockerfile agree with the server's configuration: ports, probes on the health service, a
+ * grace period above the drain time, and environment variables that name real settings.
+ */
+class DeployManifestsTest {
+    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    private static int grpcPort;
+    private static int httpPort;
+    private static Duration drain;
+
+    @BeforeAll
+    static void serverSettings() throws IOException {
+        String yml = Files.readString(Path.of("src/main/resources/application.yml"));
+        grpcPort = Integer.parseInt(find(yml, "\\$\\{GRPC_SERVER_PORT:(\\d+)}"));
+        httpPort = Integer.parseInt(find(yml, "\\$\\{HTTP_PORT:(\\d+)}"));
+        drain = Duration.ofSeconds(Long.parseLong(find(yml, "await-termination: (\\d+)s")));
+    }
+
+    private static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertTrue(m.find(), "application.yml has " + regex);
+        return m.group(1);
+    }
+
+    /** The environment variables the server reads: NCF_* for each setting, and the two ports. */
+    static Set<String> settingVariables() {
+        Set<String> names = new HashSet<>(Set.of("GRPC_SERVER_PORT", "HTTP_PORT", "JAVA_TOOL_OPTIONS"));
+        for (var c : ServingConfig.class.getRecordComponents()) {
+            names.add("NCF_" + snake(c.getName()));
+        }
+        for (var c : SecurityConfig.class.getRecordComponents()) {
+            names.add("NCF_SECURITY_" + snake(c.getName()));
+        }
+        return names;
+    }
+
+    private static String snake(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code kubectl kustomize DIR}, split into documents by kind. */
+    private static Map<String, List<JsonNode>> render(String dir) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder("kubectl", "kustomize", DEPLOY.resolve(dir).toString()).redirectErrorStream(true)
+                    .start();
+        } catch (IOException noKubectl) {
+            boolean ci = "true".equals(System.getenv("CI"));
+            if (ci) {
+                throw new AssertionError("kubectl is needed to render deploy/k8s in CI", noKubectl);
+            }
+            Assumptions.abort("kubectl is not installed: " + noKubectl.getMessage());
+            return null;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), "kubectl kustomize " + dir + ": " + out);
+        Map<String, List<JsonNode>> byKind = new HashMap<>();
+        for (JsonNode doc : YAML.readerFor(JsonNode.class).readValues(out).readAll().stream()
+                .map(JsonNode.class::cast).toList()) {
+            byKind.computeIfAbsent(doc.get("kind").asText(), k -> new ArrayList<>()).add(doc);
+        }
+        return byKind;
+    }
+
+    private static <T> T one(Map<String, List<JsonNode>> docs, String kind, String name, Class<T> type)
+            throws IOException {
+        for (JsonNode d : docs.getOrDefault(kind, List.of())) {
+            if (d.get("metadata").get("name").asText().equals(name)) {
+                return YAML.treeToValue(d, type);
+            }
+        }
+        throw new AssertionError("no " + kind + " " + name + " in " + docs.keySet());
+    }
+
+    private static Container container(Deployment d, String name) {
+        return d.getSpec().getTemplate().getSpec().getContainers().stream().filter(c -> c.getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no container " + name));
+    }
+
+    private static int port(Container c, String name) {
+        return c.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
+                .findFirst().orElseThrow(() -> new AssertionError("no port " + name));
+    }
+
+    @Test
+    void theBaseManifestsAgreeWithTheServersSettings() throws Exception {
+        Map<String, List<JsonNode>> docs = render("k8s/base");
+        Deployment d = one(docs, "Deployment", "ncf-server", Deployment.class);
+        ConfigMap config = one(docs, "ConfigMap", "ncf-server-config", ConfigMap.class);
+        Container server = container(d, "ncf-server");
+        Map<String, String> env = new HashMap<>(config.getData());
+
+        assertEquals(grpcPort, port(server, "grpc"));
+        assertEquals(httpPort, port(server, "http"));
+        assertEquals(Integer.toString(grpcPort), env.get("GRPC_SERVER_PORT"));
+        assertEquals(Integer.toString(httpPort), env.get("HTTP_PORT"));
+        // probes: gRPC health for startup and readiness, HTTP /health for liveness
+        assertEquals(grpcPort, server.getStartupProbe().getGrpc().getPort());
+        assertEquals(grpcPort, server.getReadinessProbe().getGrpc().getPort());
+        assertEquals("/health", server.getLivenessProbe().getHttpGet().getPath());
+        assertEquals("http", server.getLivenessProbe().getHttpGet().getPort().getStrVal());
+        // the grace period covers the drain and the models' close (up to 5 s, Application.stop)
+        long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        assertTrue(grace > drain.toSeconds() + 5, "grace " + grace + " s, drain " + drain);
+        // every variable names a setting, with a value the settings accept
+        Set<String> known = settingVariables();
+        for (EnvVar e : server.getEnv()) {
+            assertTrue(known.contains(e.getName()), "unknown variable " + e.getName());
+        }
+        for (String k : env.keySet()) {
+            assertTrue(known.contains(k), "unknown variable " + k + " in the ConfigMap");
+        }
+        new ServingConfig(env.get("NCF_REPOSITORY"), "", env.get("NCF_EXECUTION_PROVIDER"), 0,
+                Integer.parseInt(env.get("NCF_INTRA_OP_THREADS")), Duration.parse("PT" + env.get("NCF_POLL_INTERVAL")
+                .toUpperCase(Locale.ROOT)), env.get("NCF_VERSION_POLICY"), true, 100000, 10000, 64, 10000,
+                Duration.ZERO, 1024, Integer.parseInt(env.get("NCF_BATCH_WORKERS")),
+                Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024);
+        // the repository is the volume the sync containers fill
+        VolumeMount models = server.getVolumeMounts().stream().filter(m -> m.getName().equals("models")).findFirst()
+                .orElseThrow();
+        assertEquals(env.get("NCF_REPOSITORY"), models.getMountPath());
+        assertTrue(models.getReadOnly(), "the server only reads its repository");
+        Container sync = container(d, "model-sync");
+        assertTrue(sync.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("models")
+                && m.getMountPath().equals(env.get("NCF_REPOSITORY")) && !Boolean.TRUE.equals(m.getReadOnly())));
+        assertFalse(d.getSpec().getTemplate().getSpec().getInitContainers().isEmpty());
+        assertTrue(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot());
+
+        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+        assertEquals(podLabels, d.getSpec().getSelector().getMatchLabels());
+        for (String name : List.of("ncf-server", "ncf-server-headless")) {
+            Service s = one(docs, "Service", name, Service.class);
+            assertEquals(podLabels, s.getSpec().getSelector(), name);
+            for (ServicePort p : s.getSpec().getPorts()) {
+                port(server, p.getTargetPort().getStrVal());
+            }
+            assertTrue(s.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == grpcPort), name);
+        }
+        assertEquals("None", one(docs, "Service", "ncf-server-headless", Service.class).getSpec().getClusterIP());
+        HorizontalPodAutoscaler hpa = one(docs, "HorizontalPodAutoscaler", "ncf-server",
+                HorizontalPodAutoscaler.class);
+        assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
+        assertEquals(d.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
+        PodDisruptionBudget pdb = one(docs, "PodDisruptionBudget", "ncf-server", PodDisruptionBudget.class);
+        assertEquals(podLabels, pdb.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void theGpuOverlayAsksForAGpuAndCuda() throws Exception {
+        Map<String, List<JsonNode>> docs = render("k8s/gpu");
+        Deployment d = one(docs, "Deployment", "ncf-server", Deployment.class);
+        Container server = container(d, "ncf-server");
+        assertEquals("1", server.getResources().getLimits().get("nvidia.com/gpu").getAmount());
+        assertTrue(server.getImage().endsWith(":cuda"), server.getImage());
+        assertEquals("cuda", one(docs, "ConfigMap", "ncf-server-config", ConfigMap.class).getData()
+                .get("NCF_EXECUTION_PROVIDER"));
+        assertEquals(grpcPort, server.getStartupProbe().getGrpc().getPort());
+    }
+
+    @Test
+    void theComposeFileAndTheDockerfileAgreeToo() throws Exception {
+        JsonNode service = YAML.readTree(DEPLOY.resolve("compose.yaml").toFile()).get("services").get("ncf-server");
+        assertNotNull(service);
+        List<String> ports = new ArrayList<>();
+        service.get("ports").forEach(p -> ports.add(p.asText()));
+        assertEquals(List.of(grpcPort + ":" + grpcPort, httpPort + ":" + httpPort), ports);
+        Set<String> known = settingVariables();
+        service.get("environment").fieldNames().forEachRemaining(k -> assertTrue(known.contains(k), k));
+        assertEquals(Integer.toString(grpcPort), service.get("environment").get("GRPC_SERVER_PORT").asText());
+        String repository = service.get("environment").get("NCF_REPOSITORY").asText();
+        assertTrue(service.get("volumes").get(0).asText().contains(":" + repository + ":"), "models mounted");
+        Duration grace = Duration.parse("PT" + service.get("stop_grace_period").asText().toUpperCase(Locale.ROOT));
+        assertTrue(grace.compareTo(drain.plusSeconds(5)) > 0, "stop grace " + grace);
+
+        for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
+            String dockerfile = Files.readString(DEPLOY.resolve(file));
+            assertTrue(dockerfile.contains("EXPOSE " + grpcPort + " " + httpPort), file);
+            assertTrue(dockerfile.contains("NCF_REPOSITORY=/models") && dockerfile.contains("VOLUME [\"/models\"]"),
+                    file);
+            assertTrue(dockerfile.contains("\nUSER 10001:10001\n"), file + " runs as a non-root user");
+            Matcher env = Pattern.compile("\\n    ([A-Z_]+)=").matcher(dockerfile);
+            while (env.find()) {
+                assertTrue(known.contains(env.group(1)), file + ": " + env.group(1));
+            }
+        }
+    }
+}
