@@ -104,7 +104,7 @@ final class BatchCommand extends ServerCommand {
             doc.put("popularityFallback", r.getPopularityFallback());
             List<Map<String, Object>> items = new ArrayList<>();
             for (int j = 0; j < r.getItemsCount(); j++) {
-                items.add(Map.of("item", r.getItems(j).getItem(), "score", r.getItems(j).getScore()));
+                items.add(Output.object("item", r.getItems(j).getItem(), "score", r.getItems(j).getScore()));
             }
             doc.put("items", items);
             out.write(Output.jsonLine(doc) + "\n");

@@ -3,7 +3,9 @@ package org.ncf4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** How a command prints its result: an aligned table for people, or one JSON document per line for scripts. */
@@ -15,6 +17,15 @@ public final class Output {
 
     public boolean json() {
         return json;
+    }
+
+    /** An ordered JSON object from alternating keys and values: the same key order on every run. */
+    public static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     /** One compact JSON document on its own line. */

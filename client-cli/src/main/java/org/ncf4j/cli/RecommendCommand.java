@@ -47,7 +47,8 @@ final class RecommendCommand extends ServerCommand {
             doc.put("popularityFallback", r.getPopularityFallback());
             List<Map<String, Object>> items = new ArrayList<>();
             for (int i = 0; i < r.getItemsCount(); i++) {
-                items.add(Map.of("rank", i + 1, "item", r.getItems(i).getItem(), "score", r.getItems(i).getScore()));
+                items.add(Output.object("rank", i + 1, "item", r.getItems(i).getItem(),
+                        "score", r.getItems(i).getScore()));
             }
             doc.put("items", items);
             Output.json(out(), doc);

@@ -49,6 +49,9 @@ class QueryCommandsTest {
         assertTrue(table.out().startsWith("user u3, model demo version 1\n"), table.out());
         assertTrue(table.out().contains("rank  item  score"), table.out());
         Cli json = ncf("recommend", "u3", "-k", "5", "--json");
+        // keys keep one order, so that scripts can compare outputs as text
+        assertTrue(json.out().startsWith("{\"user\":\"u3\",\"model\":\"demo\",\"version\":1,"), json.out());
+        assertTrue(json.out().contains("\"items\":[{\"rank\":1,\"item\":"), json.out());
         JsonNode doc = JSON.readTree(json.out());
         assertEquals("demo", doc.get("model").asText());
         assertEquals(1, doc.get("version").asLong());
