@@ -138,11 +138,10 @@ class DeployManifestsTest {
         assertEquals(httpPort, port(server, "http"));
         assertEquals(Integer.toString(grpcPort), env.get("GRPC_SERVER_PORT"));
         assertEquals(Integer.toString(httpPort), env.get("HTTP_PORT"));
-        // probes: gRPC health for startup and readiness, HTTP /health for liveness
+        // probes: gRPC health for startup and readiness; liveness only needs the port to take connections
         assertEquals(grpcPort, server.getStartupProbe().getGrpc().getPort());
         assertEquals(grpcPort, server.getReadinessProbe().getGrpc().getPort());
-        assertEquals("/health", server.getLivenessProbe().getHttpGet().getPath());
-        assertEquals("http", server.getLivenessProbe().getHttpGet().getPort().getStrVal());
+        assertEquals("grpc", server.getLivenessProbe().getTcpSocket().getPort().getStrVal());
         // the grace period covers the drain and the models' close (up to 5 s, Application.stop)
         long grace = d.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
         assertTrue(grace > drain.toSeconds() + 5, "grace " + grace + " s, drain " + drain);
