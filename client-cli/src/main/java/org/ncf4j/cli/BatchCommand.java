@@ -15,7 +15,9 @@ import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendBatchResponse;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommendResponse;
+import org.ncf4j.data.Directories;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,59 +43,56 @@ final class BatchCommand extends ServerCommand {
     int chunk;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write (default: standard "
-            + "output); written to FILE.tmp first and moved in place when complete.")
+            + "output); written to a temporary file beside it, renamed to FILE once complete.")
     Path file;
 
-    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "The model (default: the server's).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Override
     int run(ManagedChannel channel) throws IOException {
-        if (chunk < 1) {
-            throw new UsageException("--chunk must be at least 1, got " + chunk);
-        }
-        List<String> ids = readIds(users);
-        ModelSpec spec = ModelRef.parse(model);
-        Path tmp = file == null ? null : file.resolveSibling(file.getFileName() + ".tmp");
-        Writer out = tmp == null ? out() : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-        Progress progress = new Progress(err(), "users", ids.size());
-        String answeredBy = null;
-        try {
-            if (!output.json()) {
-                out.write("user,rank,item,score,fallback\n");
-            }
-            for (int from = 0; from < ids.size(); from += chunk) {
-                List<String> part = ids.subList(from, Math.min(ids.size(), from + chunk));
-                RecommendBatchRequest.Builder req = RecommendBatchRequest.newBuilder();
-                for (String u : part) {
-                    req.addRequests(RecommendRequest.newBuilder().setModel(spec).setUser(u).setK(k)
-                            .setIncludeSeen(includeSeen));
+        InputFiles.positive("--chunk", chunk);
+        List<String> ids = InputFiles.ids("--users", users);
+        String[] answeredBy = {null};
+        if (file == null) {
+            answeredBy[0] = recommendAll(channel, ids, out());
+        } else {
+            Directories.writeAtomically(file, tmp -> {
+                try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    answeredBy[0] = recommendAll(channel, ids, w);
                 }
-                RecommendBatchResponse r = connection.blocking(channel).recommendBatch(req.build());
-                for (int i = 0; i < part.size(); i++) {
-                    write(out, part.get(i), r.getResponses(i));
-                }
-                answeredBy = ModelRef.describe(r.getResponses(0).getModel());
-                progress.add(part.size());
-            }
-            out.flush();
-            if (tmp != null) {
-                out.close();
-            }
-        } catch (RuntimeException | IOException e) {
-            if (tmp != null) {
-                out.close();
-                Files.deleteIfExists(tmp);
-            }
-            throw e;
+            });
         }
-        progress.finish();
-        if (tmp != null) {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        err().printf("%,d users, k %d, from model %s%s%n", ids.size(), k, answeredBy,
+        err().printf("%,d users, k %d, from model %s%s%n", ids.size(), k, answeredBy[0],
                 file == null ? "" : ", written to " + file);
         return ExitCodes.OK;
+    }
+
+    /** Writes every user's recommendations, chunk by chunk, with a progress bar; returns who answered. */
+    private String recommendAll(ManagedChannel channel, List<String> ids, Writer out) throws IOException {
+        ModelSpec spec = model.spec();
+        Progress progress = new Progress(err(), "users", ids.size());
+        String answeredBy = null;
+        if (!output.json()) {
+            out.write("user,rank,item,score,fallback\n");
+        }
+        for (int from = 0; from < ids.size(); from += chunk) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + chunk));
+            RecommendBatchRequest.Builder req = RecommendBatchRequest.newBuilder();
+            for (String u : part) {
+                req.addRequests(RecommendRequest.newBuilder().setModel(spec).setUser(u).setK(k)
+                        .setIncludeSeen(includeSeen));
+            }
+            RecommendBatchResponse r = connection.blocking(channel).recommendBatch(req.build());
+            for (int i = 0; i < part.size(); i++) {
+                write(out, part.get(i), r.getResponses(i));
+            }
+            answeredBy = ModelRef.describe(r.getResponses(0).getModel());
+            progress.add(part.size());
+        }
+        out.flush();
+        progress.finish();
+        return answeredBy;
     }
 
     private void write(Writer out, String user, RecommendResponse r) throws IOException {
@@ -122,21 +121,5 @@ final class BatchCommand extends ServerCommand {
             return s;
         }
         return '"' + s.replace("\"", "\"\"") + '"';
-    }
-
-    static List<String> readIds(Path file) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw new UsageException("--users " + file + ": no such readable file");
-        }
-        List<String> ids = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                ids.add(line.strip());
-            }
-        }
-        if (ids.isEmpty()) {
-            throw new UsageException("--users " + file + " lists no users");
-        }
-        return ids;
     }
 }

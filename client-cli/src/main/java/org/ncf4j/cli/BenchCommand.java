@@ -45,8 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
             + "bundle's items.txt).")
     Path itemsFile;
 
-    @Option(names = "--model", description = "Model name (default: the server's default).", defaultValue = "")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1; fallback=N sends "
             + "Recommend for users the model does not know (the popularity fallback, no model run) "
@@ -92,8 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
             users = b.users().ids();
             items = b.items().ids();
         } else if (usersFile != null) {
-            users = BatchCommand.readIds(usersFile);
-            items = itemsFile != null ? BatchCommand.readIds(itemsFile) : List.of();
+            users = InputFiles.ids("--users", usersFile);
+            items = itemsFile != null ? InputFiles.ids("--items", itemsFile) : List.of();
         } else {
             throw new UsageException("give --bundle DIR (a copy of the served bundle) or --users FILE (and --items "
                     + "FILE for Score calls) to draw ids from");
@@ -111,26 +111,25 @@ public final class BenchCommand implements Callable<Integer> {
         if (weights.containsKey("score") && items.isEmpty()) {
             throw new UsageException("Score calls need item ids: give --items FILE");
         }
-        long deadline = connection.deadline().toNanos();
         ManagedChannel channel = connection.open();
         try {
             RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
-            ModelSpec modelSpec = ModelSpec.newBuilder().setName(model).build();
+            ModelSpec modelSpec = model.spec();
             LoadGenerator.Call call = random -> {
                 String user = users.get(random.nextInt(users.size()));
                 int pick = random.nextInt(total);
                 if (pick >= recommendWeight && pick < recommendWeight + fallbackWeight) {
-                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).recommend(RecommendRequest.newBuilder()
+                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build());
                 } else if (pick < recommendWeight) {
-                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).recommend(RecommendRequest.newBuilder()
+                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser(user).setK(k).build());
                 } else {
                     ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
                     for (int p = 0; p < pairs; p++) {
                         r.addUsers(user).addItems(items.get(random.nextInt(items.size())));
                     }
-                    stub.withDeadlineAfter(deadline, TimeUnit.NANOSECONDS).score(r.build());
+                    connection.withDeadline(stub).score(r.build());
                 }
             };
             var out = spec.commandLine().getOut();

@@ -14,8 +14,8 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.AbstractStub;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -95,9 +95,14 @@ public final class Connection {
         });
     }
 
-    /** A blocking stub whose calls each get the deadline. */
+    /** A blocking stub for one call, with the deadline. */
     public RecommenderGrpc.RecommenderBlockingStub blocking(Channel channel) {
-        return RecommenderGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+        return withDeadline(RecommenderGrpc.newBlockingStub(channel));
+    }
+
+    /** Any stub, for one call, with the deadline (which counts from now). */
+    public <S extends AbstractStub<S>> S withDeadline(S stub) {
+        return stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     public String target() {
@@ -119,21 +124,14 @@ public final class Connection {
         TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
         try {
             if (ca != null) {
-                b.trustManager(readable(ca, "--ca").toFile());
+                b.trustManager(InputFiles.readable("--ca", ca).toFile());
             }
             if (cert != null) {
-                b.keyManager(readable(cert, "--cert").toFile(), readable(key, "--key").toFile());
+                b.keyManager(InputFiles.readable("--cert", cert).toFile(), InputFiles.readable("--key", key).toFile());
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException("cannot use the TLS files: " + e.getMessage());
         }
         return b.build();
-    }
-
-    private static Path readable(Path file, String flag) {
-        if (!Files.isReadable(file)) {
-            throw new UsageException(flag + " " + file + ": no such readable file");
-        }
-        return file;
     }
 }

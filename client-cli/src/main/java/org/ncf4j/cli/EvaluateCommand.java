@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendBatchResponse;
@@ -22,6 +21,7 @@ import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.eval.RankingMetrics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -64,8 +64,8 @@ final class EvaluateCommand extends ServerCommand {
             + "${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "The model (default: the server's).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     /** One protocol's outcome. */
     record Result(String protocol, int users, double hitRate, double ndcg, double seconds, String model,
@@ -77,25 +77,29 @@ final class EvaluateCommand extends ServerCommand {
         if (!List.of("sampled", "full", "both").contains(protocol)) {
             throw new UsageException("--protocol is sampled, full or both, got '" + protocol + "'");
         }
-        if (k < 1 || pairsPerCall < 1 || usersPerCall < 1 || concurrency < 1) {
-            throw new UsageException("-k, --pairs-per-call, --users-per-call and --concurrency must be at least 1");
+        InputFiles.positive("-k", k);
+        InputFiles.positive("--pairs-per-call", pairsPerCall);
+        InputFiles.positive("--users-per-call", usersPerCall);
+        InputFiles.positive("--concurrency", concurrency);
+        boolean run = Files.isDirectory(heldOut);
+        Path file = run ? heldOut.resolve(HeldOutFile.TEST) : heldOut;
+        if (run && !Files.isReadable(file)) {
+            throw new UsageException(heldOut + " holds no " + HeldOutFile.TEST + ": give a training run's folder "
+                    + "(runs of this version of ncf-train write one) or a test.negative file");
         }
-        Path file = Files.isDirectory(heldOut) ? heldOut.resolve("test.negative") : heldOut;
-        if (!Files.isReadable(file)) {
-            throw new UsageException(file + ": no such readable file" + (Files.isDirectory(heldOut)
-                    ? " (runs write test.negative since this version of the trainer)" : ""));
-        }
+        InputFiles.readable("HELD_OUT", file);
         List<HeldOutFile.Row> rows = HeldOutFile.read(file);
-        ModelSpec spec = ModelRef.parse(model);
+        ModelSpec spec = model.spec();
         RecommenderGrpc.RecommenderFutureStub stub = RecommenderGrpc.newFutureStub(channel);
         List<Result> results = new ArrayList<>();
         if (!protocol.equals("full")) {
             results.add(sampled(stub, spec, rows));
         }
         if (!protocol.equals("sampled")) {
-            Path other = exclude != null ? exclude : file.resolveSibling("validation.negative");
+            Path other = exclude != null ? InputFiles.readable("--exclude", exclude)
+                    : file.resolveSibling(HeldOutFile.VALIDATION);
             Map<String, String> otherItem = new HashMap<>();
-            if (exclude != null || Files.isReadable(other)) {
+            if (Files.isReadable(other)) {
                 for (HeldOutFile.Row r : HeldOutFile.read(other)) {
                     otherItem.put(r.user(), r.item());
                 }
@@ -158,8 +162,7 @@ final class EvaluateCommand extends ServerCommand {
                 }
             }
             int pairCount = req.getUsersCount();
-            inFlight.submit(stub.withDeadlineAfter(connection.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                    .score(req.build()), response -> {
+            inFlight.submit(connection.withDeadline(stub).score(req.build()), response -> {
                         if (response.getLogitsCount() != pairCount) {
                             throw new IllegalStateException("the server sent " + response.getLogitsCount()
                                     + " logits for " + pairCount + " pairs (a server without logits in "
@@ -214,8 +217,7 @@ final class EvaluateCommand extends ServerCommand {
                 }
                 req.addRequests(one);
             }
-            inFlight.submit(stub.withDeadlineAfter(connection.deadline().toNanos(), TimeUnit.NANOSECONDS)
-                    .recommendBatch(req.build()), response -> {
+            inFlight.submit(connection.withDeadline(stub).recommendBatch(req.build()), response -> {
                         for (int i = start; i < end; i++) {
                             RecommendResponse one = response.getResponses(i - start);
                             if (one.getPopularityFallback()) {

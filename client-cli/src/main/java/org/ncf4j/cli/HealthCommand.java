@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,15 +29,14 @@ final class HealthCommand extends ServerCommand {
     int run(ManagedChannel channel) {
         HealthCheckRequest req = HealthCheckRequest.newBuilder().setService(service).build();
         if (!watch) {
-            HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(
-                    connection.deadline().toNanos(), TimeUnit.NANOSECONDS).check(req);
+            HealthCheckResponse r = connection.withDeadline(HealthGrpc.newBlockingStub(channel)).check(req);
             print(r);
             return r.getStatus() == HealthCheckResponse.ServingStatus.SERVING ? ExitCodes.OK
                     : ExitCodes.SERVER_ERROR;
         }
         HealthGrpc.HealthBlockingStub stub = HealthGrpc.newBlockingStub(channel);
         if (spec.commandLine().getParseResult().hasMatchedOption("--deadline")) {
-            stub = stub.withDeadlineAfter(connection.deadline().toNanos(), TimeUnit.NANOSECONDS);
+            stub = connection.withDeadline(stub);
         }
         HealthCheckResponse last = null;
         for (Iterator<HealthCheckResponse> it = stub.watch(req); it.hasNext(); ) {

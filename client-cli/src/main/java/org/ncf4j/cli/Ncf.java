@@ -39,9 +39,8 @@ public final class Ncf implements Runnable {
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            Object command = cmd.getCommand();
-            String target = command instanceof ServerCommand s ? s.target()
-                    : command instanceof BenchCommand b ? b.connection.target() : "the server";
+            CommandLine.Model.CommandSpec connection = cmd.getCommandSpec().mixins().get("connection");
+            String target = connection != null ? ((Connection) connection.userObject()).target() : "the server";
             ExitCodes.Failure f = ExitCodes.of(e, target);
             err.println("ncf: " + f.message());
             err.flush();

@@ -9,6 +9,7 @@ import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommendResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,13 +32,13 @@ final class RecommendCommand extends ServerCommand {
     @Option(names = "--exclude", split = ",", paramLabel = "ITEM", description = "Never return these items.")
     List<String> exclude = new ArrayList<>();
 
-    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "The model (default: the server's).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Override
     int run(ManagedChannel channel) {
         RecommendResponse r = connection.blocking(channel).recommend(RecommendRequest.newBuilder()
-                .setModel(ModelRef.parse(model)).setUser(user).setK(k).setIncludeSeen(includeSeen)
+                .setModel(model.spec()).setUser(user).setK(k).setIncludeSeen(includeSeen)
                 .addAllCandidates(candidates).addAllExclude(exclude).build());
         if (output.json()) {
             Map<String, Object> doc = new LinkedHashMap<>();

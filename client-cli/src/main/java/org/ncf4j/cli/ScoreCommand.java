@@ -1,10 +1,7 @@
 package org.ncf4j.cli;
 
 import io.grpc.ManagedChannel;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +10,7 @@ import java.util.Map;
 import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,8 +30,8 @@ final class ScoreCommand extends ServerCommand {
             + "${DEFAULT-VALUE}).")
     int chunk;
 
-    @Option(names = "--model", paramLabel = "NAME[:VERSION]", description = "The model (default: the server's).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Override
     int run(ManagedChannel channel) throws IOException {
@@ -46,18 +44,16 @@ final class ScoreCommand extends ServerCommand {
             input.add(new String[] {p.substring(0, colon), p.substring(colon + 1)});
         }
         if (file != null) {
-            input.addAll(readPairs(file));
+            input.addAll(InputFiles.pairs("--file", file));
         }
         if (input.isEmpty()) {
             throw new UsageException("give pairs as USER:ITEM arguments or in --file");
         }
-        if (chunk < 1) {
-            throw new UsageException("--chunk must be at least 1, got " + chunk);
-        }
+        InputFiles.positive("--chunk", chunk);
         List<List<String>> rows = new ArrayList<>();
         for (int from = 0; from < input.size(); from += chunk) {
             List<String[]> part = input.subList(from, Math.min(input.size(), from + chunk));
-            ScoreRequest.Builder req = ScoreRequest.newBuilder().setModel(ModelRef.parse(model));
+            ScoreRequest.Builder req = ScoreRequest.newBuilder().setModel(model.spec());
             for (String[] pair : part) {
                 req.addUsers(pair[0]).addItems(pair[1]);
             }
@@ -83,29 +79,5 @@ final class ScoreCommand extends ServerCommand {
             Output.table(out(), List.of("user", "item", "score", "logit", "model"), rows);
         }
         return ExitCodes.OK;
-    }
-
-    static List<String[]> readPairs(Path file) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw new UsageException("--file " + file + ": no such readable file");
-        }
-        List<String[]> out = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                lineNo++;
-                String s = line.strip();
-                if (s.isEmpty() || (lineNo == 1 && s.equalsIgnoreCase("user,item"))) {
-                    continue;
-                }
-                String[] parts = s.split(",", -1);
-                if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                    throw new UsageException(file + ":" + lineNo + ": expected user,item, found '"
-                            + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'");
-                }
-                out.add(new String[] {parts[0].strip(), parts[1].strip()});
-            }
-        }
-        return out;
     }
 }

@@ -39,8 +39,4 @@ abstract class ServerCommand implements Callable<Integer> {
     PrintWriter err() {
         return spec.commandLine().getErr();
     }
-
-    String target() {
-        return connection.target();
-    }
 }

@@ -38,6 +38,18 @@ class UsageAndReachTest {
             assertTrue(c.err().startsWith("ncf: "), c.toString());
             noStackTrace(c);
         }
+        Path empty = Files.writeString(dir.resolve("empty.txt"), "\n\n");
+        Cli noIds = Cli.run("batch", "--users", empty.toString());
+        assertEquals(2, noIds.code(), noIds.toString());
+        assertTrue(noIds.message().endsWith("empty.txt lists no ids"), noIds.message());
+        Cli notARun = Cli.run("evaluate", dir.toString());
+        assertEquals(2, notARun.code(), notARun.toString());
+        assertTrue(notARun.message().contains("holds no test.negative"), notARun.message());
+        Path heldOut = Files.writeString(dir.resolve("test.negative"), "(u1,i2)\ti3\n");
+        Cli noExclude = Cli.run("evaluate", heldOut.toString(), "--protocol", "full", "--exclude",
+                dir.resolve("missing").toString());
+        assertEquals(2, noExclude.code(), noExclude.toString());
+        assertTrue(noExclude.message().startsWith("ncf: --exclude "), noExclude.message());
         Path bad = dir.resolve("bad.negative");
         Files.writeString(bad, "(u1,i2)\ti3\nnot a row\n");
         Cli c = Cli.run("evaluate", bad.toString(), "--target", "127.0.0.1:1");

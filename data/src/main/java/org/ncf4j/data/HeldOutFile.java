@@ -17,6 +17,11 @@ import java.util.List;
  * evaluated through a server. Ids may not contain tabs, commas or line breaks in this format.
  */
 public final class HeldOutFile {
+    /** The test items of a training run, in its output folder. */
+    public static final String TEST = "test.negative";
+    /** The validation items of a training run, when its split has them. */
+    public static final String VALIDATION = "validation.negative";
+
     /** One line (numbered from 1): a user's held-out item and the negatives it is ranked against. */
     public record Row(int line, String user, String item, String[] negatives) {
     }
@@ -63,24 +68,23 @@ public final class HeldOutFile {
         return rows;
     }
 
-    /** Writes an evaluation set with external ids (written to a temporary file first, then moved in place). */
+    /** Writes an evaluation set with external ids, atomically ({@link Directories#writeAtomically}). */
     public static void write(Path file, EvalSet set, IdMap users, IdMap items) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < set.size(); i++) {
-                    line.setLength(0);
-                    line.append('(').append(users.id(set.users()[i])).append(',')
-                            .append(items.id(set.positives()[i])).append(')');
-                    for (int neg : set.negatives()[i]) {
-                        line.append('\t').append(items.id(neg));
+            Directories.writeAtomically(file, tmp -> {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                    StringBuilder line = new StringBuilder();
+                    for (int i = 0; i < set.size(); i++) {
+                        line.setLength(0);
+                        line.append('(').append(users.id(set.users()[i])).append(',')
+                                .append(items.id(set.positives()[i])).append(')');
+                        for (int neg : set.negatives()[i]) {
+                            line.append('\t').append(items.id(neg));
+                        }
+                        w.write(line.append('\n').toString());
                     }
-                    w.write(line.append('\n').toString());
                 }
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            });
         } catch (IOException e) {
             throw new DataException("cannot write " + file + ": " + e.getMessage(), e);
         }

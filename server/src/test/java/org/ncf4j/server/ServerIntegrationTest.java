@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
 import org.ncf4j.api.v1.ListModelsRequest;
@@ -259,54 +260,41 @@ class ServerIntegrationTest extends ServerTestBase {
 
     /** One request on the reflection stream and its answer. */
     private ServerReflectionResponse reflect(ServerReflectionRequest request) throws Exception {
-        CompletableFuture<ServerReflectionResponse> answer = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerReflectionResponse r) {
-                        answer.complete(r);
-                    }
+        return firstAnswer(ServerReflectionGrpc.newStub(channel)::serverReflectionInfo, request);
+    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
+    /** Opens a bidirectional stream, sends one request, and returns the first answer. */
+    private static <Q, A> A firstAnswer(Function<StreamObserver<A>, StreamObserver<Q>> open, Q request)
+            throws Exception {
+        CompletableFuture<A> answer = new CompletableFuture<>();
+        StreamObserver<Q> requests = open.apply(new StreamObserver<>() {
+            @Override
+            public void onNext(A r) {
+                answer.complete(r);
+            }
 
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+            @Override
+            public void onError(Throwable t) {
+                answer.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
         requests.onNext(request);
-        ServerReflectionResponse r = answer.get(10, TimeUnit.SECONDS);
+        A r = answer.get(10, TimeUnit.SECONDS);
         requests.onCompleted();
         return r;
     }
 
     @Test
     void reflectionV1alphaListsTheServicesToo() throws Exception {
-        java.util.concurrent.CompletableFuture<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer =
-                new java.util.concurrent.CompletableFuture<>();
-        var requests = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(io.grpc.reflection.v1alpha.ServerReflectionResponse r) {
-                        answer.complete(r);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        var v1alpha = io.grpc.reflection.v1alpha.ServerReflectionGrpc.newStub(channel);
         Set<String> names = new HashSet<>();
-        answer.get(10, TimeUnit.SECONDS).getListServicesResponse().getServiceList().forEach(s -> names.add(
-                s.getName()));
-        requests.onCompleted();
+        firstAnswer(v1alpha::serverReflectionInfo, io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+                .setListServices("").build()).getListServicesResponse().getServiceList()
+                .forEach(s -> names.add(s.getName()));
         assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
     }
 

@@ -35,10 +35,6 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
  * directory, and exports the best model as a bundle when asked to.
  */
 public final class TrainingRun {
-    /** The test items and their negatives, in external ids, in the output folder. */
-    public static final String TEST_FILE = "test.negative";
-    /** The validation items and their negatives, when the split has them. */
-    public static final String VALIDATION_FILE = "validation.negative";
     /** Sizes of the evaluation batches (pairs per forward pass). */
     private static final int EVAL_BATCH = 1 << 16;
 
@@ -195,7 +191,7 @@ public final class TrainingRun {
         Files.createDirectories(out);
         Files.deleteIfExists(out.resolve("report.json"));
         Files.deleteIfExists(out.resolve("training.png"));
-        Files.deleteIfExists(out.resolve(VALIDATION_FILE));
+        Files.deleteIfExists(out.resolve(HeldOutFile.VALIDATION));
         Directories.deleteTree(modelDir);
     }
 
@@ -205,9 +201,9 @@ public final class TrainingRun {
      * with the same candidates as here.
      */
     private void writeHeldOut() {
-        HeldOutFile.write(out.resolve(TEST_FILE), split.test(), split.users(), split.items());
+        HeldOutFile.write(out.resolve(HeldOutFile.TEST), split.test(), split.users(), split.items());
         if (split.validation() != null) {
-            HeldOutFile.write(out.resolve(VALIDATION_FILE), split.validation(), split.users(), split.items());
+            HeldOutFile.write(out.resolve(HeldOutFile.VALIDATION), split.validation(), split.users(), split.items());
         }
     }
 
