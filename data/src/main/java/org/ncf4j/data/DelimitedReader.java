@@ -1,9 +1,7 @@
 package org.ncf4j.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,24 +31,22 @@ public final class DelimitedReader {
         }
     }
 
-    /** Reads interactions from a stream; {@code source} names it in messages (a path, or zip!entry). */
+    /**
+     * Reads interactions from a stream; {@code source} names it in messages (a path, or zip!entry). The bytes are
+     * scanned in place (UTF-8; a delimiter's bytes cannot occur inside another character) and numeric ids never
+     * become strings, so 20 million lines take seconds.
+     */
     public Interactions read(String source, InputStream in) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        reader.mark(1);
-        if (reader.read() != '\uFEFF') { // a UTF-8 byte order mark is not part of the first field
-            reader.reset();
-        }
-        String delim = format.delimiter();
-        String line;
+        Lines lines = new Lines(in);
+        byte[] delim = format.delimiter().getBytes(StandardCharsets.UTF_8);
         int lineNo = 0;
         int[] cols;
         if (format.header()) {
-            line = reader.readLine();
             lineNo++;
-            if (line == null) {
+            if (!lines.next()) {
                 throw new DataException(source + ": the file is empty (expected a header line)");
             }
-            List<String> header = split(line, delim, new ArrayList<>());
+            List<String> header = split(lines.text(), format.delimiter(), new ArrayList<>());
             cols = resolve(source, header);
         } else {
             cols = resolve(source, null);
@@ -60,33 +56,36 @@ public final class DelimitedReader {
             maxCol = Math.max(maxCol, c);
         }
         Interactions.Builder builder = new Interactions.Builder();
-        List<String> fields = new ArrayList<>();
         Double minRating = format.minRating();
-        while ((line = reader.readLine()) != null) {
+        int[] starts = new int[maxCol + 1];
+        int[] ends = new int[maxCol + 1];
+        while (lines.next()) {
             lineNo++;
-            if (line.isBlank()) {
+            byte[] b = lines.bytes;
+            int from = lines.start;
+            int to = lines.end;
+            if (blank(b, from, to)) {
                 continue;
             }
-            fields.clear();
-            split(line, delim, fields);
-            if (fields.size() <= maxCol) {
+            int found = fields(b, from, to, delim, starts, ends);
+            if (found <= maxCol) {
                 throw new DataException(String.format("%s:%d: expected at least %d fields separated by '%s' (%s), "
-                        + "found %d in '%s'", source, lineNo, maxCol + 1, printable(delim), describe(cols),
-                        fields.size(), DataException.abbreviate(line)));
-            }
-            String user = fields.get(cols[0]).strip();
-            String item = fields.get(cols[1]).strip();
-            if (user.isEmpty() || item.isEmpty()) {
-                throw new DataException(String.format("%s:%d: empty %s id in '%s'", source, lineNo,
-                        user.isEmpty() ? "user" : "item", DataException.abbreviate(line)));
+                        + "found %d in '%s'", source, lineNo, maxCol + 1, printable(format.delimiter()),
+                        describe(cols), count(b, from, to, delim), DataException.abbreviate(lines.text())));
             }
             if (cols[2] >= 0) {
-                double rating = parseDouble(source, lineNo, "rating", fields.get(cols[2]));
+                double rating = parseDouble(source, lineNo, "rating", field(b, starts[cols[2]], ends[cols[2]]));
                 if (minRating != null && rating < minRating) {
                     continue;
                 }
             }
-            long ts = cols[3] >= 0 ? parseLong(source, lineNo, fields.get(cols[3])) : 0L;
+            long ts = cols[3] >= 0 ? parseLong(source, lineNo, b, starts[cols[3]], ends[cols[3]]) : 0L;
+            int user = id(builder, true, b, starts[cols[0]], ends[cols[0]]);
+            int item = id(builder, false, b, starts[cols[1]], ends[cols[1]]);
+            if (user < 0 || item < 0) {
+                throw new DataException(String.format("%s:%d: empty %s id in '%s'", source, lineNo,
+                        user < 0 ? "user" : "item", DataException.abbreviate(lines.text())));
+            }
             builder.add(user, item, ts);
         }
         if (builder.size() == 0) {
@@ -94,6 +93,153 @@ public final class DelimitedReader {
                     ? " with rating >= " + minRating : "") + " (is the file empty or the format wrong?)");
         }
         return builder.build(source);
+    }
+
+    /** The stripped id in {@code b[from, to)} added to the builder's users or items; -1 when empty. */
+    private static int id(Interactions.Builder builder, boolean user, byte[] b, int from, int to) {
+        while (from < to && (b[from] == ' ' || b[from] == '\t' || b[from] == '\r')) {
+            from++;
+        }
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t' || b[to - 1] == '\r')) {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) { // non-ASCII: let String.strip decide what is white space
+                String s = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
+                return s.isEmpty() ? -1 : user ? builder.userIndex(s) : builder.itemIndex(s);
+            }
+        }
+        if (from == to) {
+            return -1;
+        }
+        return user ? builder.userIndex(b, from, to) : builder.itemIndex(b, from, to);
+    }
+
+    /** Splits {@code b[from, to)} at the delimiter into up to {@code starts.length} fields; returns how many. */
+    private static int fields(byte[] b, int from, int to, byte[] delim, int[] starts, int[] ends) {
+        int n = 0;
+        int at = from;
+        starts[0] = from;
+        while (n < starts.length) {
+            int d = indexOf(b, at, to, delim);
+            if (d < 0) {
+                ends[n++] = to;
+                return n;
+            }
+            ends[n++] = d;
+            at = d + delim.length;
+            if (n < starts.length) {
+                starts[n] = at;
+            }
+        }
+        return n;
+    }
+
+    private static int count(byte[] b, int from, int to, byte[] delim) {
+        int n = 1;
+        for (int at = from, d; (d = indexOf(b, at, to, delim)) >= 0; at = d + delim.length) {
+            n++;
+        }
+        return n;
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte[] delim) {
+        byte first = delim[0];
+        outer:
+        for (int i = from; i <= to - delim.length; i++) {
+            if (b[i] != first) {
+                continue;
+            }
+            for (int k = 1; k < delim.length; k++) {
+                if (b[i + k] != delim[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static boolean blank(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) { // non-ASCII: let String.isBlank decide
+                return new String(b, from, to - from, StandardCharsets.UTF_8).isBlank();
+            }
+            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String field(byte[] b, int from, int to) {
+        return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Lines of a stream as ranges of a buffer, without the line break; a leading UTF-8 byte order mark is skipped. */
+    private static final class Lines {
+        private final InputStream in;
+        byte[] bytes = new byte[1 << 20];
+        private int filled;
+        private int next;
+        private boolean eof;
+        int start;
+        int end;
+
+        Lines(InputStream in) throws IOException {
+            this.in = in;
+            fill();
+            if (filled >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
+                next = 3;
+            }
+        }
+
+        boolean next() throws IOException {
+            while (true) {
+                for (int i = next; i < filled; i++) {
+                    if (bytes[i] == '\n') {
+                        start = next;
+                        end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
+                        next = i + 1;
+                        return true;
+                    }
+                }
+                if (eof) {
+                    if (next < filled) {
+                        start = next;
+                        end = bytes[filled - 1] == '\r' ? filled - 1 : filled;
+                        next = filled;
+                        return true;
+                    }
+                    return false;
+                }
+                // keep the partial line, then read more (growing the buffer for a line longer than it)
+                int rest = filled - next;
+                if (next == 0 && rest == bytes.length) {
+                    bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+                } else {
+                    System.arraycopy(bytes, next, bytes, 0, rest);
+                }
+                filled = rest;
+                next = 0;
+                fill();
+            }
+        }
+
+        private void fill() throws IOException {
+            while (filled < bytes.length) {
+                int n = in.read(bytes, filled, bytes.length - filled);
+                if (n < 0) {
+                    eof = true;
+                    return;
+                }
+                filled += n;
+            }
+        }
+
+        String text() {
+            return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        }
     }
 
     /** Column indices of user, item, rating, timestamp; -1 for an absent optional column. */
@@ -149,6 +295,30 @@ public final class DelimitedReader {
             throw new DataException(String.format("%s:%d: %s '%s' is not a number", source, lineNo, what,
                     DataException.abbreviate(field)));
         }
+    }
+
+    private static long parseLong(String source, int lineNo, byte[] b, int from, int to) {
+        int i = from;
+        int e = to;
+        while (i < e && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        while (e > i && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) {
+            e--;
+        }
+        boolean negative = i < e && b[i] == '-';
+        int d = negative ? i + 1 : i;
+        if (d < e && e - d <= 18) {
+            long v = 0;
+            for (int k = d; k < e; k++) {
+                if (b[k] < '0' || b[k] > '9') {
+                    return parseLong(source, lineNo, field(b, from, to));
+                }
+                v = v * 10 + (b[k] - '0');
+            }
+            return negative ? -v : v;
+        }
+        return parseLong(source, lineNo, field(b, from, to));
     }
 
     private static long parseLong(String source, int lineNo, String field) {

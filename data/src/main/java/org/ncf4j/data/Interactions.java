@@ -65,14 +65,36 @@ public final class Interactions {
         private int n;
 
         public void add(String user, String item, long timestamp) {
+            add(users.add(user), items.add(item), timestamp);
+        }
+
+        /** The index of a user id, assigned on first sight (for {@link #add(int, int, long)}). */
+        int userIndex(String id) {
+            return users.add(id);
+        }
+
+        int userIndex(byte[] b, int from, int to) {
+            return users.add(b, from, to);
+        }
+
+        int itemIndex(String id) {
+            return items.add(id);
+        }
+
+        int itemIndex(byte[] b, int from, int to) {
+            return items.add(b, from, to);
+        }
+
+        /** Adds an interaction of indices from {@link #userIndex} and {@link #itemIndex}. */
+        void add(int user, int item, long timestamp) {
             if (n == u.length) {
                 int cap = n * 2;
                 u = Arrays.copyOf(u, cap);
                 it = Arrays.copyOf(it, cap);
                 ts = Arrays.copyOf(ts, cap);
             }
-            u[n] = users.add(user);
-            it[n] = items.add(item);
+            u[n] = user;
+            it[n] = item;
             ts[n] = timestamp;
             n++;
         }

@@ -28,7 +28,8 @@ public final class LeaveOneOut {
         int numUsers = data.users().size();
         int numItems = data.items().size();
         int n = data.size();
-        // group interaction indices by user, keeping file order (counting sort)
+        // group items and timestamps by user, keeping file order (counting sort), so that the walk below reads
+        // each user's interactions from consecutive memory
         int[] start = new int[numUsers + 1];
         for (int i = 0; i < n; i++) {
             start[data.user(i) + 1]++;
@@ -37,14 +38,23 @@ public final class LeaveOneOut {
             start[u + 1] += start[u];
         }
         int[] fill = Arrays.copyOf(start, numUsers);
-        int[] byUser = new int[n];
+        int[] itemOf = new int[n];
+        long[] timeOf = new long[n];
         for (int i = 0; i < n; i++) {
-            byUser[fill[data.user(i)]++] = i;
+            int at = fill[data.user(i)]++;
+            itemOf[at] = data.item(i);
+            timeOf[at] = data.timestamp(i);
         }
+        fill = null;
 
-        int[] trainU = new int[n];
-        int[] trainI = new int[n];
+        // per user: the distinct items newest first (chrono), held out from the front, the rest trains; both the
+        // training rows and the rows of everything the user had are written as sorted CSR rows at once
+        int[] trainOffsets = new int[numUsers + 1];
+        int[] trainFlat = new int[n];
         int nTrain = 0;
+        int[] allOffsets = new int[numUsers + 1];
+        int[] allFlat = new int[n];
+        int nAll = 0;
         int[] testUsers = new int[numUsers];
         int[] testItems = new int[numUsers];
         int nTest = 0;
@@ -58,14 +68,13 @@ public final class LeaveOneOut {
         for (int u = 0; u < numUsers; u++) {
             int s = start[u];
             int e = start[u + 1];
-            sortByTime(data, byUser, s, e);
-            // walk newest first, keeping each item once (at its latest time)
+            sortByTime(itemOf, timeOf, s, e);
             if (chrono.length < e - s) {
                 chrono = new int[e - s];
             }
             int m = 0;
             for (int k = e - 1; k >= s; k--) {
-                int item = data.item(byUser[k]);
+                int item = itemOf[k];
                 if (lastSeenBy[item] != u) {
                     lastSeenBy[item] = u;
                     chrono[m++] = item; // chrono[0] is the newest
@@ -84,19 +93,30 @@ public final class LeaveOneOut {
             } else {
                 trainOnly++;
             }
-            for (int k = m - 1; k >= held; k--) {
-                trainU[nTrain] = u;
-                trainI[nTrain++] = chrono[k];
+            System.arraycopy(chrono, held, trainFlat, nTrain, m - held);
+            Arrays.sort(trainFlat, nTrain, nTrain + m - held);
+            nTrain += m - held;
+            trainOffsets[u + 1] = nTrain;
+            // everything the user had: the sorted training row with the held-out items merged in
+            int from = trainOffsets[u];
+            int[] heldOut = Arrays.copyOf(chrono, held);
+            Arrays.sort(heldOut);
+            int h = 0;
+            for (int k = from; k < nTrain; k++) {
+                while (h < held && heldOut[h] < trainFlat[k]) {
+                    allFlat[nAll++] = heldOut[h++];
+                }
+                allFlat[nAll++] = trainFlat[k];
             }
+            while (h < held) {
+                allFlat[nAll++] = heldOut[h++];
+            }
+            allOffsets[u + 1] = nAll;
         }
-        UserItems train = UserItems.of(numUsers, numItems, trainU, trainI, nTrain);
-        int[] allU = new int[n];
-        int[] allI = new int[n];
-        for (int i = 0; i < n; i++) {
-            allU[i] = data.user(i);
-            allI[i] = data.item(i);
-        }
-        UserItems all = UserItems.of(numUsers, numItems, allU, allI, n);
+        itemOf = null;
+        timeOf = null;
+        UserItems train = UserItems.ofSortedRows(numItems, trainOffsets, Arrays.copyOf(trainFlat, nTrain));
+        UserItems all = UserItems.ofSortedRows(numItems, allOffsets, Arrays.copyOf(allFlat, nAll));
         SplittableRandom random = new SplittableRandom(seed);
         EvalSet test = evalSet(all, Arrays.copyOf(testUsers, nTest), Arrays.copyOf(testItems, nTest), random);
         EvalSet val = validation
@@ -112,25 +132,30 @@ public final class LeaveOneOut {
         return new EvalSet(users, items, neg);
     }
 
-    /** Stable sort of byUser[s..e) by timestamp; file order is already the tie-break. */
-    private static void sortByTime(Interactions data, int[] byUser, int s, int e) {
+    /** Stable sort of one user's items [s, e) by timestamp; file order (their order here) breaks ties. */
+    private static void sortByTime(int[] itemOf, long[] timeOf, int s, int e) {
         boolean sorted = true;
         for (int k = s + 1; k < e && sorted; k++) {
-            sorted = data.timestamp(byUser[k - 1]) <= data.timestamp(byUser[k]);
+            sorted = timeOf[k - 1] <= timeOf[k];
         }
         if (sorted) {
             return;
         }
-        Integer[] boxed = new Integer[e - s];
-        for (int k = s; k < e; k++) {
-            boxed[k - s] = byUser[k];
+        Integer[] order = new Integer[e - s];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = s + k;
         }
-        Arrays.sort(boxed, (a, b) -> {
-            int c = Long.compare(data.timestamp(a), data.timestamp(b));
+        Arrays.sort(order, (a, b) -> {
+            int c = Long.compare(timeOf[a], timeOf[b]);
             return c != 0 ? c : Integer.compare(a, b);
         });
-        for (int k = s; k < e; k++) {
-            byUser[k] = boxed[k - s];
+        int[] items = new int[order.length];
+        long[] times = new long[order.length];
+        for (int k = 0; k < order.length; k++) {
+            items[k] = itemOf[order[k]];
+            times[k] = timeOf[order[k]];
         }
+        System.arraycopy(items, 0, itemOf, s, items.length);
+        System.arraycopy(times, 0, timeOf, s, times.length);
     }
 }

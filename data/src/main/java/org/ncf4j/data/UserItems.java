@@ -61,6 +61,11 @@ public final class UserItems {
      * @throws IllegalArgumentException when offsets do not rise from 0 to {@code items.length}, or a row is not
      *     sorted, repeats an item or holds one outside {@code 0..numItems-1}
      */
+    /** Rows built by this package that are already sorted sets of items (not checked, not copied). */
+    static UserItems ofSortedRows(int numItems, int[] offsets, int[] items) {
+        return new UserItems(numItems, offsets, items);
+    }
+
     public static UserItems fromCsr(int numItems, int[] offsets, int[] items) {
         if (offsets.length == 0 || offsets[0] != 0 || offsets[offsets.length - 1] != items.length) {
             throw new IllegalArgumentException("row offsets must start at 0 and end at the number of items ("

@@ -72,6 +72,32 @@ class DelimitedReaderTest {
     }
 
     @Test
+    void numericAndTextIdsShareOneIndexSpaceAndLeadingZerosStayDistinct() throws IOException {
+        Path f = write("mixed.csv", "7,42\n7,042\nü7,42\n 7 ,x\r\n7, 42");
+        DelimitedFormat format = new DelimitedFormat(",", false, "0", "1", null, null, null);
+        Interactions data = new DelimitedReader(format).read(f);
+        assertEquals(5, data.size());
+        assertEquals(java.util.List.of("7", "ü7"), data.users().ids());
+        assertEquals(java.util.List.of("42", "042", "x"), data.items().ids());
+        assertEquals(0, data.items().indexOf("42"));
+        assertEquals(1, data.items().indexOf("042"));
+        assertEquals(-1, data.items().indexOf("43"));
+        assertEquals(0, data.item(4), "the last line has no line break and a spaced numeric id");
+        assertEquals(0, data.user(3));
+    }
+
+    @Test
+    void linesLongerThanTheReadBufferAndMultiByteDelimiters() throws IOException {
+        String longId = "u" + "x".repeat(3 << 20);
+        Path f = write("long.dat", "1::2::5::10\n" + longId + "::3::4::11\n2::2::1::12\n");
+        Interactions data = new DelimitedReader(DelimitedFormat.movieLens()).read(f);
+        assertEquals(3, data.size());
+        assertEquals(longId, data.users().id(1));
+        assertEquals(11L, data.timestamp(1));
+        assertEquals(java.util.List.of("2", "3"), data.items().ids());
+    }
+
+    @Test
     void ignoresUtf8ByteOrderMarkBeforeHeaderOrFirstId() throws IOException {
         Path withHeader = write("bom.csv", "\uFEFFuser_id,item_id\nu1,i1\n");
         assertEquals("u1", new DelimitedReader(csv("user_id", "item_id", null, null)).read(withHeader).users().id(0));
