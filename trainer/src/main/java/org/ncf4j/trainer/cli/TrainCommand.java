@@ -50,8 +50,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "Learning rate (default: ${DEFAULT-VALUE}).", defaultValue = "0.001")
     float learningRate;
 
-    @Option(names = "--optimizer", description = "adam or sgd (default: ${DEFAULT-VALUE}).",
-            defaultValue = "adam")
+    @Option(names = "--optimizer", description = "adam: Adam computed on the embedding rows each batch uses, "
+            + "the steps a row skipped caught up when it is next used (dense Adam's result; a step's cost does not "
+            + "grow with the catalogue); lazy-adam: the rows a batch uses only (as PyTorch's SparseAdam); "
+            + "dense-adam: every row every step; sgd (default: ${DEFAULT-VALUE}).", defaultValue = TrainConfig.ADAM)
     String optimizer;
 
     @Option(names = "--negatives", description = "Negatives per positive, sampled afresh every epoch "
@@ -70,8 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
     long seed;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads; 1 is fastest for these small models "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "1")
+    @Option(names = "--threads", description = "Training workers sharing the parameters (Hogwild; needs "
+            + "adam or lazy-adam); 1 gives the same result for the same seed (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1")
     int threads;
 
     @Option(names = "--device", description = "cpu, gpu or auto (default: ${DEFAULT-VALUE}).",
@@ -130,13 +133,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TrainConfig cfg = new TrainConfig(Variant.parse(model), factor, layers, epochs, batchSize, learningRate,
-                optimizer, negatives, embeddingL2, layerL2, seed, topK, !noFullRanking, pretrainedGmf,
+                optimizer, negatives, embeddingL2, layerL2, seed, threads, topK, !noFullRanking, pretrainedGmf,
                 pretrainedMlp, alpha);
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
-        // PyTorch reads its thread counts once, when the engine starts
-        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        // PyTorch reads its thread counts once, when the engine starts; workers parallelise, not operators
+        System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path outDir = output != null ? output : Path.of("runs", cfg.variant().label());
         Path bundle = noExport ? null : exportDir != null ? exportDir : outDir.resolve("bundle");
@@ -157,6 +157,7 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
                 report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);
+        PeakMemory.megabytes().ifPresent(mb -> err.printf("peak memory (resident): %,d MB%n", mb));
         return 0;
     }
 

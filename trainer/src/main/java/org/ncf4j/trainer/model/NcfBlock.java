@@ -16,6 +16,7 @@ import ai.djl.util.PairList;
 import org.ncf4j.graph.ModelShape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * GMF, MLP or NeuMF as one DJL block: {@code (users [N], items [N]) -> logits [N]}.
@@ -99,50 +100,74 @@ public final class NcfBlock extends AbstractBlock {
         return spec;
     }
 
+    /**
+     * A batch's embedding rows, each [N, dim]; null for the tables a variant does not have. In training they are
+     * the leaves gradients flow to, gathered from the tables by the caller, so that no step touches a whole table.
+     */
+    public record Rows(NDArray gmfUser, NDArray gmfItem, NDArray mlpUser, NDArray mlpItem) {
+    }
+
+    /** Whether a parameter is an embedding table (one row per user or item), by its stable name. */
+    public static boolean isEmbedding(String name) {
+        return name.endsWith("_embedding");
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray users = inputs.get(0);
         NDArray items = inputs.get(1);
-        NDArray device = users;
+        Rows rows = new Rows(lookup(ps, gmfUser, users, training), lookup(ps, gmfItem, items, training),
+                lookup(ps, mlpUser, users, training), lookup(ps, mlpItem, items, training));
+        return forward(rows, p -> ps.getValue(p, users.getDevice(), training), training);
+    }
+
+    /**
+     * The model on embedding rows already gathered: logits [N] and, in training with an L2 weight, the penalty.
+     *
+     * @param rows the batch's embedding rows
+     * @param dense the value of each dense parameter (layer weights and biases) to compute with
+     * @param training whether to add the L2 penalty
+     */
+    public NDList forward(Rows rows, Function<Parameter, NDArray> dense, boolean training) {
+        NDArray any = rows.gmfUser() != null ? rows.gmfUser() : rows.mlpUser();
+        long n = any.getShape().get(0);
         NDArray gmf = null;
         NDArray mlp = null;
         NDArray embSquares = null;
         boolean penalise = training && embeddingL2 > 0;
         if (spec.variant().hasGmf()) {
-            NDArray pu = lookup(ps, gmfUser, users, training);
-            NDArray qi = lookup(ps, gmfItem, items, training);
+            NDArray pu = rows.gmfUser();
+            NDArray qi = rows.gmfItem();
             gmf = pu.mul(qi);
             if (penalise) {
                 embSquares = pu.square().sum().add(qi.square().sum());
             }
         }
         if (spec.variant().hasMlp()) {
-            NDArray pu = lookup(ps, mlpUser, users, training);
-            NDArray qi = lookup(ps, mlpItem, items, training);
-            NDArray x = pu.concat(qi, 1);
+            NDArray x = rows.mlpUser().concat(rows.mlpItem(), 1);
             if (penalise) {
                 NDArray sq = x.square().sum();
                 embSquares = embSquares == null ? sq : embSquares.add(sq);
             }
             for (int k = 0; k < mlpWeights.size(); k++) {
-                x = linear(ps, x, mlpWeights.get(k), mlpBiases.get(k), device, training);
+                x = linear(x, dense.apply(mlpWeights.get(k)), dense.apply(mlpBiases.get(k)));
                 x = x.getNDArrayInternal().relu();
             }
             mlp = x;
         }
         NDArray features = gmf == null ? mlp : mlp == null ? gmf : gmf.concat(mlp, 1);
-        NDArray logits = linear(ps, features, outWeight, outBias, device, training).reshape(-1);
+        NDArray logits = linear(features, dense.apply(outWeight), dense.apply(outBias)).reshape(-1);
         if (!training || (embeddingL2 <= 0 && layerL2 <= 0)) {
             return new NDList(logits);
         }
         // Scale factors are tensors of the batch's scope, not NDArray.mul(Number): DJL frees that scalar right after
         // the multiplication, but autograd keeps a pointer to it for the backward pass (a use-after-free that made
         // L2 runs nondeterministic and, after some epochs, NaN).
-        NDManager batch = users.getManager();
+        NDManager batch = any.getManager();
         NDArray penalty = null;
         if (embSquares != null) {
-            penalty = embSquares.mul(batch.create(embeddingL2 / users.getShape().get(0)));
+            penalty = embSquares.mul(batch.create(embeddingL2 / n));
         }
         if (layerL2 > 0) {
             NDArray weight = batch.create(layerL2);
@@ -150,7 +175,7 @@ public final class NcfBlock extends AbstractBlock {
             weights.add(outWeight);
             for (Parameter w : weights) {
                 // temporaries of a weight would belong to the model's scope: keep them in the batch's
-                NDArray sq = ps.getValue(w, device.getDevice(), true).square();
+                NDArray sq = dense.apply(w).square();
                 sq.attach(batch);
                 NDArray term = sq.sum().mul(weight);
                 penalty = penalty == null ? term : penalty.add(term);
@@ -160,14 +185,14 @@ public final class NcfBlock extends AbstractBlock {
     }
 
     private static NDArray lookup(ParameterStore ps, Parameter table, NDArray ids, boolean training) {
+        if (table == null) {
+            return null;
+        }
         NDArray weight = ps.getValue(table, ids.getDevice(), training);
         return ids.getNDArrayInternal().embedding(ids, weight, SparseFormat.DENSE).singletonOrThrow();
     }
 
-    private static NDArray linear(ParameterStore ps, NDArray x, Parameter w, Parameter b, NDArray device,
-                                  boolean training) {
-        NDArray weight = ps.getValue(w, device.getDevice(), training);
-        NDArray bias = ps.getValue(b, device.getDevice(), training);
+    private static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
         return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
     }
 

@@ -17,7 +17,9 @@ import org.ncf4j.trainer.sampling.EpochExamples;
 /**
  * Runs one epoch of minibatch training: sigmoid binary cross-entropy on logits, then an optimizer step.
  *
- * <p>The loop is kept lean because, for models this small, per-step overhead rather than arithmetic bounds the
+ * <p>Adam on the CPU ("adam", the default, and "lazy-adam") runs on the embedding rows each batch uses, with one or
+ * more workers ({@link SparseTrainer}). The dense optimizers ("dense-adam", "sgd", and Adam on a GPU) run the loop
+ * below on whole tables, with one thread. The dense loop is kept lean because, for models this small, per-step overhead rather than arithmetic bounds the
  * speed: the epoch's examples go to the device once and are split into batch views in one call, the loss is
  * {@code mean(softplus(sign * logit))} (three operations, sign = -1 for positives and +1 for negatives), the
  * optimizer updates parameters in place and clears their gradients, and each step's temporaries are freed with
@@ -31,20 +33,46 @@ public final class EpochTrainer {
 
     private final NcfModel model;
     private final ParameterUpdate update;
+    private final SparseTrainer sparse;
     private final int batchSize;
+    private final String fallback;
 
     /**
-     * @param model the model to train; its parameters start recording gradients
-     * @param optimizer "adam" or "sgd"
+     * @param model the model to train
+     * @param optimizer "adam" (dense Adam's result at the cost of the embedding rows a batch uses, see
+     *     {@link SparseTrainer}), "lazy-adam" (the rows a batch uses only), "dense-adam" (every row every step) or
+     *     "sgd" (dense)
      * @param learningRate the optimizer's step size
      * @param batchSize examples per step
+     * @param threads training workers; more than one needs adam or lazy-adam
      */
-    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize) {
+    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize, int threads) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
         this.model = model;
         this.batchSize = batchSize;
+        boolean rowWise = optimizer.equals(TrainConfig.LAZY_ADAM) || optimizer.equals(TrainConfig.ADAM);
+        if (rowWise && SparseTrainer.supports(model)) {
+            this.sparse = new SparseTrainer(model, learningRate, batchSize, threads,
+                    optimizer.equals(TrainConfig.ADAM));
+            this.update = null;
+            this.fallback = null;
+            return;
+        }
+        if (threads > 1) {
+            throw new IllegalArgumentException("--threads " + threads + " needs --optimizer adam or lazy-adam on "
+                    + "the CPU (" + optimizer + " trains with one thread)");
+        }
+        this.sparse = null;
+        this.fallback = rowWise ? optimizer + " by rows needs float32 parameters on the CPU; " + model.device()
+                + " trains with DJL's dense Adam" : null;
+        if (rowWise) {
+            optimizer = TrainConfig.DENSE_ADAM;
+        }
         List<String> ids = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
@@ -57,7 +85,7 @@ public final class EpochTrainer {
     }
 
     private static ParameterUpdate updater(String optimizer, float lr, List<String> ids, List<NDArray> weights) {
-        if (optimizer.equals("adam") && CpuAdam.supports(weights)) {
+        if (optimizer.equals(TrainConfig.DENSE_ADAM) && CpuAdam.supports(weights)) {
             return new CpuAdam(weights, lr, 0.9f, 0.999f, 1e-8f);
         }
         Optimizer djl = optimizer.equals("sgd")
@@ -82,11 +110,19 @@ public final class EpochTrainer {
 
     /** Which optimizer implementation runs, for logs. */
     public String optimizerDescription() {
-        return update.describe();
+        return sparse != null ? sparse.describe() : update.describe() + (fallback == null ? "" : " (" + fallback + ")");
     }
 
     /** Trains on the examples in their order and returns the mean loss over batches. */
     public double train(EpochExamples examples, Progress progress) {
+        if (sparse != null) {
+            try {
+                return sparse.train(examples, progress);
+            } catch (IllegalStateException e) {
+                throw e.getMessage() != null && e.getMessage().startsWith("training diverged")
+                        ? new IllegalStateException(e.getMessage() + nonFinite(), e) : e;
+            }
+        }
         int n = examples.size();
         int steps = (n + batchSize - 1) / batchSize;
         long[] cuts = new long[steps - 1];

@@ -1,6 +1,7 @@
 package org.ncf4j.trainer.train;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.ncf4j.graph.Variant;
 
 /**
@@ -12,11 +13,14 @@ import org.ncf4j.graph.Variant;
  * @param epochs number of passes over the training positives
  * @param batchSize examples per optimizer step
  * @param learningRate optimizer step size
- * @param optimizer "adam" or "sgd"
+ * @param optimizer "adam" (the default: Adam computed on the embedding rows each batch uses, the steps a row
+ *     skipped caught up when it is next used, so the result is dense Adam's), "lazy-adam" (the rows a batch uses
+ *     only, as PyTorch's SparseAdam), "dense-adam" (every parameter every step) or "sgd"
  * @param negatives sampled negatives per positive, fresh every epoch
  * @param embeddingL2 L2 weight on the batch's embeddings
  * @param layerL2 L2 weight on the layer weights
  * @param seed seeds initialisation, sampling and shuffling
+ * @param threads training workers sharing the parameters (more than one needs lazy-adam; one is reproducible)
  * @param topK the cut-off of HR and NDCG
  * @param fullRanking whether to compute full-ranking metrics at the end
  * @param pretrainedGmf a saved GMF model to start NeuMF from, or null
@@ -24,8 +28,17 @@ import org.ncf4j.graph.Variant;
  * @param alpha the weight of GMF in the pretrained NeuMF output layer (1 - alpha for MLP)
  */
 public record TrainConfig(Variant variant, int factor, int[] layers, int epochs, int batchSize, float learningRate,
-                          String optimizer, int negatives, float embeddingL2, float layerL2, long seed, int topK,
+                          String optimizer, int negatives, float embeddingL2, float layerL2, long seed, int threads, int topK,
                           boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha) {
+
+    /** The default optimizer: dense Adam's result, a step costing the same whatever the number of users and items. */
+    public static final String ADAM = "adam";
+    /** Adam on the rows a batch uses only (rows skip the steps of batches that do not use them). */
+    public static final String LAZY_ADAM = "lazy-adam";
+    /** Adam on every row of every table at every step. */
+    public static final String DENSE_ADAM = "dense-adam";
+    /** The optimizers, the default first. */
+    public static final List<String> OPTIMIZERS = List.of(ADAM, LAZY_ADAM, DENSE_ADAM, "sgd");
 
     public TrainConfig {
         layers = layers.clone();
@@ -44,11 +57,19 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         if (embeddingL2 < 0 || layerL2 < 0) {
             throw new IllegalArgumentException("L2 weights must be >= 0");
         }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (threads > 1 && !optimizer.equals(ADAM) && !optimizer.equals(LAZY_ADAM)) {
+            throw new IllegalArgumentException("--threads " + threads + " needs --optimizer " + ADAM + " or "
+                    + LAZY_ADAM + " (" + optimizer + " trains with one thread)");
+        }
         if (topK < 1) {
             throw new IllegalArgumentException("top-k must be >= 1, got " + topK);
         }
-        if (!optimizer.equals("adam") && !optimizer.equals("sgd")) {
-            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "', expected adam or sgd");
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("unknown optimizer '" + optimizer + "', expected one of "
+                    + String.join(", ", OPTIMIZERS));
         }
         if ((pretrainedGmf == null) != (pretrainedMlp == null)) {
             throw new IllegalArgumentException("pretraining needs both a GMF and an MLP model");
@@ -63,8 +84,8 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
 
     /** The paper's settings for a variant: factor 8, MLP 64-32-16-8, 4 negatives, batch 256, Adam 0.001. */
     public static TrainConfig paper(Variant variant, int epochs) {
-        return new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, epochs, 256, 0.001f, "adam", 4, 0f, 0f, 1L,
-                10, true, null, null, 0.5f);
+        return new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, epochs, 256, 0.001f, ADAM, 4, 0f, 0f, 1L,
+                1, 10, true, null, null, 0.5f);
     }
 
     public boolean pretrained() {

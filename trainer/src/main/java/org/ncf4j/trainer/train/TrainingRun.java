@@ -113,7 +113,7 @@ public final class TrainingRun {
                     parameterCount(model), device, selectedBy + " picks the best epoch"));
             NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
             EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
-                    config.batchSize());
+                    config.batchSize(), config.threads());
             listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
                     + config.learningRate() + ", batch size " + config.batchSize());
             SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
@@ -231,7 +231,7 @@ public final class TrainingRun {
         s.put("seed", config.seed());
         s.put("topK", config.topK());
         s.put("device", device.toString());
-        s.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
+        s.put("threads", config.threads());
         if (config.pretrained()) {
             s.put("pretrainedGmf", config.pretrainedGmf().toString());
             s.put("pretrainedMlp", config.pretrainedMlp().toString());

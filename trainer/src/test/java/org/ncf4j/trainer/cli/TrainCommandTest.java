@@ -2,6 +2,7 @@ package org.ncf4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -133,6 +134,23 @@ class TrainCommandTest {
             assertEquals(ra.epochs().get(e).hitRate(), rb.epochs().get(e).hitRate());
             assertEquals(ra.epochs().get(e).ndcg(), rb.epochs().get(e).ndcg());
         }
+        // so do two runs of the other optimizers, each with its own numbers
+        for (String optimizer : List.of("lazy-adam", "dense-adam")) {
+            Result x = train(dir.resolve(optimizer + "-x"), "--model", "neumf", "--epochs", "1", "--seed", "7",
+                    "--optimizer", optimizer);
+            Result y = train(dir.resolve(optimizer + "-y"), "--model", "neumf", "--epochs", "1", "--seed", "7",
+                    "--optimizer", optimizer);
+            assertEquals(0, x.code(), x.err());
+            assertEquals(0, y.code(), y.err());
+            double lx = TrainingReport.read(dir.resolve(optimizer + "-x/report.json")).epochs().get(0).loss();
+            assertEquals(lx, TrainingReport.read(dir.resolve(optimizer + "-y/report.json")).epochs().get(0).loss());
+            assertNotEquals(ra.epochs().get(0).loss(), lx, optimizer);
+        }
+        Result hogwild = train(dir.resolve("h"), "--model", "neumf", "--epochs", "1", "--seed", "7", "--threads",
+                "2");
+        assertEquals(0, hogwild.code(), hogwild.err());
+        assertTrue(hogwild.err().contains("2 Hogwild workers"), hogwild.err());
+        assertEquals(2, TrainingReport.read(dir.resolve("h/report.json")).settings().get("threads"));
         Result c = train(dir.resolve("c"), "--model", "neumf", "--epochs", "1", "--seed", "8");
         assertEquals(0, c.code(), c.err());
         assertFalse(TrainingReport.read(dir.resolve("c/report.json")).epochs().get(0).loss()
@@ -207,7 +225,12 @@ class TrainCommandTest {
                 dir.toString());
         assertEquals(1, pretrained.code());
         assertTrue(pretrained.err().contains("model.json is missing"), pretrained.err());
-        for (Result r : List.of(missing, column, gpu, pretrained)) {
+        Result denseThreads = train(out, "--optimizer", "dense-adam", "--threads", "2");
+        assertEquals(1, denseThreads.code());
+        assertTrue(denseThreads.err().contains("--threads 2 needs --optimizer adam or lazy-adam"), denseThreads.err());
+        Result optimizer = train(out, "--optimizer", "adamw");
+        assertTrue(optimizer.err().contains("expected one of adam, lazy-adam, dense-adam, sgd"), optimizer.err());
+        for (Result r : List.of(missing, column, gpu, pretrained, denseThreads, optimizer)) {
             assertEquals(1, r.err().lines().filter(l -> l.startsWith("ncf-train: ")).count(), r.err());
             assertFalse(r.err().contains("\tat "), "a stack trace reached the user: " + r.err());
         }

@@ -1,0 +1,242 @@
+package org.ncf4j.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import org.ncf4j.trainer.model.NcfBlock;
+import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.sampling.EpochExamples;
+
+/**
+ * Training whose step costs the same whatever the number of users and items: each step gathers the batch's
+ * embedding rows into small tensors, runs the model and its backward pass on them, updates only those rows with
+ * lazy Adam ({@link EmbeddingTable}) and the dense layers with fused Adam ({@link CpuAdam}). No gradient of a whole
+ * table is ever formed.
+ *
+ * <p>With several workers, each takes a contiguous share of the epoch's (shuffled) examples and all update the
+ * same parameters without waiting for each other (Hogwild, as word2vec and LightFM train): each worker computes its
+ * gradients on its own tensors, which share the weights' memory, and the dense update (a few thousand numbers) is
+ * serialised. One worker gives the same result for the same seed every time; several do not, since the order in
+ * which their updates interleave varies.
+ */
+final class SparseTrainer {
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+
+    private final NcfModel model;
+    private final float learningRate;
+    private final int batchSize;
+    private final int workers;
+    /** The tables in the order of {@link NcfBlock.Rows}: GMF user, GMF item, MLP user, MLP item (null if absent). */
+    private final EmbeddingTable[] tables = new EmbeddingTable[4];
+    private final List<Parameter> dense = new ArrayList<>();
+    private final CpuAdam denseAdam;
+    /** Steps taken so far by all workers: Adam's t. */
+    private final AtomicLong steps = new AtomicLong();
+
+    private final boolean catchUp;
+
+    /**
+     * @param catchUp whether embedding rows take the zero-gradient steps they skipped (dense Adam's result, the
+     *     "adam" optimizer) or not (lazy Adam, "lazy-adam")
+     */
+    SparseTrainer(NcfModel model, float learningRate, int batchSize, int workers, boolean catchUp) {
+        this.model = model;
+        this.catchUp = catchUp;
+        this.learningRate = learningRate;
+        this.batchSize = batchSize;
+        this.workers = workers;
+        List<String> order = List.of("gmf_user_embedding", "gmf_item_embedding", "mlp_user_embedding",
+                "mlp_item_embedding");
+        List<NDArray> denseArrays = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+            if (NcfBlock.isEmbedding(e.getKey())) {
+                tables[order.indexOf(e.getKey())] = new EmbeddingTable(e.getKey(), e.getValue().getArray(),
+                        catchUp);
+            } else {
+                dense.add(e.getValue());
+                denseArrays.add(e.getValue().getArray());
+            }
+        }
+        denseAdam = new CpuAdam(denseArrays, learningRate, BETA1, BETA2, EPSILON);
+    }
+
+    /** Whether the model's parameters allow it (contiguous float32 tensors on the CPU). */
+    static boolean supports(NcfModel model) {
+        List<NDArray> all = new ArrayList<>();
+        model.parameters().values().forEach(p -> all.add(p.getArray()));
+        return CpuAdam.supports(all);
+    }
+
+    String describe() {
+        return (catchUp ? "adam (embedding rows a batch uses, skipped steps caught up; layers: fused Adam; "
+                : "lazy-adam (embedding rows a batch uses: lazy Adam; layers: fused Adam; ") + workers
+                + (workers == 1 ? " worker)" : " Hogwild workers)");
+    }
+
+    /** Trains on the examples and returns the mean loss over steps. */
+    double train(EpochExamples examples, EpochTrainer.Progress progress) {
+        int n = examples.size();
+        int share = (n + workers - 1) / workers;
+        DoubleAdder lossSum = new DoubleAdder();
+        AtomicLong stepsDone = new AtomicLong();
+        AtomicLong examplesDone = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "training-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int from = Math.min(n, w * share);
+                int to = Math.min(n, from + share);
+                running.add(pool.submit(() -> {
+                    work(examples, from, to, lossSum, stepsDone, examplesDone, stop);
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                while (true) {
+                    try {
+                        f.get(200, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (TimeoutException e) {
+                        report(progress, examplesDone, lossSum, stepsDone);
+                    }
+                }
+            }
+            AdamStep last = AdamStep.at(Math.max(1, steps.get()), learningRate, BETA1, BETA2, EPSILON);
+            for (EmbeddingTable table : tables) {
+                if (table != null) {
+                    table.catchUpAll(last);
+                }
+            }
+            report(progress, examplesDone, lossSum, stepsDone);
+        } catch (InterruptedException e) {
+            stop.set(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training", e);
+        } catch (ExecutionException e) {
+            stop.set(true);
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } finally {
+            stop.set(true);
+            pool.shutdown();
+            try {
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return lossSum.sum() / Math.max(1, stepsDone.get());
+    }
+
+    private static void report(EpochTrainer.Progress progress, AtomicLong examples, DoubleAdder loss,
+                               AtomicLong steps) {
+        long s = steps.get();
+        if (progress != null && s > 0) {
+            progress.update(examples.get(), loss.sum() / s);
+        }
+    }
+
+    /** One worker's share: examples {@code [from, to)} in batches. */
+    private void work(EpochExamples examples, int from, int to, DoubleAdder lossSum, AtomicLong stepsDone,
+                      AtomicLong examplesDone, AtomicBoolean stop) {
+        int[] users = examples.users();
+        int[] items = examples.items();
+        float[] signs = examples.signs();
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(true); // per thread in PyTorch
+        if (JniUtils.getNumThreads() != 1) {
+            // OpenMP's thread count is per thread: a new thread would run every operator on all cores, its
+            // spinning helpers competing with the other workers
+            JniUtils.setNumThreads(1);
+        }
+        try (NDManager worker = model.manager().newSubManager()) {
+            List<NDArray> leaves = new ArrayList<>();
+            Map<Parameter, NDArray> byParameter = new IdentityHashMap<>();
+            for (Parameter p : dense) {
+                NDArray leaf = p.getArray().stopGradient(); // shares the weight's memory, own gradient
+                leaf.attach(worker);
+                leaf.setRequiresGradient(true);
+                leaves.add(leaf);
+                byParameter.put(p, leaf);
+            }
+            EmbeddingTable.Scratch[] scratch = new EmbeddingTable.Scratch[tables.length];
+            float[][] gathered = new float[tables.length][];
+            for (int t = 0; t < tables.length; t++) {
+                if (tables[t] != null) {
+                    scratch[t] = new EmbeddingTable.Scratch(tables[t]);
+                    gathered[t] = new float[batchSize * tables[t].dim()];
+                }
+            }
+            for (int s = from; s < to && !stop.get(); s += batchSize) {
+                int n = Math.min(batchSize, to - s);
+                long t = steps.incrementAndGet();
+                AdamStep adam = AdamStep.at(t, learningRate, BETA1, BETA2, EPSILON);
+                try (NDManager step = worker.newSubManager()) {
+                    NDArray[] rows = new NDArray[tables.length];
+                    for (int k = 0; k < tables.length; k++) {
+                        if (tables[k] == null) {
+                            continue;
+                        }
+                        int[] ids = k % 2 == 0 ? users : items;
+                        int dim = tables[k].dim();
+                        tables[k].gather(ids, s, n, gathered[k], adam);
+                        float[] data = n == batchSize ? gathered[k] : Arrays.copyOf(gathered[k], n * dim);
+                        rows[k] = step.create(data, new Shape(n, dim));
+                        rows[k].setRequiresGradient(true);
+                    }
+                    NDArray sign = step.create(Arrays.copyOfRange(signs, s, s + n));
+                    NDList out = model.block().forward(new NcfBlock.Rows(rows[0], rows[1], rows[2], rows[3]),
+                            byParameter::get, true);
+                    NDArray loss = out.get(0).mul(sign).getNDArrayInternal().softPlus().mean();
+                    NDArray objective = out.size() > 1 ? loss.add(out.get(1)) : loss;
+                    JniUtils.backward((PtNDArray) objective, (PtNDArray) step.ones(objective.getShape()), false,
+                            false);
+                    float value = loss.getFloat();
+                    if (!Float.isFinite(value)) {
+                        throw new IllegalStateException(String.format("training diverged at step %d: the loss is "
+                                + "%s; try a lower --lr", stepsDone.get() + 1, value));
+                    }
+                    for (int k = 0; k < tables.length; k++) {
+                        if (tables[k] != null) {
+                            try (NDArray g = rows[k].getGradient()) {
+                                tables[k].update(k % 2 == 0 ? users : items, s, n, g.toFloatArray(), adam,
+                                        scratch[k]);
+                            }
+                        }
+                    }
+                    denseAdam.step(leaves, t);
+                    lossSum.add(value);
+                    stepsDone.incrementAndGet();
+                    examplesDone.addAndGet(n);
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+}
