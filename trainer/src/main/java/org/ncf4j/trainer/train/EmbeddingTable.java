@@ -14,7 +14,7 @@ import java.util.Arrays;
  *   <li>lazily, as PyTorch's {@code SparseAdam} and TensorFlow's {@code LazyAdam} do: they stay as they are;</li>
  *   <li>caught up (the default, "adam"): dense Adam would move them by their decaying momentum at every step; here
  *       a row records the step it was last updated at, and when a batch next uses it (or the epoch ends) it first
- *       takes all the skipped zero-gradient steps at once ({@link AdamStep#catchUp}). The result is dense Adam's,
+ *       takes all the skipped zero-gradient steps at once ({@link SkippedSteps}). The result is dense Adam's,
  *       at the cost of the rows a batch uses.</li>
  * </ul>
  *
@@ -43,12 +43,13 @@ final class EmbeddingTable {
     private final float[] second;
     /** The step each row was last updated at (0: never), when skipped steps are caught up; else null. */
     private final long[] lastStep;
+    private final SkippedSteps skipped;
 
     /**
      * @param table a contiguous float32 [rows, dim] tensor on the CPU
-     * @param catchUp whether rows take the steps they skipped (dense Adam's result) or not (lazy Adam)
+     * @param skipped how rows take the steps they skipped (dense Adam's result), or null for lazy Adam
      */
-    EmbeddingTable(String name, NDArray table, boolean catchUp) {
+    EmbeddingTable(String name, NDArray table, SkippedSteps skipped) {
         this.name = name;
         this.weights = table.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
         this.rows = Math.toIntExact(table.getShape().get(0));
@@ -58,7 +59,8 @@ final class EmbeddingTable {
         }
         first = new float[rows * dim];
         second = new float[rows * dim];
-        lastStep = catchUp ? new long[rows] : null;
+        this.skipped = skipped;
+        lastStep = skipped != null ? new long[rows] : null;
     }
 
     String name() {
@@ -80,7 +82,7 @@ final class EmbeddingTable {
             if (lastStep != null && lastStep[row] > 0 && lastStep[row] < adam.t() - 1) {
                 int base = row * dim;
                 weights.get(base, out, r * dim, dim);
-                adam.catchUp(out, r * dim, first, second, base, dim, lastStep[row], adam.t() - 1);
+                skipped.take(out, r * dim, first, second, base, dim, lastStep[row], adam.t() - 1);
                 lastStep[row] = adam.t() - 1;
                 weights.put(base, out, r * dim, dim);
             } else {
@@ -125,7 +127,7 @@ final class EmbeddingTable {
             int base = row * dim;
             weights.get(base, w, 0, dim);
             if (lastStep != null) {
-                adam.catchUp(w, 0, first, second, base, dim, lastStep[row], adam.t() - 1);
+                skipped.take(w, 0, first, second, base, dim, lastStep[row], adam.t() - 1);
                 lastStep[row] = adam.t();
             }
             adam.apply(w, 0, s.sum, slot * dim, first, second, base, dim);
@@ -146,7 +148,7 @@ final class EmbeddingTable {
             if (lastStep[row] > 0 && lastStep[row] < adam.t()) {
                 int base = row * dim;
                 weights.get(base, w, 0, dim);
-                adam.catchUp(w, 0, first, second, base, dim, lastStep[row], adam.t());
+                skipped.take(w, 0, first, second, base, dim, lastStep[row], adam.t());
                 lastStep[row] = adam.t();
                 weights.put(base, w, 0, dim);
             }

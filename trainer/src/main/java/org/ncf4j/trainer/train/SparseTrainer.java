@@ -68,10 +68,11 @@ final class SparseTrainer {
         List<String> order = List.of("gmf_user_embedding", "gmf_item_embedding", "mlp_user_embedding",
                 "mlp_item_embedding");
         List<NDArray> denseArrays = new ArrayList<>();
+        SkippedSteps skipped = catchUp ? new SkippedSteps(learningRate, BETA1, BETA2) : null;
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             if (NcfBlock.isEmbedding(e.getKey())) {
                 tables[order.indexOf(e.getKey())] = new EmbeddingTable(e.getKey(), e.getValue().getArray(),
-                        catchUp);
+                        skipped);
             } else {
                 dense.add(e.getValue());
                 denseArrays.add(e.getValue().getArray());

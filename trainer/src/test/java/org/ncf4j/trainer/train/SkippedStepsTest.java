@@ -1,0 +1,52 @@
+package org.ncf4j.trainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class SkippedStepsTest {
+
+    /** Dense Adam's steps last+1 .. until with a zero gradient, in double precision (betas as floats). */
+    private static double[] dense(double w, double m, double v, long last, long until) {
+        double b1 = 0.9f;
+        double b2 = 0.999f;
+        for (long s = last + 1; s <= until; s++) {
+            m *= b1;
+            v *= b2;
+            double lr = 0.001f / (1 - Math.pow(b1, s));
+            double c = 1 / Math.sqrt(1 - Math.pow(b2, s));
+            w -= lr * m / (Math.sqrt(v) * c + 1e-8);
+        }
+        return new double[] {w, m, v};
+    }
+
+    @Test
+    void takingSkippedStepsAtOnceEqualsDenseAdamsZeroGradientSteps() {
+        SkippedSteps steps = new SkippedSteps(0.001f, 0.9f, 0.999f);
+        long[][] cases = {{1, 2}, {1, 40}, {3, 500}, {100, 101}, {16_000, 16_700}, {16_384, 16_390},
+            {50_000, 50_003}, {50_000, 90_000}};
+        for (long[] c : cases) {
+            float[] w = {0.05f, -0.02f};
+            float[] m = {0.003f, -0.001f};
+            float[] v = {2e-5f, 4e-6f};
+            double[][] expected = {dense(w[0], m[0], v[0], c[0], c[1]), dense(w[1], m[1], v[1], c[0], c[1])};
+            steps.take(w, 0, m, v, 0, 2, c[0], c[1]);
+            for (int i = 0; i < 2; i++) {
+                String at = "element " + i + " from step " + c[0] + " to " + c[1];
+                double move = Math.abs(expected[i][0] - (i == 0 ? 0.05 : -0.02));
+                assertEquals(expected[i][0], w[i], 1e-3 * move + 1e-9, "weight, " + at);
+                assertEquals(expected[i][1], m[i], 1e-5 * Math.abs(expected[i][1]) + 1e-30, "first moment, " + at);
+                assertEquals(expected[i][2], v[i], 1e-5 * Math.abs(expected[i][2]) + 1e-30, "second moment, " + at);
+            }
+        }
+    }
+
+    @Test
+    void aRowNeverUpdatedStaysAsItIs() {
+        float[] w = {0.5f};
+        float[] m = {0f};
+        float[] v = {0f};
+        new SkippedSteps(0.001f, 0.9f, 0.999f).take(w, 0, m, v, 0, 1, 0, 1000);
+        assertEquals(0.5f, w[0]);
+    }
+}
