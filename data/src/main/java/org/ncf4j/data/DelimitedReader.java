@@ -97,10 +97,10 @@ public final class DelimitedReader {
 
     /** The stripped id in {@code b[from, to)} added to the builder's users or items; -1 when empty. */
     private static int id(Interactions.Builder builder, boolean user, byte[] b, int from, int to) {
-        while (from < to && (b[from] == ' ' || b[from] == '\t' || b[from] == '\r')) {
+        while (from < to && space(b[from])) {
             from++;
         }
-        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t' || b[to - 1] == '\r')) {
+        while (to > from && space(b[to - 1])) {
             to--;
         }
         for (int i = from; i < to; i++) {
@@ -160,12 +160,17 @@ public final class DelimitedReader {
         return -1;
     }
 
+    /** The ASCII white space a field may carry around it (others are left to String.strip). */
+    private static boolean space(byte c) {
+        return c == ' ' || c == '\t' || c == '\r';
+    }
+
     private static boolean blank(byte[] b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (b[i] < 0) { // non-ASCII: let String.isBlank decide
                 return new String(b, from, to - from, StandardCharsets.UTF_8).isBlank();
             }
-            if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+            if (!space(b[i])) {
                 return false;
             }
         }
@@ -300,10 +305,10 @@ public final class DelimitedReader {
     private static long parseLong(String source, int lineNo, byte[] b, int from, int to) {
         int i = from;
         int e = to;
-        while (i < e && (b[i] == ' ' || b[i] == '\t')) {
+        while (i < e && space(b[i])) {
             i++;
         }
-        while (e > i && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) {
+        while (e > i && space(b[e - 1])) {
             e--;
         }
         boolean negative = i < e && b[i] == '-';

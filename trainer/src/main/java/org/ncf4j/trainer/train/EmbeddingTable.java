@@ -79,16 +79,23 @@ final class EmbeddingTable {
     void gather(int[] ids, int from, int n, float[] out, AdamStep adam) {
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
-            if (lastStep != null && lastStep[row] > 0 && lastStep[row] < adam.t() - 1) {
-                int base = row * dim;
-                weights.get(base, out, r * dim, dim);
-                skipped.take(out, r * dim, first, second, base, dim, lastStep[row], adam.t() - 1);
-                lastStep[row] = adam.t() - 1;
-                weights.put(base, out, r * dim, dim);
-            } else {
-                weights.get(row * dim, out, r * dim, dim);
-            }
+            weights.get(row * dim, out, r * dim, dim);
+            catchUp(row, out, r * dim, adam.t() - 1);
         }
+    }
+
+    /**
+     * Brings one row, whose weights are in {@code w[at ..]}, to dense Adam's state after step {@code until}, writing
+     * the weights back; nothing to do for lazy Adam, a row never updated, or one already there.
+     */
+    private void catchUp(int row, float[] w, int at, long until) {
+        if (lastStep == null || lastStep[row] <= 0 || lastStep[row] >= until) {
+            return;
+        }
+        int base = row * dim;
+        skipped.take(w, at, first, second, base, dim, lastStep[row], until);
+        lastStep[row] = until;
+        weights.put(base, w, at, dim);
     }
 
     /**
@@ -126,8 +133,8 @@ final class EmbeddingTable {
             s.slotOfRow[row] = -1;
             int base = row * dim;
             weights.get(base, w, 0, dim);
+            catchUp(row, w, 0, adam.t() - 1); // another worker may have moved it since the gather
             if (lastStep != null) {
-                skipped.take(w, 0, first, second, base, dim, lastStep[row], adam.t() - 1);
                 lastStep[row] = adam.t();
             }
             adam.apply(w, 0, s.sum, slot * dim, first, second, base, dim);
@@ -146,11 +153,8 @@ final class EmbeddingTable {
         float[] w = new float[dim];
         for (int row = 0; row < rows; row++) {
             if (lastStep[row] > 0 && lastStep[row] < adam.t()) {
-                int base = row * dim;
-                weights.get(base, w, 0, dim);
-                skipped.take(w, 0, first, second, base, dim, lastStep[row], adam.t());
-                lastStep[row] = adam.t();
-                weights.put(base, w, 0, dim);
+                weights.get(row * dim, w, 0, dim);
+                catchUp(row, w, 0, adam.t());
             }
         }
     }
