@@ -50,6 +50,15 @@ public final class MovieLens {
     private MovieLens() {
     }
 
+    /** A download arrived whole but is not the file expected: its checksum differs. */
+    public static final class ChecksumMismatch extends DataException {
+        private static final long serialVersionUID = 1L;
+
+        ChecksumMismatch(String message) {
+            super(message);
+        }
+    }
+
     /** {@link #download(URI, Path, String, ProgressListener)} of MovieLens 1M from GroupLens. */
     public static Path downloadMl1m(Path cacheDir, ProgressListener listener) {
         return download(ML_1M_URL, cacheDir, ML_1M_MD5, listener);
@@ -65,10 +74,11 @@ public final class MovieLens {
      * @param url an http or https address whose path ends in a file name
      * @param cacheDir where downloads are kept
      * @param expectedMd5 the file's MD5 in hex, either case
-     * @param listener told of the bytes received so far; null for none
+     * @param listener told of the bytes received so far, and why a cached file is fetched again; null for none
      * @return the verified file in the cache
      * @throws DataException with a one-line message naming the url when the server does not answer 200, the
-     *     checksum differs (expected and actual MD5 given) or the transfer or a file operation fails
+     *     checksum differs (a {@link ChecksumMismatch}, expected and actual MD5 given) or the transfer or a file
+     *     operation fails
      */
     public static Path download(URI url, Path cacheDir, String expectedMd5, ProgressListener listener) {
         String name = fileName(url);
@@ -78,15 +88,20 @@ public final class MovieLens {
         Path target = cacheDir.resolve(name);
         Path temp = null;
         try {
-            if (Files.isRegularFile(target) && expected.equals(md5(target))) {
-                return target;
+            if (Files.isRegularFile(target)) {
+                String cached = md5(target);
+                if (expected.equals(cached)) {
+                    return target;
+                }
+                progress.note(String.format("the cached %s has MD5 %s, expected %s: downloading it again", target,
+                        cached, expected));
             }
             Files.createDirectories(cacheDir);
             temp = Files.createTempFile(cacheDir, name + ".", ".part");
             String actual = fetch(url, temp, progress);
             if (!actual.equals(expected)) {
-                throw new DataException(String.format("download of %s failed: MD5 mismatch, expected %s but got %s",
-                        url, expected, actual));
+                throw new ChecksumMismatch(String.format("download of %s failed: MD5 mismatch, expected %s but "
+                        + "got %s", url, expected, actual));
             }
             moveAtomically(temp, target);
             temp = null;

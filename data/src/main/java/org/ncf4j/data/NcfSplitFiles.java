@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Reads the split files of the NCF paper ({@code <prefix>.train.rating}, {@code <prefix>.test.rating},
@@ -49,7 +50,19 @@ public final class NcfSplitFiles {
         return location;
     }
 
+    /** The paper's split as it is: training pairs, test items and their negatives, no validation items. */
     public Split read() {
+        return read(0, 0);
+    }
+
+    /**
+     * The paper's split with, when {@code validationNegatives > 0}, a validation item for each user with two or
+     * more training items: one of the user's training items drawn at random with {@code seed} (the files'
+     * timestamps are not usable: the public training file has them all 0), taken out of training, with that many
+     * negatives drawn from the items the user never interacted with (test item included). The test items and
+     * their negatives stay the paper's, so the best epoch can be chosen without looking at them.
+     */
+    public Split read(int validationNegatives, long seed) {
         Path trainFile = file(".train.rating");
         Path testFile = file(".test.rating");
         Path negFile = file(".test.negative");
@@ -93,8 +106,46 @@ public final class NcfSplitFiles {
         int numItems = maxItem + 1;
         UserItems trainItems = UserItems.of(numUsers, numItems, train[0], train[1], train[0].length);
         String name = prefix.getFileName().toString();
-        return new Split(name, IdMap.identity(numUsers), IdMap.identity(numItems), trainItems,
-                new EvalSet(negUsers, negPositives, negatives), null, 0);
+        EvalSet testSet = new EvalSet(negUsers, negPositives, negatives);
+        if (validationNegatives <= 0) {
+            return new Split(name, IdMap.identity(numUsers), IdMap.identity(numItems), trainItems, testSet, null, 0);
+        }
+        int n = train[0].length;
+        int[] u = Arrays.copyOf(train[0], n + test[0].length);
+        int[] it = Arrays.copyOf(train[1], n + test[1].length);
+        System.arraycopy(test[0], 0, u, n, test[0].length);
+        System.arraycopy(test[1], 0, it, n, test[1].length);
+        UserItems everything = UserItems.of(numUsers, numItems, u, it, u.length);
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] offsets = trainItems.offsets();
+        int[] flat = trainItems.flatItems();
+        int[] keptOffsets = new int[numUsers + 1];
+        int[] kept = new int[flat.length];
+        int[] valUsers = new int[numUsers];
+        int[] valItems = new int[numUsers];
+        int nVal = 0;
+        int at = 0;
+        for (int user = 0; user < numUsers; user++) {
+            int from = offsets[user];
+            int count = offsets[user + 1] - from;
+            int drop = count >= 2 ? from + random.nextInt(count) : -1;
+            for (int k = from; k < from + count; k++) {
+                if (k == drop) {
+                    valUsers[nVal] = user;
+                    valItems[nVal++] = flat[k];
+                } else {
+                    kept[at++] = flat[k];
+                }
+            }
+            keptOffsets[user + 1] = at;
+        }
+        int[][] valNegatives = new int[nVal][];
+        for (int i = 0; i < nVal; i++) {
+            valNegatives[i] = EvalNegatives.sample(everything, valUsers[i], validationNegatives, random);
+        }
+        return new Split(name, IdMap.identity(numUsers), IdMap.identity(numItems),
+                UserItems.fromCsr(numItems, keptOffsets, Arrays.copyOf(kept, at)), testSet,
+                new EvalSet(Arrays.copyOf(valUsers, nVal), Arrays.copyOf(valItems, nVal), valNegatives), 0);
     }
 
     private static void checkTestMatches(Path testFile, int[][] test, Path negFile, int[] users, int[] items) {

@@ -14,4 +14,8 @@ public interface ProgressListener {
      * @param totalBytes the size the server announced, or -1 when it announced none
      */
     void progress(long bytesSoFar, long totalBytes);
+
+    /** Something the person downloading should know, in one line (e.g. why a cached file is fetched again). */
+    default void note(String line) {
+    }
 }

@@ -100,8 +100,22 @@ class MovieLensDownloadTest {
     void cachedFileWithWrongChecksumIsDownloadedAgain() throws IOException {
         Files.createDirectories(cache);
         Files.writeString(cache.resolve("ml-1m.zip"), "truncated");
-        Path file = MovieLens.download(url("/datasets/ml-1m.zip"), cache, TestZip.md5(zip), null);
+        List<String> notes = new java.util.ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void progress(long bytesSoFar, long totalBytes) {
+            }
+
+            @Override
+            public void note(String line) {
+                notes.add(line);
+            }
+        };
+        Path file = MovieLens.download(url("/datasets/ml-1m.zip"), cache, TestZip.md5(zip), listener);
         assertEquals(1, requests.get());
+        assertEquals(1, notes.size(), "the replaced cached file was not mentioned");
+        assertTrue(notes.get(0).contains("has MD5 " + TestZip.md5("truncated".getBytes())) && notes.get(0)
+                .contains("expected " + TestZip.md5(zip)), notes.get(0));
         assertArrayEquals(zip, Files.readAllBytes(file));
         assertEquals(List.of(file), cacheFiles());
     }
@@ -110,7 +124,8 @@ class MovieLensDownloadTest {
     void checksumMismatchNamesUrlAndBothChecksumsAndLeavesNoFile() throws IOException {
         URI url = url("/datasets/ml-1m.zip");
         String wrong = "0123456789abcdef0123456789abcdef";
-        DataException e = assertThrows(DataException.class, () -> MovieLens.download(url, cache, wrong, null));
+        DataException e = assertThrows(MovieLens.ChecksumMismatch.class,
+                () -> MovieLens.download(url, cache, wrong, null));
         assertEquals("download of " + url + " failed: MD5 mismatch, expected " + wrong + " but got "
                 + TestZip.md5(zip), e.getMessage());
         assertEquals(List.of(), cacheFiles());

@@ -48,6 +48,26 @@ class NcfSplitFilesTest {
     }
 
     @Test
+    void aValidationItemPerUserComesOutOfTrainingWithNegativesTheUserNeverHad() throws IOException {
+        // user 0 has items 0..5 in training, user 1 only item 2: user 1 keeps it and gets no validation item
+        String train = "0\t0\t1\t0\n0\t1\t1\t0\n0\t2\t1\t0\n0\t3\t1\t0\n0\t4\t1\t0\n0\t5\t1\t0\n1\t2\t1\t0\n";
+        Path prefix = write("v", train, TEST, NEGATIVE);
+        Split split = new NcfSplitFiles(prefix).read(3, 7);
+        assertArrayEquals(new int[] {0}, split.validation().users());
+        int held = split.validation().positives()[0];
+        assertEquals(5, split.train().count(0));
+        assertTrue(!split.train().contains(0, held) && held >= 0 && held <= 5);
+        assertArrayEquals(new int[] {2}, split.train().items(1));
+        int[] negatives = split.validation().negatives()[0];
+        assertEquals(3, negatives.length, "items 6 (test), 0..5 (training) are left out: 7, 8, 9 remain");
+        assertArrayEquals(new int[] {7, 8, 9}, negatives);
+        assertArrayEquals(new int[] {6, 3}, split.test().positives(), "the paper's test items stay");
+        assertArrayEquals(new int[] {2, 9, 4}, split.test().negatives()[0]);
+        assertEquals(held, new NcfSplitFiles(prefix).read(3, 7).validation().positives()[0], "seeded");
+        assertNull(new NcfSplitFiles(prefix).read(0, 7).validation());
+    }
+
+    @Test
     void sizesItemsFromAllThreeFiles() throws IOException {
         assertEquals(10, new NcfSplitFiles(write("neg", TRAIN, TEST, NEGATIVE)).read().numItems());
         assertEquals(7, new NcfSplitFiles(write("test", TRAIN, TEST, "(0,6)\t2\n(1,3)\t0\n")).read().numItems());

@@ -1,21 +1,26 @@
 package org.ncf4j.trainer.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.ncf4j.data.DataException;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Runs a command the way every ncf4j command behaves: exit code 0 when done, 1 with a one-line message for bad
- * data or a failed run (never a stack trace), 2 for bad usage; {@code --config FILE} supplies defaults for any
- * flag from a properties file.
+ * data or a failed run (never a stack trace), 2 with a one-line message for bad usage (an unknown flag, a value
+ * out of range, a missing or doubled data source, a bad {@code --config} file); {@code --config FILE} supplies
+ * defaults for any flag from a properties file.
  */
 final class CommandRunner {
+    /** Exit code of bad usage. */
+    static final int USAGE = 2;
+
     private CommandRunner() {
     }
 
@@ -24,19 +29,60 @@ final class CommandRunner {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UsageError) {
+                err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+                return USAGE;
+            }
             err.println(name + ": " + message(e));
             return 1;
         });
+        ConfigFile config;
         try {
-            Properties defaults = configFile(args);
-            if (defaults != null) {
-                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(defaults));
+            config = ConfigFile.find(args);
+            if (config != null) {
+                config.check(cli.getCommandSpec());
+                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config.properties()));
             }
-        } catch (IOException e) {
-            err.println(name + ": " + e.getMessage());
-            return 2;
+        } catch (IOException | IllegalArgumentException e) {
+            err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return USAGE;
         }
+        cli.setParameterExceptionHandler((e, given) -> {
+            err.println(name + ": " + usage(e, config, given) + " (see " + name + " --help)");
+            return USAGE;
+        });
         return cli.execute(args);
+    }
+
+    /** Bad usage in one line: what was wrong, and for a missing or doubled data source what to pass. */
+    private static String usage(CommandLine.ParameterException e, ConfigFile config, String[] given) {
+        if (e instanceof CommandLine.MissingParameterException missing
+                && missing.getMissing().stream().anyMatch(a -> a.group() != null)) {
+            return "no data source: pass one of " + String.join(", ", names(DataOptions.Source.FLAGS.stream()
+                    .map(f -> (ArgSpec) e.getCommandLine().getCommandSpec().findOption(f)).toList()));
+        }
+        List<String> sources = Arrays.stream(given).filter(a -> a.startsWith("--"))
+                .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a)
+                .filter(DataOptions.Source.FLAGS::contains).distinct().toList();
+        if (sources.size() > 1 && (e instanceof CommandLine.MutuallyExclusiveArgsException
+                || e instanceof CommandLine.MaxValuesExceededException)) {
+            // picocli words this as the whole option group matched twice
+            return "more than one data source (" + String.join(", ", sources) + "): pass exactly one of "
+                    + String.join(", ", DataOptions.Source.FLAGS);
+        }
+        String text = e.getMessage() == null ? "bad usage" : e.getMessage().replaceFirst("^Error: ", "");
+        ArgSpec arg = e.getArgSpec();
+        if (config != null && arg instanceof OptionSpec option && config.supplied(option, given)) {
+            return config.file() + ", key " + ConfigFile.key(option) + ": " + text;
+        }
+        return text;
+    }
+
+    private static List<String> names(List<ArgSpec> args) {
+        return args.stream().filter(a -> a instanceof OptionSpec).map(a -> {
+            OptionSpec o = (OptionSpec) a;
+            return o.longestName() + (o.arity().max() > 0 ? " " + o.paramLabel() : "");
+        }).collect(Collectors.toList());
     }
 
     private static String message(Exception e) {
@@ -44,30 +90,9 @@ final class CommandRunner {
                 || e instanceof java.nio.file.FileAlreadyExistsException || e instanceof IllegalStateException) {
             return e.getMessage();
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
-    /** Finds {@code --config FILE} before parsing, since its values are the parser's defaults. */
-    private static Properties configFile(String[] args) throws IOException {
-        for (int i = 0; i < args.length; i++) {
-            String path = null;
-            if (args[i].equals("--config") && i + 1 < args.length) {
-                path = args[i + 1];
-            } else if (args[i].startsWith("--config=")) {
-                path = args[i].substring("--config=".length());
-            }
-            if (path != null) {
-                Path file = Path.of(path);
-                if (!Files.isRegularFile(file)) {
-                    throw new IOException("config file not found: " + file);
-                }
-                Properties p = new Properties();
-                try (InputStream in = Files.newInputStream(file)) {
-                    p.load(in);
-                }
-                return p;
-            }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "not found: " + e.getMessage();
         }
-        return null;
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

@@ -36,6 +36,11 @@ final class DownloadProgress implements ProgressListener, AutoCloseable {
     }
 
     @Override
+    public void note(String line) {
+        err.println("download: " + line);
+    }
+
+    @Override
     public void close() {
         if (bar != null) {
             bar.close();

@@ -46,7 +46,7 @@ final class EpochPrinter implements TrainingRun.Listener {
     public void progress(long done, double loss) {
         if (bar != null) {
             bar.stepTo(done);
-            bar.setExtraMessage(String.format("loss %.4f", loss));
+            bar.setExtraMessage(String.format(" loss %.4f", loss)); // after the speed: "samples/s loss"
         }
     }
 

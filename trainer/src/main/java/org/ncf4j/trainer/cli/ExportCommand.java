@@ -52,14 +52,10 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BundleWriter.requireAbsent(output);
-        String saved = SavedModel.readDataFingerprint(checkpoint);
+        SavedModel.readSpec(checkpoint);
         // the seed only draws evaluation negatives, which a bundle does not hold
         Split split = DatasetLoader.load(data, 1, err).requireTrainable();
-        String given = BundleExporter.fingerprint(split.train());
-        if (saved != null && !saved.equals(given)) {
-            throw new IllegalArgumentException("the data given is not the data " + checkpoint + " was trained on "
-                    + "(training pairs differ; check the data flags)");
-        }
+        SavedModel.requireTrainedOn(checkpoint, BundleExporter.fingerprint(split.train()), "the model");
         Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent().resolve("report.json");
         TrainingReport training = Files.isRegularFile(reportFile) ? TrainingReport.read(reportFile) : null;
         long t0 = System.nanoTime();

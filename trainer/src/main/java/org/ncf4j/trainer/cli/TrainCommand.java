@@ -33,12 +33,13 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "neumf")
     String model;
 
-    @Option(names = "--factor", description = "GMF embedding size (default: ${DEFAULT-VALUE}).",
-            defaultValue = "8")
+    @Option(names = "--factor", description = "Predictive factors: GMF's embedding size and the MLP's last layer "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "8")
     int factor;
 
     @Option(names = "--layers", description = "MLP layer sizes; user and item embeddings are half the first "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "64,32,16,8", split = ",")
+            + "(default: the paper's tower for --factor f: 8f,4f,2f,f, so 64,32,16,8 at 8 and 512,256,128,64 at "
+            + "64).", split = ",")
     int[] layers;
 
     @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.", defaultValue = "20")
@@ -132,9 +133,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TrainConfig cfg = new TrainConfig(Variant.parse(model), factor, layers, epochs, batchSize, learningRate,
-                optimizer, negatives, embeddingL2, layerL2, seed, threads, topK, !noFullRanking, pretrainedGmf,
-                pretrainedMlp, alpha);
+        TrainConfig cfg;
+        try {
+            cfg = new TrainConfig(Variant.parse(model), factor, layers != null ? layers : TrainConfig.tower(factor),
+                    epochs, batchSize, learningRate, optimizer, negatives, embeddingL2, layerL2, seed, threads, topK,
+                    !noFullRanking, pretrainedGmf, pretrainedMlp, alpha);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
         // PyTorch reads its thread counts once, when the engine starts; workers parallelise, not operators
         System.setProperty("ai.djl.pytorch.num_threads", "1");
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -153,7 +159,8 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("device auto: " + decision.note());
         }
         EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
-        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer).run();
+        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer,
+                data.describe()).run();
         out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
                 report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);

@@ -44,6 +44,9 @@ public final class BundleExporter {
         Map<String, Object> training = new LinkedHashMap<>();
         if (report != null) {
             training.putAll(report.settings());
+            if (report.provenance() != null) {
+                training.put("provenance", report.provenance());
+            }
             metrics.put("selectedBy", report.selectedBy());
             metrics.put("bestEpoch", report.bestEpoch());
             metrics.put("hitRate", report.bestHitRate());

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import org.ncf4j.graph.ModelShape;
 import org.ncf4j.graph.ModelWeights;
 import java.io.IOException;
+import org.ncf4j.data.DataException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,17 +46,23 @@ public final class NcfModel implements AutoCloseable {
         return new NcfModel(model, block);
     }
 
-    /** Loads parameters saved by {@link #save} into a model of the given shape. */
-    public static NcfModel load(ModelShape spec, Device device, Path dir) throws IOException {
+    /**
+     * Loads parameters saved by {@link #save} into a model of the given shape.
+     *
+     * @throws DataException naming the folder when the parameter file is missing, truncated or not this shape's
+     */
+    public static NcfModel load(ModelShape spec, Device device, Path dir) {
         Model model = Model.newInstance(NAME, device, "PyTorch");
         NcfBlock block = new NcfBlock(spec);
         model.setBlock(block);
         try {
             model.load(dir, NAME);
-        } catch (MalformedModelException | IllegalArgumentException e) {
+        } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
-            throw new IOException("cannot load " + spec.variant().label() + " parameters from " + dir + ": "
-                    + e.getMessage(), e);
+            String why = e instanceof java.io.EOFException ? "the parameter file ends early (truncated)"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new DataException("cannot load the " + spec.variant().label() + " parameters saved in " + dir
+                    + ": " + why, e);
         }
         return new NcfModel(model, block);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
+import org.ncf4j.data.DataException;
 import org.ncf4j.data.Directories;
 
 /**
@@ -58,10 +59,7 @@ public final class SavedModel {
     /** Reads the shape saved in {@code dir/model.json}. */
     public static ModelShape readSpec(Path dir) throws IOException {
         Path file = dir.resolve(SPEC_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException("not a saved model: " + file + " is missing");
-        }
-        JsonNode json = JSON.readTree(file.toFile());
+        JsonNode json = readJson(file);
         JsonNode layers = json.path("layers");
         int[] sizes = new int[layers.size()];
         for (int i = 0; i < sizes.length; i++) {
@@ -78,11 +76,37 @@ public final class SavedModel {
     /** The fingerprint of the training data saved with the model, or null when none was saved. */
     public static String readDataFingerprint(Path dir) throws IOException {
         readSpec(dir);
-        JsonNode f = JSON.readTree(dir.resolve(SPEC_FILE).toFile()).get("dataFingerprint");
+        JsonNode f = readJson(dir.resolve(SPEC_FILE)).get("dataFingerprint");
         return f == null ? null : f.asText();
+    }
+
+    /**
+     * Refuses a saved model trained on other data than {@code fingerprint}'s (checkpoints saved before
+     * fingerprints were recorded pass).
+     *
+     * @param what how the model is named in the message, e.g. "the pretrained GMF model"
+     */
+    public static void requireTrainedOn(Path dir, String fingerprint, String what) throws IOException {
+        String saved = readDataFingerprint(dir);
+        if (saved != null && !saved.equals(fingerprint)) {
+            throw new IllegalArgumentException(what + " " + dir + " was trained on other data than the data "
+                    + "given (the training pairs differ); give the data flags it was trained with");
+        }
     }
 
     public static NcfModel load(Path dir, Device device) throws IOException {
         return NcfModel.load(readSpec(dir), device, dir);
+    }
+
+    private static JsonNode readJson(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("not a saved model: " + file + " is missing");
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ")", e);
+        }
     }
 }

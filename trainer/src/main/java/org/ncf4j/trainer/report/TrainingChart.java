@@ -8,6 +8,7 @@ import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ncf4j.data.Directories;
 
@@ -51,6 +52,15 @@ public final class TrainingChart {
         if (validation) {
             metrics.addSeries("validation HR@" + k, x, vhr).setMarker(SeriesMarkers.TRIANGLE_UP);
             metrics.addSeries("validation NDCG@" + k, x, vndcg).setMarker(SeriesMarkers.TRIANGLE_DOWN);
+        }
+        int best = report.bestEpoch() - 1;
+        if (best >= 0 && best < x.length) {
+            // the chosen epoch's test figures, ringed, so the picture shows which epoch the model comes from
+            XYSeries chosen = metrics.addSeries("best epoch (by " + report.selectedBy() + ")",
+                    new double[] {x[best], x[best]}, new double[] {hr[best], ndcg[best]});
+            chosen.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            chosen.setMarker(SeriesMarkers.CIRCLE);
+            chosen.setMarkerColor(java.awt.Color.BLACK);
         }
         Directories.writeAtomically(file, to -> {
             try (OutputStream out = Files.newOutputStream(to)) {

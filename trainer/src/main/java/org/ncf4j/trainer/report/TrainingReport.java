@@ -20,10 +20,12 @@ import org.ncf4j.data.Directories;
  * @param bestNdcg test NDCG@K of the best epoch
  * @param fullRanking full-ranking test HR@K and NDCG@K of the best model, or null when not computed
  * @param totalSeconds wall time of the whole run
+ * @param provenance where the data came from, the code's version and commit, the date and the machine (see
+ *     {@link Provenance}); null in reports written before it was recorded
  */
 public record TrainingReport(String dataset, Map<String, Object> settings, List<EpochRecord> epochs, int bestEpoch,
                              String selectedBy, double bestHitRate, double bestNdcg, Map<String, Object> fullRanking,
-                             double totalSeconds) {
+                             double totalSeconds, Map<String, Object> provenance) {
 
     public void write(Path file) throws IOException {
         Directories.writeAtomically(file, to -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

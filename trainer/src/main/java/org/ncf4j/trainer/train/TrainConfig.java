@@ -2,6 +2,7 @@ package org.ncf4j.trainer.train;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.ncf4j.graph.ModelShape;
 import org.ncf4j.graph.Variant;
 
 /**
@@ -20,7 +21,8 @@ import org.ncf4j.graph.Variant;
  * @param embeddingL2 L2 weight on the batch's embeddings
  * @param layerL2 L2 weight on the layer weights
  * @param seed seeds initialisation, sampling and shuffling
- * @param threads training workers sharing the parameters (more than one needs lazy-adam; one is reproducible)
+ * @param threads training workers sharing the parameters (more than one needs adam or lazy-adam; one is
+ *     reproducible)
  * @param topK the cut-off of HR and NDCG
  * @param fullRanking whether to compute full-ranking metrics at the end
  * @param pretrainedGmf a saved GMF model to start NeuMF from, or null
@@ -80,6 +82,18 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         if (alpha < 0 || alpha > 1) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
+        new ModelShape(variant, 1, 1, factor, layers); // the shape's own rules: factor and layer sizes
+    }
+
+    /**
+     * The NCF paper's MLP tower for {@code factor} predictive factors: the input (the two embeddings) is 8 x
+     * factor wide and every layer halves it, down to the factor: 64-32-16-8 at 8, 512-256-128-64 at 64.
+     */
+    public static int[] tower(int factor) {
+        if (factor < 1) {
+            throw new IllegalArgumentException("factor must be >= 1, got " + factor);
+        }
+        return new int[] {8 * factor, 4 * factor, 2 * factor, factor};
     }
 
     /** The paper's settings for a variant: factor 8, MLP 64-32-16-8, 4 negatives, batch 256, Adam 0.001. */

@@ -22,6 +22,7 @@ import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.report.EpochRecord;
+import org.ncf4j.trainer.report.Provenance;
 import org.ncf4j.trainer.report.TrainingChart;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.sampling.EpochExamples;
@@ -60,6 +61,7 @@ public final class TrainingRun {
     private final Path exportDir;
     private final boolean replaceExport;
     private final Listener listener;
+    private final String source;
 
     /**
      * @param split the data
@@ -73,6 +75,16 @@ public final class TrainingRun {
      */
     public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir,
                        boolean replaceExport, Listener listener) {
+        this(split, config, device, out, exportDir, replaceExport, listener, null);
+    }
+
+    /**
+     * As above, with the data source as the user gave it (e.g. "--ncf-split /data/ml-1m-ncf"), recorded in the
+     * report's and the bundle card's provenance; null when not known.
+     */
+    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir,
+                       boolean replaceExport, Listener listener, String source) {
+        this.source = source;
         this.split = split;
         this.config = config;
         this.device = device;
@@ -89,6 +101,7 @@ public final class TrainingRun {
 
     public TrainingReport run() throws IOException {
         long start = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
         ModelShape spec = spec();
         Path modelDir = out.resolve("model");
         boolean byValidation = split.validation() != null;
@@ -105,7 +118,7 @@ public final class TrainingRun {
         });
         try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
             if (config.pretrained()) {
-                pretrain(model);
+                pretrain(model, fingerprint);
             }
             clearOutput(modelDir);
             writeHeldOut();
@@ -166,8 +179,11 @@ public final class TrainingRun {
                         + "user has not interacted with): HR@%d %.4f NDCG@%d %.4f (%.1f s)", bestEpoch,
                         split.numItems(), config.topK(), f.hitRate(), config.topK(), f.ndcg(), f.seconds()));
             }
+            ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
             TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
-                    bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9);
+                    bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9,
+                    Provenance.of(source, split.name(), fingerprint, engine.getEngineName() + " "
+                            + engine.getVersion(), started));
             report.write(out.resolve("report.json"));
             TrainingChart.write(report, config.topK(), out.resolve("training.png"));
             if (exportDir != null) {
@@ -207,7 +223,9 @@ public final class TrainingRun {
         }
     }
 
-    private void pretrain(NcfModel model) throws IOException {
+    private void pretrain(NcfModel model, String fingerprint) throws IOException {
+        SavedModel.requireTrainedOn(config.pretrainedGmf(), fingerprint, "the pretrained GMF model");
+        SavedModel.requireTrainedOn(config.pretrainedMlp(), fingerprint, "the pretrained MLP model");
         try (NcfModel gmf = SavedModel.load(config.pretrainedGmf(), device);
              NcfModel mlp = SavedModel.load(config.pretrainedMlp(), device)) {
             Pretraining.initialise(model, gmf, mlp, config.alpha());
