@@ -7,6 +7,9 @@
 # of 100 pairs at 1. Then, in-process on the same bundle, the ranking graph's time for one user (model.sh).
 # Prints every measurement, the medians over rounds, and the ratios this / base.
 # Usage: compare.sh BASE_CHECKOUT BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=15]
+# SERVER_CPUS and CLIENT_CPUS (taskset lists, e.g. 0 and 1) pin the servers and the load generator to separate
+# cores, so that a server's figures are not paid for by the client's CPU time, as when they run on different
+# machines; unset, all share every core.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 base="$(cd "$1" && pwd)"
@@ -14,6 +17,9 @@ bundle="$(cd "$2" && pwd)"
 rounds="${3:-3}"; seconds="${4:-10}"; warmup="${5:-15}"
 work="$(mktemp -d)"
 pids=()
+server_pin=(); client_pin=()
+[[ -n "${SERVER_CPUS:-}" ]] && server_pin=(taskset -c "$SERVER_CPUS")
+[[ -n "${CLIENT_CPUS:-}" ]] && client_pin=(taskset -c "$CLIENT_CPUS")
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
 mkdir -p "$work/repo/bench"
 ln -s "$bundle" "$work/repo/bench/1"
@@ -21,7 +27,7 @@ ln -s "$bundle" "$work/repo/bench/1"
 
 start() { # start NAME CHECKOUT PORT
   NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$3" HTTP_PORT=$(( $3 + 1 )) NCF_EXECUTION_PROVIDER=cpu \
-    NCF_POLL_INTERVAL=1h "$2/bin/ncf-server" > "$work/$1.log" 2>&1 &
+    NCF_POLL_INTERVAL=1h "${server_pin[@]}" "$2/bin/ncf-server" > "$work/$1.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 180); do
     grep -q "loaded model bench" "$work/$1.log" && return 0
@@ -34,7 +40,7 @@ start this "$root" "$port"
 start base "$base" $(( port + 10 ))
 
 bench() { # bench PORT ARGS... -> "throughput p50"
-  "$root/bin/ncf" bench --target "localhost:$1" --bundle "$bundle" --warmup "$warmup" --duration "$seconds" \
+  "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$1" --bundle "$bundle" --warmup "$warmup" --duration "$seconds" \
     "${@:2}" 2>/dev/null | sed -E 's/.*= ([0-9,.]+)\/s; latency ms p50 ([0-9.]+).*/\1 \2/; s/,//g'
 }
 cases=("fallback-c1:--mix fallback=1 -k 10 -c 1" "recommend-c1:--mix recommend=1 -k 10 -c 1"
@@ -53,7 +59,7 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-rank=$("$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep "^rank graph" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+rank=$("${server_pin[@]}" "$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep "^rank graph" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
 echo "in-process ranking graph, one user, seen excluded, k=10: p50 $rank ms"
 /usr/bin/env python3 - "$work/results" "$rank" <<'PY'
 import sys, statistics

@@ -1,0 +1,48 @@
+package org.ncf4j.trainer.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncf4j.trainer.report.EpochRecord;
+import org.ncf4j.trainer.report.TrainingReport;
+
+class PaperTableTest {
+    @TempDir
+    Path out;
+
+    /** A run whose validation HR peaks at epoch 2 and whose test HR peaks at epoch 3. */
+    private void run(int factor, long seed, String model, double shift) throws Exception {
+        List<EpochRecord> epochs = List.of(
+                new EpochRecord(1, 0.3, 0.60 + shift, 0.35 + shift, 0.50, 0.30, 1, 1, 1, 0, 1),
+                new EpochRecord(2, 0.2, 0.65 + shift, 0.38 + shift, 0.70, 0.40, 1, 1, 1, 0, 2),
+                new EpochRecord(3, 0.1, 0.70 + shift, 0.41 + shift, 0.60, 0.35, 1, 1, 1, 0, 3));
+        Path dir = Files.createDirectories(out.resolve("f" + factor + "/s" + seed + "/" + model));
+        new TrainingReport("ml-1m", Map.of("seed", seed), epochs, 2, "validation HR@10", 0.65 + shift,
+                0.38 + shift, null, 3600, null).write(dir.resolve("report.json"));
+    }
+
+    @Test
+    void readsEachRunAtItsValidationEpochAndAtItsBestTestEpochAndAveragesSeeds() throws Exception {
+        run(8, 1, "neumf-pre", 0.0);
+        run(8, 2, "neumf-pre", 0.02);
+        run(16, 1, "gmf", 0.0);
+        Files.createDirectories(out.resolve("f8/s3/mlp.partial")); // an interrupted run is not read
+        List<PaperTable.Run> runs = PaperTable.read(out);
+        assertEquals(3, runs.size());
+        String table = PaperTable.markdown(runs, 7200);
+        // validation chose epoch 2 (HR 0.65 and 0.67), the best test epoch is 3 (HR 0.70 and 0.72)
+        assertTrue(table.contains("| 8 | NeuMF, pretrained | 0.6600 ± 0.0141 | 0.3900 ± 0.0141 | 0.7100 ± 0.0141 | "
+                + "0.4200 ± 0.0141 | 0.688 / 0.410 | 2 | 2/3, 2/3 |"), table);
+        assertTrue(table.contains("| 16 | GMF | 0.6500 | 0.3800 | 0.7000 | 0.4100 |  | 1 | 2/3 |"), table);
+        assertTrue(table.contains("3 runs; their training and evaluation took 3.0 h in all; the script's wall "
+                + "time so far 2.0 h."), table);
+        PaperTable.chart(runs, out.resolve("factors.png"));
+        assertTrue(Files.size(out.resolve("factors.png")) > 1000);
+    }
+}
