@@ -297,8 +297,8 @@ public final class DelimitedReader {
         try {
             return Double.parseDouble(field.strip());
         } catch (NumberFormatException e) {
-            throw new DataException(String.format("%s:%d: %s '%s' is not a number", source, lineNo, what,
-                    DataException.abbreviate(field)));
+            throw new DataException(String.format("%s:%d: %s '%s' is not a number%s", source, lineNo, what,
+                    DataException.abbreviate(field), headerHint(lineNo)));
         }
     }
 
@@ -330,9 +330,14 @@ public final class DelimitedReader {
         try {
             return Long.parseLong(field.strip());
         } catch (NumberFormatException e) {
-            throw new DataException(String.format("%s:%d: timestamp '%s' is not an integer", source, lineNo,
-                    DataException.abbreviate(field)));
+            throw new DataException(String.format("%s:%d: timestamp '%s' is not an integer%s", source, lineNo,
+                    DataException.abbreviate(field), headerHint(lineNo)));
         }
+    }
+
+    /** Line 1 is data only when the file is read without a header: it may be one that was not declared. */
+    private static String headerHint(int lineNo) {
+        return lineNo == 1 ? " (if the first line names the columns, read the file with a header: --header)" : "";
     }
 
     private String describe(int[] cols) {

@@ -174,6 +174,16 @@ class DelimitedReaderTest {
     }
 
     @Test
+    void anUndeclaredHeaderLineGetsAHint() throws IOException {
+        Path f = write("h.csv", "user,item,rating,ts\n1,10,5,100\n");
+        String msg = failure(new DelimitedFormat(",", false, "0", "1", null, "3", null), f).getMessage();
+        assertEquals(f + ":1: timestamp 'ts' is not an integer (if the first line names the columns, read the "
+                + "file with a header: --header)", msg);
+        msg = failure(new DelimitedFormat(",", false, "0", "1", "2", null, null), f).getMessage();
+        assertTrue(msg.startsWith(f + ":1: rating 'rating' is not a number (if the first line"), msg);
+    }
+
+    @Test
     void emptyFileWithoutHeaderSaysNoInteractions() throws IOException {
         Path f = write("empty.dat", "");
         String msg = failure(DelimitedFormat.movieLens(), f).getMessage();
