@@ -7,7 +7,9 @@
 # against factors, ours and the paper's), and prints the table.
 #
 # Resumable: a finished run keeps its folder (OUT/f<factor>/s<seed>/<model> with report.json) and is skipped the
-# next time; an interrupted one starts again. Uses every core: JOBS runs at once, one training worker each.
+# next time; an interrupted one starts again. Uses every core: JOBS runs at once, one training worker each. The
+# runs use a copy of the trainer (OUT/.trainer), so the checkout can be rebuilt meanwhile; run one invocation
+# per OUT at a time.
 #
 # Usage: paper-table.sh [OUT=runs/paper-table]
 # Environment: FACTORS (default "8 16 32 64"), SEEDS ("1 2 3"), EPOCHS (20), JOBS (nproc), NCF_SPLIT (the split
@@ -24,6 +26,11 @@ seeds="${SEEDS:-1 2 3}"
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
 "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
+# the runs use a copy of the trainer, so that rebuilding the checkout meanwhile cannot disturb them
+snapshot="$out/.trainer"
+rm -rf "$snapshot" && mkdir -p "$snapshot"
+cp -r "$root/trainer/target/ncf-trainer.jar" "$root/trainer/target/lib" "$snapshot/"
+export NCF_TRAINER_JAR="$snapshot/ncf-trainer.jar"
 
 run_one() { # run_one FACTOR SEED MODEL
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
@@ -39,7 +46,7 @@ run_one() { # run_one FACTOR SEED MODEL
     args+=(--model "$3")
   fi
   local t0=$SECONDS
-  if NCF_SKIP_BUILD=1 "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" > "$dir.log" 2>&1; then
+  if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" > "$dir.log" 2>&1; then
     rm -rf "$dir" && mv "$dir.partial" "$dir"
     echo "done   factors $1 seed $2 $3 in $(( SECONDS - t0 )) s: $(grep '^best epoch' "$dir.log" | cut -d';' -f1)"
   else
