@@ -25,7 +25,7 @@ factors="${FACTORS:-8 16 32 64}"
 seeds="${SEEDS:-1 2 3}"
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
-"$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
+env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
 # the runs use a copy of the trainer, so that rebuilding the checkout meanwhile cannot disturb them
 snapshot="$out/.trainer"
 rm -rf "$snapshot" && mkdir -p "$snapshot"
@@ -47,7 +47,7 @@ run_one() { # run_one FACTOR SEED MODEL
   fi
   local t0=$SECONDS
   if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" > "$dir.log" 2>&1; then
-    rm -rf "$dir" && mv "$dir.partial" "$dir"
+    rm -rf "$dir" && mv "$dir.partial" "$dir" || return 1
     echo "done   factors $1 seed $2 $3 in $(( SECONDS - t0 )) s: $(grep '^best epoch' "$dir.log" | cut -d';' -f1)"
   else
     echo "FAILED factors $1 seed $2 $3 (see $dir.log):" >&2
@@ -58,7 +58,12 @@ run_one() { # run_one FACTOR SEED MODEL
 export -f run_one
 
 start=$(date +%s)
-trap 'echo "$start $(date +%s) $(( $(date +%s) - start )) jobs=$jobs" >> "$out/wall.log"' EXIT
+logged=0
+wall() { # appends this invocation's wall time to OUT/wall.log, once
+  (( logged )) || echo "$start $(date +%s) $(( $(date +%s) - start )) jobs=$jobs" >> "$out/wall.log"
+  logged=1
+}
+trap wall EXIT
 # the costliest first, so that the last runs to finish are short; NeuMF with pretraining once its GMF and MLP exist
 queue() { # queue MODELS...
   for f in $factors; do for s in $seeds; do for m in "$@"; do echo "$f $s $m"; done; done; done | sort -s -k1,1nr
@@ -70,5 +75,6 @@ echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_
 status=0
 queue mlp neumf gmf | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
 queue neumf-pre | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
+wall
 "$root/trainer/bench/run-java.sh" PaperTable "$out"
 exit $status

@@ -28,9 +28,12 @@ final class CommandRunner {
         CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
+        ConfigFile[] read = new ConfigFile[1];
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UsageError) {
-                err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+                String from = read[0] == null ? "" : read[0].suppliedKeys(args);
+                err.println(name + ": " + e.getMessage() + (from.isEmpty() ? "" : " (" + read[0].file() + " sets "
+                        + from + ")") + " (see " + name + " --help)");
                 return USAGE;
             }
             err.println(name + ": " + message(e));
@@ -39,6 +42,7 @@ final class CommandRunner {
         ConfigFile config;
         try {
             config = ConfigFile.find(args);
+            read[0] = config;
             if (config != null) {
                 config.check(cli.getCommandSpec());
                 cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config.properties()));
@@ -56,21 +60,29 @@ final class CommandRunner {
 
     /** Bad usage in one line: what was wrong, and for a missing or doubled data source what to pass. */
     private static String usage(CommandLine.ParameterException e, ConfigFile config, String[] given) {
-        if (e instanceof CommandLine.MissingParameterException missing
+        List<String> flags = Arrays.stream(given).filter(a -> a.startsWith("--"))
+                .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a).toList();
+        List<String> sources = flags.stream().filter(DataOptions.Source.FLAGS::contains).distinct().toList();
+        if (e instanceof CommandLine.MissingParameterException missing && sources.isEmpty()
                 && missing.getMissing().stream().anyMatch(a -> a.group() != null)) {
             return "no data source: pass one of " + String.join(", ", names(DataOptions.Source.FLAGS.stream()
                     .map(f -> (ArgSpec) e.getCommandLine().getCommandSpec().findOption(f)).toList()));
         }
-        List<String> sources = Arrays.stream(given).filter(a -> a.startsWith("--"))
-                .map(a -> a.contains("=") ? a.substring(0, a.indexOf('=')) : a)
-                .filter(DataOptions.Source.FLAGS::contains).distinct().toList();
         if (sources.size() > 1 && (e instanceof CommandLine.MutuallyExclusiveArgsException
                 || e instanceof CommandLine.MaxValuesExceededException)) {
             // picocli words this as the whole option group matched twice
             return "more than one data source (" + String.join(", ", sources) + "): pass exactly one of "
                     + String.join(", ", DataOptions.Source.FLAGS);
         }
-        String text = e.getMessage() == null ? "bad usage" : e.getMessage().replaceFirst("^Error: ", "");
+        if (e instanceof CommandLine.MaxValuesExceededException) {
+            // an option of the data group given twice, which picocli also words as the group matched twice
+            for (String f : flags) {
+                if (flags.indexOf(f) != flags.lastIndexOf(f)) {
+                    return f + " is given more than once";
+                }
+            }
+        }
+        String text = e.getMessage() == null ? "bad usage" : firstLine(e.getMessage().replaceFirst("^Error: ", ""));
         ArgSpec arg = e.getArgSpec();
         if (config != null && arg instanceof OptionSpec option && config.supplied(option, given)) {
             return config.file() + ", key " + ConfigFile.key(option) + ": " + text;
@@ -88,11 +100,16 @@ final class CommandRunner {
     private static String message(Exception e) {
         if (e instanceof DataException || e instanceof IllegalArgumentException
                 || e instanceof java.nio.file.FileAlreadyExistsException || e instanceof IllegalStateException) {
-            return e.getMessage();
+            return firstLine(e.getMessage());
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "not found: " + e.getMessage();
         }
-        return e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getClass().getSimpleName() + ": " + firstLine(String.valueOf(e.getMessage()));
+    }
+
+    /** Native errors carry a backtrace in their message; the user gets its first line. */
+    private static String firstLine(String message) {
+        return message == null ? null : message.lines().findFirst().orElse("");
     }
 }

@@ -89,6 +89,18 @@ final class ConfigFile {
                 .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
     }
 
+    /** The keys whose values this file gave (not overridden on the command line), as "k = v, ...". */
+    String suppliedKeys(String[] args) {
+        StringBuilder b = new StringBuilder();
+        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
+            String flag = "--" + name;
+            if (Arrays.stream(args).noneMatch(a -> a.equals(flag) || a.startsWith(flag + "="))) {
+                b.append(b.length() == 0 ? "" : ", ").append(name).append(" = ").append(properties.getProperty(name));
+            }
+        }
+        return b.toString();
+    }
+
     /** The key of an option: its long name without the dashes. */
     static String key(OptionSpec option) {
         return option.longestName().replaceFirst("^-+", "");

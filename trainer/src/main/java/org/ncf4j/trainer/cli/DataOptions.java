@@ -22,7 +22,7 @@ public final class DataOptions {
                 + "holding it, or ml-1m.zip.")
         Path movieLens;
 
-        @Option(names = "--download-movielens", description = "Download MovieLens 1M from GroupLens into the "
+        @Option(names = "--download-movielens", fallbackValue = "true", description = "Download MovieLens 1M from GroupLens into the "
                 + "cache directory (checksum-verified; reused when already there).")
         boolean download;
 
@@ -49,7 +49,7 @@ public final class DataOptions {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = ",")
     String delimiter;
 
-    @Option(names = "--header", description = "The first line of --interactions names the columns.")
+    @Option(names = "--header", fallbackValue = "true", description = "The first line of --interactions names the columns.")
     boolean header;
 
     @Option(names = "--user-col", description = "User column: 0-based index or header name "
@@ -70,7 +70,7 @@ public final class DataOptions {
             + "interactions are positives).")
     Double minRating;
 
-    @Option(names = "--validation", description = "Also hold out a validation item per user (the second-latest "
+    @Option(names = "--validation", fallbackValue = "true", description = "Also hold out a validation item per user (the second-latest "
             + "interaction; with --ncf-split a random training item, its file having no timestamps); the best "
             + "epoch is then chosen by validation HR, without looking at the test items.")
     boolean validation;

@@ -21,6 +21,9 @@ final class DatasetLoader {
 
     static Split load(DataOptions o, long seed, PrintStream err) {
         DataOptions.Source s = o.source;
+        if (o.evalNegatives < 1) {
+            throw new UsageError("--eval-negatives must be >= 1, got " + o.evalNegatives);
+        }
         if ((o.downloadUrl != null || o.downloadMd5 != null) && !s.download) {
             throw new UsageError("--download-url and --download-md5 apply to --download-movielens");
         }
@@ -41,8 +44,13 @@ final class DatasetLoader {
         }
         LeaveOneOut splitter = new LeaveOneOut(o.validation, o.evalNegatives, seed);
         if (s.interactions != null) {
-            DelimitedFormat format = new DelimitedFormat(unescape(o.delimiter), o.header, o.userCol, o.itemCol,
-                    o.ratingCol, o.timestampCol, o.minRating);
+            DelimitedFormat format;
+            try {
+                format = new DelimitedFormat(unescape(o.delimiter), o.header, o.userCol, o.itemCol, o.ratingCol,
+                        o.timestampCol, o.minRating);
+            } catch (DataException | IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
             Interactions data = new DelimitedReader(format).read(s.interactions);
             return splitter.split(name(s.interactions), data);
         }
@@ -55,6 +63,9 @@ final class DatasetLoader {
             } catch (MovieLens.ChecksumMismatch e) {
                 throw e;
             } catch (DataException e) {
+                if (o.downloadUrl != null) {
+                    throw e; // a mirror the user chose: its own error says enough
+                }
                 throw new DataException(e.getMessage() + "; without network access, download ml-1m.zip elsewhere "
                         + "and pass --movielens PATH/ml-1m.zip", e);
             }

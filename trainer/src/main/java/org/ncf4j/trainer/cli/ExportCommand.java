@@ -37,6 +37,11 @@ public final class ExportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1", heading = "%nData (as given to ncf-train):%n")
     DataOptions data;
 
+    @Option(names = "--seed", description = "The training run's --seed: with --validation it draws the held-out "
+            + "validation items, so the training pairs depend on it (default: the seed in the run's report.json, "
+            + "else 1).")
+    Long seed;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The bundle directory to "
             + "create, e.g. models/neumf/2; must not exist.")
     Path output;
@@ -53,11 +58,13 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BundleWriter.requireAbsent(output);
         SavedModel.readSpec(checkpoint);
-        // the seed only draws evaluation negatives, which a bundle does not hold
-        Split split = DatasetLoader.load(data, 1, err).requireTrainable();
-        SavedModel.requireTrainedOn(checkpoint, BundleExporter.fingerprint(split.train()), "the model");
         Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent().resolve("report.json");
         TrainingReport training = Files.isRegularFile(reportFile) ? TrainingReport.read(reportFile) : null;
+        long splitSeed = seed != null ? seed : training != null && training.settings().get("seed") instanceof Number n
+                ? n.longValue() : 1L;
+        // the seed draws evaluation negatives (not in a bundle) and, with --validation, which items are held out
+        Split split = DatasetLoader.load(data, splitSeed, err).requireTrainable();
+        SavedModel.requireTrainedOn(checkpoint, BundleExporter.fingerprint(split.train()), "the model");
         long t0 = System.nanoTime();
         try (NcfModel model = SavedModel.load(checkpoint, Device.cpu())) {
             BundleCard card = BundleExporter.export(model, split, training, output);

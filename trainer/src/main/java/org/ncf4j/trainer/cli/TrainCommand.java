@@ -86,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "10")
     int topK;
 
-    @Option(names = "--no-full-ranking", description = "Skip the full-ranking evaluation at the end.")
+    @Option(names = "--no-full-ranking", fallbackValue = "true", description = "Skip the full-ranking evaluation at the end.")
     boolean noFullRanking;
 
     @Option(names = "--pretrained-gmf", paramLabel = "DIR", description = "NeuMF only: start from this saved "
@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
             + "replaced on a re-run).")
     Path exportDir;
 
-    @Option(names = "--no-export", description = "Do not export the best model at the end.")
+    @Option(names = "--no-export", fallbackValue = "true", description = "Do not export the best model at the end.")
     boolean noExport;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of defaults for any flag "
@@ -138,6 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = new TrainConfig(Variant.parse(model), factor, layers != null ? layers : TrainConfig.tower(factor),
                     epochs, batchSize, learningRate, optimizer, negatives, embeddingL2, layerL2, seed, threads, topK,
                     !noFullRanking, pretrainedGmf, pretrainedMlp, alpha);
+            DeviceChoice.requireKnown(device);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -60,7 +60,8 @@ public final class NcfModel implements AutoCloseable {
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
             String why = e instanceof java.io.EOFException ? "the parameter file ends early (truncated)"
-                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    : e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse(e.getClass().getSimpleName());
             throw new DataException("cannot load the " + spec.variant().label() + " parameters saved in " + dir
                     + ": " + why, e);
         }

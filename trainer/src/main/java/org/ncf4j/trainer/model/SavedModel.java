@@ -90,7 +90,8 @@ public final class SavedModel {
         String saved = readDataFingerprint(dir);
         if (saved != null && !saved.equals(fingerprint)) {
             throw new IllegalArgumentException(what + " " + dir + " was trained on other data than the data "
-                    + "given (the training pairs differ); give the data flags it was trained with");
+                    + "given (the training pairs differ); give the data flags it was trained with (with "
+                    + "--validation on --ncf-split, also its --seed, which draws the validation items)");
         }
     }
 
@@ -100,13 +101,13 @@ public final class SavedModel {
 
     private static JsonNode readJson(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IOException("not a saved model: " + file + " is missing");
+            throw new DataException("not a saved model: " + file + " is missing");
         }
         try {
             return JSON.readTree(file.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new DataException(file + ": not valid JSON (" + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ")", e);
+            throw new DataException(file + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst()
+                    .orElse("") + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()) + ")", e);
         }
     }
 }

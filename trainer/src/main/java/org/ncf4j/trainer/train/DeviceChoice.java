@@ -16,6 +16,18 @@ public final class DeviceChoice {
     private DeviceChoice() {
     }
 
+    /** Refuses a device name that is none of cpu, gpu or auto, before anything is loaded. */
+    public static void requireKnown(String requested) {
+        String r = requested.toLowerCase(Locale.ROOT);
+        if (!r.equals("cpu") && !r.equals("gpu") && !r.equals("auto")) {
+            throw unknown(requested);
+        }
+    }
+
+    private static IllegalArgumentException unknown(String requested) {
+        return new IllegalArgumentException("unknown device '" + requested + "', expected cpu, gpu or auto");
+    }
+
     /**
      * @param requested cpu, gpu or auto (any case)
      * @param gpuCount how many GPUs the engine sees
@@ -38,7 +50,7 @@ public final class DeviceChoice {
                 return new Decision(Device.cpu(), "no GPU visible to PyTorch (native library " + engineFlavor
                         + "), training on the CPU");
             default:
-                throw new IllegalArgumentException("unknown device '" + requested + "', expected cpu, gpu or auto");
+                throw unknown(requested);
         }
     }
 }

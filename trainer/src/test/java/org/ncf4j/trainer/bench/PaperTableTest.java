@@ -23,7 +23,8 @@ class PaperTableTest {
                 new EpochRecord(2, 0.2, 0.65 + shift, 0.38 + shift, 0.70, 0.40, 1, 1, 1, 0, 2),
                 new EpochRecord(3, 0.1, 0.70 + shift, 0.41 + shift, 0.60, 0.35, 1, 1, 1, 0, 3));
         Path dir = Files.createDirectories(out.resolve("f" + factor + "/s" + seed + "/" + model));
-        new TrainingReport("ml-1m", Map.of("seed", seed), epochs, 2, "validation HR@10", 0.65 + shift,
+        new TrainingReport("ml-1m", Map.of("seed", seed, "epochs", 3, "optimizer", "adam", "learningRate", 0.001),
+                epochs, 2, "validation HR@10", 0.65 + shift,
                 0.38 + shift, null, 3600, null).write(dir.resolve("report.json"));
     }
 
@@ -38,7 +39,7 @@ class PaperTableTest {
         String table = PaperTable.markdown(runs, 7200);
         // validation chose epoch 2 (HR 0.65 and 0.67), the best test epoch is 3 (HR 0.70 and 0.72)
         assertTrue(table.contains("| 8 | NeuMF, pretrained | 0.6600 ± 0.0141 | 0.3900 ± 0.0141 | 0.7100 ± 0.0141 | "
-                + "0.4200 ± 0.0141 | 0.688 / 0.410 | 2 | 2/3, 2/3 |"), table);
+                + "0.4200 ± 0.0141 | 0.684 / 0.403 | 2 | 2/3, 2/3 | 3 epochs, adam 0.001 |"), table);
         assertTrue(table.contains("| 16 | GMF | 0.6500 | 0.3800 | 0.7000 | 0.4100 |  | 1 | 2/3 |"), table);
         assertTrue(table.contains("3 runs; their training and evaluation took 3.0 h in all; the script's wall "
                 + "time so far 2.0 h."), table);

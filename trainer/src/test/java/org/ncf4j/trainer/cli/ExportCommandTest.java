@@ -60,6 +60,60 @@ class ExportCommandTest {
         assertTrue(r.out().contains("exported neumf"), r.out());
     }
 
+    /** The paper's split format for 30 users and 12 items: 6 training items per user, one test item, 5 negatives. */
+    private static Path ncfSplit(Path dir) throws Exception {
+        StringBuilder train = new StringBuilder();
+        StringBuilder test = new StringBuilder();
+        StringBuilder negative = new StringBuilder();
+        for (int u = 0; u < 30; u++) {
+            for (int k = 0; k < 6; k++) {
+                train.append(u).append('\t').append((u + k) % 12).append("\t1\t0\n");
+            }
+            int held = (u + 6) % 12;
+            test.append(u).append('\t').append(held).append("\t1\t0\n");
+            negative.append('(').append(u).append(',').append(held).append(')');
+            for (int k = 7; k < 12; k++) {
+                negative.append('\t').append((u + k) % 12);
+            }
+            negative.append('\n');
+        }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("tiny.train.rating"), train);
+        Files.writeString(dir.resolve("tiny.test.rating"), test);
+        Files.writeString(dir.resolve("tiny.test.negative"), negative);
+        return dir;
+    }
+
+    @Test
+    void aModelTrainedWithValidationItemsOfTheSplitFilesExportsWithItsSeed() throws Exception {
+        Path split = ncfSplit(dir.resolve("split"));
+        Path out = dir.resolve("run");
+        TrainCommandTest.Result trained = TrainCommandTest.run("--ncf-split", split.toString(), "--validation",
+                "--eval-negatives", "3", "--seed", "2", "--model", "gmf", "--factor", "4", "--epochs", "1",
+                "--no-export", "--no-full-ranking", "-o", out.toString());
+        assertEquals(0, trained.code(), trained.err());
+        String[] data = {"--ncf-split", split.toString(), "--validation", "--eval-negatives", "3"};
+        TrainCommandTest.Result bySeedInReport = run(data, "--checkpoint", out.resolve("model").toString(), "-o",
+                dir.resolve("b1").toString());
+        assertEquals(0, bySeedInReport.code(), bySeedInReport.err());
+        TrainCommandTest.Result otherSeed = run(data, "--checkpoint", out.resolve("model").toString(), "--seed",
+                "3", "-o", dir.resolve("b2").toString());
+        assertEquals(1, otherSeed.code(), otherSeed.err());
+        assertTrue(otherSeed.err().contains("also its --seed"), otherSeed.err());
+    }
+
+    private static TrainCommandTest.Result run(String[] data, String... args) {
+        List<String> a = new ArrayList<>(List.of(data));
+        a.addAll(List.of(args));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        int code = CommandRunner.run(new ExportCommand(o, e), "ncf-export", o, e, a.toArray(String[]::new));
+        return new TrainCommandTest.Result(code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void refusesOtherDataAnExistingVersionAndAMissingCheckpoint() throws Exception {
         TrainCommandTest.Result otherData = export("--checkpoint", run.resolve("model").toString(), "--rating-col",

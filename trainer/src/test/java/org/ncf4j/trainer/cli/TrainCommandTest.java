@@ -313,6 +313,19 @@ class TrainCommandTest {
             assertTrue(r.err().contains(c[2]), c[0] + " " + c[1] + ": " + r.err());
             all.add(r);
         }
+        Result evalNegatives = run("--interactions", csv.toString(), "--eval-negatives", "0", "-o",
+                dir.resolve("o").toString());
+        assertTrue(evalNegatives.err().contains("--eval-negatives must be >= 1"), evalNegatives.err());
+        Result device = run("--interactions", csv.toString(), "--device", "tpu", "-o", dir.resolve("o").toString());
+        assertTrue(device.err().contains("unknown device 'tpu'"), device.err());
+        Result delimiter = run("--interactions", csv.toString(), "--delimiter", "", "-o",
+                dir.resolve("o").toString());
+        Result noValue = run("--ncf-split", dir.toString(), "--cache-dir");
+        assertTrue(noValue.err().contains("--cache-dir") && !noValue.err().contains("no data source"),
+                noValue.err());
+        Result twice = run("--movielens", "a.zip", "--movielens", "b.zip");
+        assertTrue(twice.err().contains("--movielens is given more than once"), twice.err());
+        all.addAll(List.of(evalNegatives, device, delimiter, noValue, twice));
         Result dense = train(dir.resolve("o"), "--optimizer", "dense-adam", "--threads", "2");
         assertTrue(dense.err().contains("--threads 2 needs --optimizer adam or lazy-adam"), dense.err());
         all.add(dense);
@@ -347,7 +360,16 @@ class TrainCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains(bad + ", key epochs: ") && r.err().contains("'many' is not an int"), r.err());
         Files.writeString(bad, "epochs = 0\n");
-        assertEquals(2, train(dir.resolve("o"), "--config", bad.toString()).code());
+        r = train(dir.resolve("o"), "--config", bad.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("epochs must be >= 1, got 0 (" + bad + " sets epochs = 0)"), r.err());
+        Path flags = dir.resolve("flags.properties");
+        Files.writeString(flags, "header = true\nepochs = 1\nno-export = true\n");
+        r = run("--interactions", csv.toString(), "--header", "--no-export", "--config", flags.toString(), "-o",
+                dir.resolve("f").toString());
+        assertEquals(0, r.code(), "a flag given both in the file and on the command line stays on: " + r.err());
+        assertFalse(Files.exists(dir.resolve("f/bundle")));
+        Files.walk(dir.resolve("f")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         Path source = dir.resolve("source.properties");
         Files.writeString(source, "interactions = " + csv + "\n");
         r = train(dir.resolve("o"), "--config", source.toString());
