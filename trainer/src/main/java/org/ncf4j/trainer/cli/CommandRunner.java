@@ -28,29 +28,28 @@ final class CommandRunner {
         CommandLine cli = new CommandLine(command);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        ConfigFile[] read = new ConfigFile[1];
+        ConfigFile found;
+        try {
+            found = ConfigFile.find(args);
+            if (found != null) {
+                found.check(cli.getCommandSpec());
+                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(found.properties()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return USAGE;
+        }
+        ConfigFile config = found;
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof UsageError) {
-                String from = read[0] == null ? "" : read[0].suppliedKeys(args);
-                err.println(name + ": " + e.getMessage() + (from.isEmpty() ? "" : " (" + read[0].file() + " sets "
+                String from = config == null ? "" : config.suppliedKeys(args);
+                err.println(name + ": " + e.getMessage() + (from.isEmpty() ? "" : " (" + config.file() + " sets "
                         + from + ")") + " (see " + name + " --help)");
                 return USAGE;
             }
             err.println(name + ": " + message(e));
             return 1;
         });
-        ConfigFile config;
-        try {
-            config = ConfigFile.find(args);
-            read[0] = config;
-            if (config != null) {
-                config.check(cli.getCommandSpec());
-                cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(config.properties()));
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            err.println(name + ": " + e.getMessage() + " (see " + name + " --help)");
-            return USAGE;
-        }
         cli.setParameterExceptionHandler((e, given) -> {
             err.println(name + ": " + usage(e, config, given) + " (see " + name + " --help)");
             return USAGE;

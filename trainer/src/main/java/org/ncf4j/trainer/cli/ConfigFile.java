@@ -82,19 +82,19 @@ final class ConfigFile {
 
     /** Whether the option's value came from this file: it is set here and not on the command line. */
     boolean supplied(OptionSpec option, String[] args) {
-        if (!properties.containsKey(key(option))) {
-            return false;
-        }
-        return Arrays.stream(args).noneMatch(a -> Arrays.stream(option.names())
-                .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
+        return properties.containsKey(key(option)) && Arrays.stream(option.names())
+                .noneMatch(n -> onCommandLine(n, args));
+    }
+
+    private static boolean onCommandLine(String flag, String[] args) {
+        return Arrays.stream(args).anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
     }
 
     /** The keys whose values this file gave (not overridden on the command line), as "k = v, ...". */
     String suppliedKeys(String[] args) {
         StringBuilder b = new StringBuilder();
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
-            String flag = "--" + name;
-            if (Arrays.stream(args).noneMatch(a -> a.equals(flag) || a.startsWith(flag + "="))) {
+            if (!onCommandLine("--" + name, args)) {
                 b.append(b.length() == 0 ? "" : ", ").append(name).append(" = ").append(properties.getProperty(name));
             }
         }
