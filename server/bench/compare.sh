@@ -4,7 +4,8 @@
 # are measured alternately, case by case and round by round, with this checkout's `ncf bench` in its own JVM over
 # loopback, so that both see the same machine. Cases: the popularity fallback (Recommend for unknown users: a call
 # that does not run the model) and Recommend k=10 (seen items excluded) at concurrency 1, Recommend at 16, Score
-# of 100 pairs at 1. Then, in-process on the same bundle, the ranking graph's time for one user (model.sh).
+# of 100 pairs at 1. Then, in-process on the same bundle, the time for one user of what this build's server ranks
+# with (the fused kernel or the ranking graph, model.sh).
 # Prints every measurement, the medians over rounds, and the ratios this / base.
 # Usage: compare.sh BASE_CHECKOUT BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=15]
 # SERVER_CPUS and CLIENT_CPUS (taskset lists, e.g. 0 and 1) pin the servers and the load generator to separate
@@ -59,8 +60,11 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
-rank=$("${server_pin[@]}" "$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep "^rank graph" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
-echo "in-process ranking graph, one user, seen excluded, k=10: p50 $rank ms"
+# the in-process time of what this build's server ranks with: the fused kernel or the ranking graph (its log says)
+kernel="^rank graph"
+grep -q "ranking with the fused Java kernel" "$work/this.log" && kernel="^fused ranker"
+rank=$("${server_pin[@]}" "$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep "$kernel" | sed -E 's/.*p50 ([0-9.]+) ms.*/\1/')
+echo "in-process ranking (${kernel#^}), one user, seen excluded, k=10: p50 $rank ms"
 /usr/bin/env python3 - "$work/results" "$rank" <<'PY'
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]

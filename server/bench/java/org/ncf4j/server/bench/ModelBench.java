@@ -11,6 +11,7 @@ import org.ncf4j.data.Directories;
 import org.ncf4j.server.config.VersionPolicy;
 import org.ncf4j.server.inference.DynamicBatcher;
 import org.ncf4j.server.inference.ExecutionProvider;
+import org.ncf4j.server.inference.FusedRanker;
 import org.ncf4j.server.inference.ModelLoader;
 import org.ncf4j.server.inference.OnnxModel;
 import org.ncf4j.server.repository.ModelRepository;
@@ -57,12 +58,15 @@ public final class ModelBench {
         RecommendationService service = new RecommendationService(repository,
                 new RecommendationService.Limits(100_000, 10_000, true));
         try (OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), cpu, 1)) {
+            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
             List<String> names = List.of("rank graph, one user, seen excluded, k=10",
+                    "fused ranker (Java), one user, seen excluded, k=10",
                     "Recommend through the service, in-process (no gRPC)",
                     "naive: score all " + numItems + " items of one user (scoring graph)",
                     "Score 100 pairs (scoring graph)");
             List<Case> cases = List.of(
                     user -> onnx.rank(new long[] {user}, excludeSeen(bundle, user), 10),
+                    user -> fused.rank(new long[] {user}, excludeSeen(bundle, user), 10),
                     user -> service.recommend("", 0, new RecommendationService.Query(bundle.users().id(user), 10,
                             false, List.of(), List.of()), Long.MAX_VALUE).join(),
                     user -> {

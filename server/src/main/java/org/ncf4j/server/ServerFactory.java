@@ -60,7 +60,7 @@ public class ServerFactory {
         DynamicBatcher.Settings scoring = new DynamicBatcher.Settings(c.maxBatchPairs(), delay, c.maxQueueSize(),
                 c.batchWorkers(), DynamicBatcher.MAX_INLINE_NANOS);
         return new ModelLoader(provider, new ModelLoader.Settings(c.intraOpThreads(), c.maxBundleFileBytes(),
-                c.rankingMemoryBytes(), ranking, scoring), metrics::batch);
+                c.rankingMemoryBytes(), ranking, scoring, c.kernel()), metrics::batch);
     }
 
     /** The repository, scanned once here: the server starts with every loadable model loaded and warm. */
@@ -69,10 +69,11 @@ public class ServerFactory {
     ModelRepository repository(ServingConfig c, ModelLoader loader, ServingHealth health, ServingMetrics metrics) {
         Path root = Path.of(c.repository());
         LOG.info("repository {}, version policy {}, rescanned {}; batching up to {} users or {} pairs per run, "
-                + "queue delay {}, queue {}, {} workers; {} intra-op threads per session", root.toAbsolutePath(),
+                + "queue delay {}, queue {}, {} workers; {} intra-op threads per session; ranking kernel {}",
+                root.toAbsolutePath(),
                 c.policy(), c.pollInterval().isZero() ? "only on Reload" : "every " + c.pollInterval(),
                 c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.batchWorkers(),
-                c.intraOpThreads());
+                c.intraOpThreads(), c.kernel().label());
         ModelRepository repository = new ModelRepository(new RepositoryScanner(root)::scan, loader, c.policy(),
                 c.defaultModel(), List.of(health, metrics));
         repository.scan(null, false);

@@ -157,7 +157,7 @@ class DeployManifestsTest {
                 Integer.parseInt(env.get("NCF_INTRA_OP_THREADS")), Duration.parse("PT" + env.get("NCF_POLL_INTERVAL")
                 .toUpperCase(Locale.ROOT)), env.get("NCF_VERSION_POLICY"), true, 100000, 10000, 64, 10000,
                 Duration.ZERO, 1024, Integer.parseInt(env.get("NCF_BATCH_WORKERS")),
-                Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024);
+                Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024, "auto");
         // the repository is the volume the sync containers fill
         VolumeMount models = server.getVolumeMounts().stream().filter(m -> m.getName().equals("models")).findFirst()
                 .orElseThrow();

@@ -144,13 +144,14 @@ class ServerProcessTest {
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void badSettingsStopTheStartWithOneLineEachAndExitCode2(@TempDir Path dir) throws Exception {
         try (ServerProcess server = ServerProcess.start(dir, dir, "ncf.max-batch-size=0",
-                "ncf.version-policy=newest", "ncf.ranking-memory-mb=-1")) {
+                "ncf.version-policy=newest", "ncf.ranking-memory-mb=-1", "ncf.ranking-kernel=gpu")) {
             assertEquals(2, server.awaitExit(60), server.log());
             String log = server.log();
             assertTrue(log.contains("ncf-server: cannot start with these settings:"), log);
             assertTrue(log.contains("  ncf.max-batch-size is 0, expected at least 1"), log);
             assertTrue(log.contains("  ncf.version-policy: 'newest' is not a version policy"), log);
             assertTrue(log.contains("  ncf.ranking-memory-mb is -1, expected at least 1"), log);
+            assertTrue(log.contains("  ncf.ranking-kernel is 'gpu', expected auto, onnx or fused"), log);
             assertFalse(log.contains("\tat "), "a stack trace:\n" + log);
         }
     }

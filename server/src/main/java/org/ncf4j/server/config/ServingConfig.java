@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.ncf4j.server.inference.RankingKernel;
 
 /**
  * The {@code ncf} settings, with their defaults; each can be set in application.yml or as an environment variable
@@ -30,6 +31,9 @@ import java.util.Locale;
  * @param rankingMemoryMb the most memory one ranking run may use for its intermediate tensors, in MiB; a batch of
  *     users is ranked in chunks that stay under it
  * @param maxBundleFileMb the largest file a bundle may hold, in MiB (bundles are read into memory once)
+ * @param rankingKernel what ranks the catalogue for Recommend: auto (the fused Java kernel on the CPU provider when
+ *     it agrees with the ranking graph and is faster, else the graph), onnx (always the graph in ONNX Runtime) or
+ *     fused (the kernel whenever it agrees)
  */
 @ConfigurationProperties("ncf")
 public record ServingConfig(
@@ -49,7 +53,8 @@ public record ServingConfig(
         @Bindable(defaultValue = "1024") int maxQueueSize,
         @Bindable(defaultValue = "2") int batchWorkers,
         @Bindable(defaultValue = "256") int rankingMemoryMb,
-        @Bindable(defaultValue = "1024") int maxBundleFileMb) {
+        @Bindable(defaultValue = "1024") int maxBundleFileMb,
+        @Bindable(defaultValue = "auto") String rankingKernel) {
 
     /** The largest array a JVM allocates; a bundle file is read into one. */
     static final int MAX_FILE_MB = (Integer.MAX_VALUE - 8) >> 20;
@@ -91,6 +96,12 @@ public record ServingConfig(
             problems.add("ncf.max-bundle-file-mb is " + maxBundleFileMb + ", at most " + MAX_FILE_MB
                     + " (a bundle file is read into one array)");
         }
+        rankingKernel = rankingKernel == null ? "" : rankingKernel.strip().toLowerCase(Locale.ROOT);
+        try {
+            RankingKernel.parse(rankingKernel);
+        } catch (IllegalArgumentException e) {
+            problems.add("ncf.ranking-kernel is " + e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -98,6 +109,10 @@ public record ServingConfig(
 
     public VersionPolicy policy() {
         return VersionPolicy.parse(versionPolicy);
+    }
+
+    public RankingKernel kernel() {
+        return RankingKernel.parse(rankingKernel);
     }
 
     public long rankingMemoryBytes() {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleCard;
 import org.slf4j.Logger;
@@ -11,12 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads one version directory for serving: reads and validates the bundle (each file once, size-capped), opens its
- * graphs on the chosen execution provider, runs each once so the model is warm, and picks how many users one
- * ranking run takes: the fastest per user among powers of two up to {@code max-batch-size}, timed here, within
- * the ranking memory budget. On any failure whatever was opened is closed again.
+ * graphs on the chosen execution provider, runs each once so the model is warm, picks what ranks the catalogue
+ * (the ranking graph, or {@link FusedRanker} when it agrees with the graph on a probe and is faster, see
+ * {@link RankingKernel}), and how many users one ranking run takes: the fastest per user among powers of two up
+ * to {@code max-batch-size}, timed here, within the ranking memory budget. On any failure whatever was opened is
+ * closed again.
  */
 public final class ModelLoader implements VersionLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+    /** The longest the fused kernel runs, once per JVM, before it is first timed (the JIT compiles it meanwhile). */
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
 
     /**
      * What loading needs to know.
@@ -26,9 +31,19 @@ public final class ModelLoader implements VersionLoader {
      * @param rankingMemoryBytes what one ranking run's intermediate tensors may take
      * @param ranking batching of Recommend calls (its batch size is the most users a run may take)
      * @param scoring batching of Score calls
+     * @param kernel what ranks the catalogue
      */
     public record Settings(int intraOpThreads, long maxFileBytes, long rankingMemoryBytes,
-                           DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring) {
+                           DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring, RankingKernel kernel) {
+        /** With the default kernel choice ({@link RankingKernel#AUTO}). */
+        public Settings(int intraOpThreads, long maxFileBytes, long rankingMemoryBytes,
+                        DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring) {
+            this(intraOpThreads, maxFileBytes, rankingMemoryBytes, ranking, scoring, RankingKernel.AUTO);
+        }
+    }
+
+    /** Timed ranking runs: the fastest chunk, its time per user, and one user's run. */
+    private record Timing(int chunk, double perUserNanos, long oneUserNanos, String text) {
     }
 
     private final ExecutionProvider.Choice provider;
@@ -56,19 +71,50 @@ public final class ModelLoader implements VersionLoader {
             onnx.score(new long[] {0}, new long[] {0});
             long scoreNanos = System.nanoTime() - t0;
             onnx.rank(new long[] {0}, new long[0], 1);
-            long t1 = System.nanoTime();
-            onnx.rank(new long[] {0}, new long[0], 1);
-            long rankNanos = System.nanoTime() - t1;
             int memoryChunk = memoryChunk(bundle.card(), settings.rankingMemoryBytes());
-            int chunk = fastestChunk(onnx, bundle.card(), Math.min(memoryChunk,
-                    settings.ranking().maxBatchUnits()), name, version);
+            int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
+            Timing graph = fastestChunk(onnx, bundle.card(), max, 0);
+            Ranker ranker = onnx;
+            String kernel = "onnx";
+            Timing chosen = graph;
+            String note = "";
+            RankingKernel wanted = settings.kernel();
+            if (triesFused(wanted, provider.cuda())) {
+                StringBuilder whyNot = new StringBuilder();
+                Optional<FusedRanker> fused = FusedRanker.of(bundle.rankModel(), bundle.card(), whyNot);
+                String disagreement = fused.isEmpty() ? whyNot.toString()
+                        : RankerCheck.disagreement(fused.get(), onnx, bundle);
+                if (disagreement != null) {
+                    note = "; the fused kernel is not used: " + disagreement;
+                    if (wanted == RankingKernel.FUSED) {
+                        LOG.warn("model {} version {}: ncf.ranking-kernel is fused, but {}; ranking with the ONNX "
+                                + "graph", name, version, disagreement);
+                    }
+                } else {
+                    FusedRanker.warmUpOnce(WARM_UP_NANOS);
+                    Timing f = fastestChunk(fused.get(), bundle.card(), max, 20_000_000L);
+                    if (wanted == RankingKernel.FUSED || f.perUserNanos() <= graph.perUserNanos()) {
+                        ranker = fused.get();
+                        kernel = "fused";
+                        chosen = f;
+                        note = String.format("; the ONNX graph took %.3f ms per user", graph.perUserNanos() / 1e6);
+                    } else {
+                        note = String.format("; the fused kernel took %.3f ms per user, slower", f.perUserNanos()
+                                / 1e6);
+                    }
+                }
+            }
+            LOG.info("model {} version {}: ranking with the {}, up to {} users per run (per user,{}){}", name,
+                    version, kernel.equals("fused") ? "fused Java kernel" : "ONNX graph", chosen.chunk(),
+                    chosen.text(), note);
             if (memoryChunk == 1 && perUserBytes(bundle.card()) > settings.rankingMemoryBytes()) {
                 LOG.warn("model {} version {}: ranking one user takes about {} MiB, more than ncf.ranking-memory-mb "
                         + "({} MiB); users are ranked one at a time", name, version,
                         perUserBytes(bundle.card()) >> 20, settings.rankingMemoryBytes() >> 20);
             }
-            return new ServedModel(name, version, bundle.withoutModels(), provider.name(), onnx, chunk,
-                    settings.ranking(), settings.scoring(), rankNanos, scoreNanos, observer);
+            return new ServedModel(name, version, bundle.withoutModels(), provider.name(), onnx, ranker, kernel,
+                    chosen.chunk(), settings.ranking(), settings.scoring(), chosen.oneUserNanos(), scoreNanos,
+                    observer);
         } catch (OrtException | RuntimeException | Error e) {
             try {
                 onnx.close();
@@ -77,6 +123,11 @@ public final class ModelLoader implements VersionLoader {
             }
             throw e;
         }
+    }
+
+    /** Whether the fused kernel is considered: when asked for, or by auto on the CPU (on CUDA the graph runs there). */
+    static boolean triesFused(RankingKernel kernel, boolean cuda) {
+        return kernel == RankingKernel.FUSED || (kernel == RankingKernel.AUTO && !cuda);
     }
 
     /**
@@ -107,29 +158,36 @@ public final class ModelLoader implements VersionLoader {
      * Times ranking runs of 1, 2, 4, ... users (up to {@code max}) and returns the size with the lowest time per
      * user. Large batches can be slower per user than small ones, once their intermediate tensors no longer fit
      * the processor's caches; how large depends on the machine and the model, so it is measured, not assumed.
+     * Code the JIT compiles ({@link FusedRanker}) first runs for {@code warmUpNanos}.
      */
-    private static int fastestChunk(OnnxModel onnx, BundleCard card, int max, String name, long version)
+    private static Timing fastestChunk(Ranker ranker, BundleCard card, int max, long warmUpNanos)
             throws OrtException {
-        if (max <= 1) {
-            return 1;
+        int k = Math.min(10, card.numItems());
+        long warmEnd = System.nanoTime() + warmUpNanos;
+        for (int r = 0; r < 2000 && System.nanoTime() < warmEnd; r++) {
+            ranker.rank(new long[] {r % card.numUsers()}, new long[0], k);
         }
         int best = 1;
         double bestPerUser = Double.MAX_VALUE;
+        long oneUser = 0;
         StringBuilder timings = new StringBuilder();
         for (int b = 1; b <= max; b = b >= max ? max + 1 : Math.min(max, b * 2)) {
             long[] users = new long[b];
             for (int i = 0; i < b; i++) {
                 users[i] = i % card.numUsers();
             }
-            onnx.rank(users, new long[0], 10 > card.numItems() ? card.numItems() : 10);
+            ranker.rank(users, new long[0], k);
             long[] runs = new long[5];
             for (int r = 0; r < runs.length; r++) {
                 long t0 = System.nanoTime();
-                onnx.rank(users, new long[0], Math.min(10, card.numItems()));
+                ranker.rank(users, new long[0], k);
                 runs[r] = System.nanoTime() - t0;
             }
             Arrays.sort(runs);
             double perUser = runs[runs.length / 2] / (double) b;
+            if (b == 1) {
+                oneUser = runs[runs.length / 2];
+            }
             timings.append(String.format(" %d: %.3f ms", b, perUser / 1e6));
             if (perUser < bestPerUser * 0.97) {
                 best = b;
@@ -139,8 +197,6 @@ public final class ModelLoader implements VersionLoader {
                 break; // runs this long are too slow to time more of at load
             }
         }
-        LOG.info("model {} version {}: ranking takes up to {} users per run (per user,{})", name, version, best,
-                timings);
-        return best;
+        return new Timing(best, bestPerUser, oneUser, timings.toString());
     }
 }

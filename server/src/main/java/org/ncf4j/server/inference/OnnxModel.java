@@ -13,7 +13,7 @@ import java.util.Set;
  * thread-safe; {@link #close} closes both, and must not run while a call is in progress (callers hold a
  * {@link RefCounted} handle for that).
  */
-public final class OnnxModel implements AutoCloseable {
+public final class OnnxModel implements Ranker, AutoCloseable {
     /** The k best items of each user of a ranking run, best first, as dense indices with their probabilities. */
     public record Ranked(long[][] items, float[][] scores) {
     }
@@ -58,10 +58,8 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /**
-     * The k best items of each user over the whole catalogue, leaving out {@code exclude}: flattened rows of
-     * (position in {@code users}, item). When exclusions leave fewer than k items, excluded ones fill the end.
-     */
+    /** The ranking graph's answer (see {@link Ranker#rank}). */
+    @Override
     public Ranked rank(long[] users, long[] exclude, int k) throws OrtException {
         try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(users), new long[] {users.length});
              OnnxTensor e = OnnxTensor.createTensor(env, LongBuffer.wrap(exclude), new long[] {exclude.length / 2,

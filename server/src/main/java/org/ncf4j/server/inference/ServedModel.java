@@ -40,6 +40,8 @@ public final class ServedModel {
     private final Bundle bundle;
     private final String provider;
     private final OnnxModel onnx;
+    private final Ranker rankWith;
+    private final String kernel;
     private final int[] byPopularity;
     private final int rankChunk;
     private final RefCounted<ServedModel> refs;
@@ -48,13 +50,16 @@ public final class ServedModel {
 
     /**
      * @param onnx the opened graphs; from here on this model closes them
+     * @param rankWith what ranks the catalogue: {@code onnx}, or a {@link FusedRanker} of its ranking graph
+     * @param kernel its name for logs and model info ("onnx" or "fused")
      * @param rankChunk the most users one ranking run takes
      * @param ranking batching of Recommend calls (its batch size is overridden by {@code rankChunk})
      * @param scoring batching of Score calls
      * @param rankRunNanos the warm-up ranking run's time, until runs are timed
      * @param scoreRunNanos the warm-up scoring run's time
      */
-    ServedModel(String name, long version, Bundle bundle, String provider, OnnxModel onnx, int rankChunk,
+    ServedModel(String name, long version, Bundle bundle, String provider, OnnxModel onnx, Ranker rankWith,
+                String kernel, int rankChunk,
                 DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring, long rankRunNanos,
                 long scoreRunNanos, BatchObserver observer) {
         this.name = name;
@@ -62,6 +67,8 @@ public final class ServedModel {
         this.bundle = bundle;
         this.provider = provider;
         this.onnx = onnx;
+        this.rankWith = rankWith;
+        this.kernel = kernel;
         this.byPopularity = popularityOrder(bundle.popularity());
         this.rankChunk = rankChunk;
         this.refs = new RefCounted<>(this, this::closeNow);
@@ -98,6 +105,11 @@ public final class ServedModel {
     /** The execution provider serving it: "cpu" or "cuda:N". */
     public String provider() {
         return provider;
+    }
+
+    /** What ranks the catalogue: "onnx" (the ranking graph) or "fused" ({@link FusedRanker}). */
+    public String rankingKernel() {
+        return kernel;
     }
 
     /** Item indices from the most to the least popular in training (ties by index). */
@@ -195,7 +207,7 @@ public final class ServedModel {
                 exclude[at++] = item;
             }
         }
-        OnnxModel.Ranked r = onnx.rank(users, exclude, k);
+        OnnxModel.Ranked r = rankWith.rank(users, exclude, k);
         List<Ranked> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             int ki = batch.get(i).k();

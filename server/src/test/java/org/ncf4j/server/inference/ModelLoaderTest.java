@@ -59,4 +59,43 @@ class ModelLoaderTest {
             m.close();
         }
     }
+
+    @Test
+    void theRankingKernelIsTheOneAskedForAndAnswersAsTheGraphDoes(@TempDir Path dir) throws Exception {
+        Path b = TestBundles.write(dir.resolve("b"), 1);
+        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
+        ServedModel.Ranked[] answers = new ServedModel.Ranked[3];
+        RankingKernel[] kernels = RankingKernel.values();
+        for (int n = 0; n < kernels.length; n++) {
+            ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                    new DynamicBatcher.Settings(8, 0, 100, 1, 0), new DynamicBatcher.Settings(1000, 0, 100, 1, 0),
+                    kernels[n]), (call, users, t, d, inline) -> { });
+            ServedModel m = loader.load("m", 1, b);
+            try {
+                if (kernels[n] != RankingKernel.AUTO) {
+                    assertEquals(kernels[n].label(), m.rankingKernel());
+                }
+                answers[n] = m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
+                        .get(10, TimeUnit.SECONDS);
+            } finally {
+                m.close();
+            }
+        }
+        for (ServedModel.Ranked a : answers) {
+            assertEquals(java.util.Arrays.toString(answers[1].items()), java.util.Arrays.toString(a.items()));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(answers[1].scores(), a.scores(), 1e-5f);
+        }
+    }
+
+    @Test
+    void theCudaProviderRanksWithTheGraphUnlessFusedIsAskedFor() {
+        // the choice itself, without a GPU: auto keeps the graph on CUDA, where ONNX Runtime runs it on the device
+        assertTrue(ModelLoader.triesFused(RankingKernel.AUTO, false));
+        assertTrue(!ModelLoader.triesFused(RankingKernel.AUTO, true));
+        assertTrue(ModelLoader.triesFused(RankingKernel.FUSED, true));
+        assertTrue(!ModelLoader.triesFused(RankingKernel.ONNX, false));
+        assertEquals(RankingKernel.FUSED, RankingKernel.parse(" Fused "));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> RankingKernel.parse("gpu"));
+    }
 }
