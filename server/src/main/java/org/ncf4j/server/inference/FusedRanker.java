@@ -45,6 +45,8 @@ public final class FusedRanker implements Ranker {
     private final float[] outputWeight; // [last width]
     private final float outputBias;
     private final int tile;
+    /** Each thread's buffers (a run allocates only its results). */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private FusedRanker(BundleCard card, Map<String, float[]> c) {
         items = card.numItems();
@@ -257,21 +259,21 @@ public final class FusedRanker implements Ranker {
         int b = users.length;
         long[][] outItems = new long[b][];
         float[][] outScores = new float[b][];
-        float[] logits = new float[items];
-        Scratch s = new Scratch();
+        float[][] logits = new float[b][items];
         long[] pairs = byRow(exclude);
+        logits(users, logits, scratch.get());
         int e = 0;
         for (int row = 0; row < b; row++) {
-            logits(Math.toIntExact(users[row]), logits, s);
+            float[] l = logits[row];
             for (; e < pairs.length && pairs[e] == row; e += 2) {
-                logits[(int) pairs[e + 1]] = Float.NEGATIVE_INFINITY;
+                l[(int) pairs[e + 1]] = Float.NEGATIVE_INFINITY;
             }
-            int[] top = TopK.best(logits, k);
+            int[] top = TopK.best(l, k);
             long[] it = new long[k];
             float[] sc = new float[k];
             for (int j = 0; j < k; j++) {
                 it[j] = top[j];
-                sc[j] = (float) (1.0 / (1.0 + Math.exp(-logits[top[j]])));
+                sc[j] = (float) (1.0 / (1.0 + Math.exp(-l[top[j]])));
             }
             outItems[row] = it;
             outScores[row] = sc;
@@ -306,7 +308,6 @@ public final class FusedRanker implements Ranker {
 
     /** One run's buffers: a tile's activations, two layers at a time, and its logits. */
     private final class Scratch {
-        final float[] user = new float[layers.length > 0 ? layers[0] : 1];
         final float[][] a;
         final float[][] c;
         final float[] logits = new float[tile];
@@ -321,8 +322,28 @@ public final class FusedRanker implements Ranker {
         }
     }
 
-    /** Every item's logit for one user, into {@code out}. */
-    private void logits(int u, float[] out, Scratch s) {
+    /**
+     * Every item's logit for each user, into {@code out} (one row per user). Tile by tile, every user of the batch
+     * in turn, so that a tile's item constants are read from memory once per batch.
+     */
+    private void logits(long[] users, float[][] out, Scratch s) {
+        float[][] pu = new float[users.length][];
+        for (int row = 0; row < users.length; row++) {
+            pu[row] = start(Math.toIntExact(users[row]), out[row]);
+        }
+        int tiles = (items + tile - 1) / tile;
+        for (int ti = 0; ti < tiles; ti++) {
+            for (int row = 0; row < users.length; row++) {
+                tile(ti, Math.toIntExact(users[row]), pu[row], out[row], s);
+            }
+        }
+    }
+
+    /**
+     * A user's logits before the tiles: the output bias, or with an MLP without hidden layers its whole logits;
+     * returns the user's part of the first MLP layer (null without hidden layers).
+     */
+    private float[] start(int u, float[] out) {
         if (mlpUser != null && layers.length == 0) {
             float term = outputBias;
             for (int j = 0; j < half; j++) {
@@ -334,62 +355,65 @@ public final class FusedRanker implements Ranker {
         } else {
             java.util.Arrays.fill(out, outputBias);
         }
-        float[] pu = s.user;
-        if (itemSide != null) {
-            int width = layers[0];
-            for (int o = 0; o < width; o++) {
-                float t = 0;
-                for (int j = 0; j < half; j++) {
-                    t += mlpUser[u * half + j] * userWeight[o * half + j];
-                }
-                pu[o] = t;
-            }
+        if (itemSide == null) {
+            return null;
         }
+        int width = layers[0];
+        float[] pu = new float[width];
+        for (int o = 0; o < width; o++) {
+            float t = 0;
+            for (int j = 0; j < half; j++) {
+                t += mlpUser[u * half + j] * userWeight[o * half + j];
+            }
+            pu[o] = t;
+        }
+        return pu;
+    }
+
+    /** Adds one tile's GMF and MLP logits for user {@code u} (whose first-layer part is {@code pu}) to {@code out}. */
+    private void tile(int ti, int u, float[] pu, float[] out, Scratch s) {
         float[] lt = s.logits;
-        int tiles = (items + tile - 1) / tile;
-        for (int ti = 0; ti < tiles; ti++) {
-            int i0 = ti * tile;
-            int n = Math.min(tile, items - i0);
-            System.arraycopy(out, i0, lt, 0, n);
-            if (gmfItemSide != null) {
-                float[][] side = gmfItemSide[ti];
-                for (int j = 0; j < factor; j++) {
-                    float p = gmfUser[u * factor + j];
-                    float[] q = side[j];
-                    for (int t = 0; t < n; t++) {
-                        lt[t] += p * q[t];
-                    }
+        int i0 = ti * tile;
+        int n = Math.min(tile, items - i0);
+        System.arraycopy(out, i0, lt, 0, n);
+        if (gmfItemSide != null) {
+            float[][] side = gmfItemSide[ti];
+            for (int j = 0; j < factor; j++) {
+                float p = gmfUser[u * factor + j];
+                float[] q = side[j];
+                for (int t = 0; t < n; t++) {
+                    lt[t] += p * q[t];
                 }
             }
-            if (itemSide != null) {
-                float[][] h = s.a;
-                float[][] next = s.c;
-                float[][] side = itemSide[ti];
-                for (int o = 0; o < layers[0]; o++) {
-                    float add = pu[o];
-                    float[] x = side[o];
-                    float[] y = h[o];
-                    for (int t = 0; t < n; t++) {
-                        y[t] = Math.max(x[t] + add, 0f); // branch-free, unlike a conditional
-                    }
-                }
-                for (int k = 0; k < weights.length; k++) {
-                    layer(weights[k], biases[k], layers[k], layers[k + 1], h, next, n);
-                    float[][] swap = h;
-                    h = next;
-                    next = swap;
-                }
-                int last = layers[layers.length - 1];
-                for (int o = 0; o < last; o++) {
-                    float w = outputWeight[o];
-                    float[] x = h[o];
-                    for (int t = 0; t < n; t++) {
-                        lt[t] += w * x[t];
-                    }
-                }
-            }
-            System.arraycopy(lt, 0, out, i0, n);
         }
+        if (itemSide != null) {
+            float[][] h = s.a;
+            float[][] next = s.c;
+            float[][] side = itemSide[ti];
+            for (int o = 0; o < layers[0]; o++) {
+                float add = pu[o];
+                float[] x = side[o];
+                float[] y = h[o];
+                for (int t = 0; t < n; t++) {
+                    y[t] = Math.max(x[t] + add, 0f); // branch-free, unlike a conditional
+                }
+            }
+            for (int k = 0; k < weights.length; k++) {
+                layer(weights[k], biases[k], layers[k], layers[k + 1], h, next, n);
+                float[][] swap = h;
+                h = next;
+                next = swap;
+            }
+            int last = layers[layers.length - 1];
+            for (int o = 0; o < last; o++) {
+                float w = outputWeight[o];
+                float[] x = h[o];
+                for (int t = 0; t < n; t++) {
+                    lt[t] += w * x[t];
+                }
+            }
+        }
+        System.arraycopy(lt, 0, out, i0, n);
     }
 
     /**
@@ -414,19 +438,27 @@ public final class FusedRanker implements Ranker {
                 float[] x1 = h[j + 1];
                 float[] x2 = h[j + 2];
                 float[] x3 = h[j + 3];
+                if (j + 4 == in) { // the last group also applies the ReLU: one pass less over y
+                    for (int t = 0; t < n; t++) {
+                        y[t] = Math.max(y[t] + (w0 * x0[t] + w1 * x1[t] + w2 * x2[t] + w3 * x3[t]), 0f);
+                    }
+                    break;
+                }
                 for (int t = 0; t < n; t++) {
                     y[t] += w0 * x0[t] + w1 * x1[t] + w2 * x2[t] + w3 * x3[t];
                 }
             }
-            for (; j < in; j++) {
-                float wj = w[row + j];
-                float[] x = h[j];
-                for (int t = 0; t < n; t++) {
-                    y[t] += wj * x[t];
+            if (in % 4 != 0) {
+                for (; j < in; j++) {
+                    float wj = w[row + j];
+                    float[] x = h[j];
+                    for (int t = 0; t < n; t++) {
+                        y[t] += wj * x[t];
+                    }
                 }
-            }
-            for (int t = 0; t < n; t++) {
-                y[t] = Math.max(y[t], 0f);
+                for (int t = 0; t < n; t++) {
+                    y[t] = Math.max(y[t], 0f);
+                }
             }
         }
     }
