@@ -44,57 +44,38 @@ public final class FusedRanker implements Ranker {
     private final float[][] biases;
     private final float[] outputWeight; // [last width]
     private final float outputBias;
+    private final int users;
+    private final int widest; // the widest hidden layer: a tile's activations are widest x tile floats
     private final int tile;
     /** Each thread's buffers (a run allocates only its results). */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     private FusedRanker(BundleCard card, Map<String, float[]> c) {
         items = card.numItems();
+        users = card.numUsers();
         boolean gmf = !card.variant().equals("mlp");
         boolean mlp = !card.variant().equals("gmf");
+        List<Integer> sizes = card.layers();
+        boolean hidden = mlp && sizes.size() > 1;
+        layers = hidden ? sizes.subList(1, sizes.size()).stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        widest = Math.max(1, java.util.Arrays.stream(layers).max().orElse(1));
+        tile = Math.max(64, Math.min(512, TILE_FLOATS / widest)) & ~7;
         factor = gmf ? card.factor() : 0;
         gmfUser = gmf ? need(c, "gmf_user_embedding") : null;
-        int widest = 1;
-        for (int i = 1; mlp && i < card.layers().size(); i++) {
-            widest = Math.max(widest, card.layers().get(i));
-        }
-        tile = Math.max(64, Math.min(512, TILE_FLOATS / widest)) & ~7;
-        gmfItemSide = gmf ? tiles(need(c, "gmf_item_side"), factor) : null;
-        List<Integer> sizes = card.layers();
+        gmfItemSide = gmf ? tiles(c, "gmf_item_side", factor) : null;
         half = mlp ? sizes.get(0) / 2 : 0;
         mlpUser = mlp ? need(c, "mlp_user_embedding") : null;
-        if (mlp && sizes.size() > 1) {
-            userWeight = need(c, "mlp_0_user_weight");
-            itemSide = tiles(need(c, "mlp_0_item_side"), sizes.get(1));
-            itemTerm = null;
-            layers = new int[sizes.size() - 1];
-            for (int i = 0; i < layers.length; i++) {
-                layers[i] = sizes.get(i + 1);
-            }
-            weights = new float[layers.length - 1][];
-            biases = new float[layers.length - 1][];
-            for (int k = 1; k < sizes.size() - 1; k++) {
-                weights[k - 1] = need(c, "mlp_" + k + "_weight");
-                biases[k - 1] = need(c, "mlp_" + k + "_bias_column");
-            }
-            outputWeight = need(c, "mlp_output_weight");
-        } else if (mlp) {
-            userWeight = need(c, "mlp_user_output_weight");
-            itemSide = null;
-            itemTerm = need(c, "mlp_item_side");
-            layers = new int[0];
-            weights = new float[0][];
-            biases = new float[0][];
-            outputWeight = null;
-        } else {
-            userWeight = null;
-            itemSide = null;
-            itemTerm = null;
-            layers = new int[0];
-            weights = new float[0][];
-            biases = new float[0][];
-            outputWeight = null;
+        userWeight = hidden ? need(c, "mlp_0_user_weight") : mlp ? need(c, "mlp_user_output_weight") : null;
+        itemSide = hidden ? tiles(c, "mlp_0_item_side", layers[0]) : null;
+        itemTerm = mlp && !hidden ? need(c, "mlp_item_side") : null;
+        int deeper = Math.max(0, layers.length - 1);
+        weights = new float[deeper][];
+        biases = new float[deeper][];
+        for (int k = 0; k < deeper; k++) {
+            weights[k] = need(c, "mlp_" + (k + 1) + "_weight");
+            biases[k] = need(c, "mlp_" + (k + 1) + "_bias_column");
         }
+        outputWeight = hidden ? need(c, "mlp_output_weight") : null;
         outputBias = need(c, "output_bias")[0];
     }
 
@@ -102,11 +83,9 @@ public final class FusedRanker implements Ranker {
      * A [rows, items] constant cut into tiles of items, each row of a tile its own array: loops over a tile then
      * index every array from 0, which is what lets the JIT compile them to vector instructions.
      */
-    private float[][][] tiles(float[] rowMajor, int rows) {
-        if (rowMajor.length != (long) rows * items) {
-            throw new IllegalArgumentException("a ranking constant has " + rowMajor.length + " values, expected "
-                    + rows + " x " + items);
-        }
+    private float[][][] tiles(Map<String, float[]> c, String name, int rows) {
+        float[] rowMajor = need(c, name);
+        size(name, rowMajor, (long) rows * items);
         float[][][] out = new float[(items + tile - 1) / tile][rows][];
         for (int t = 0; t < out.length; t++) {
             int from = t * tile;
@@ -119,54 +98,29 @@ public final class FusedRanker implements Ranker {
     }
 
     /**
-     * Runs the kernel on a synthetic model of MovieLens 1M's size until its time per run stops improving (the JIT
-     * has compiled it), once per JVM and at most {@code maxNanos}; later loads then time compiled code. A first
-     * ranking on a loaded core can take ten times a compiled one, which would make the choice at load a
-     * measurement of the compiler.
+     * Runs this kernel until its time per run stops improving (the JIT has compiled it), at most {@code maxNanos},
+     * once per JVM: the code is shared by every model, so later loads time compiled code. A first ranking on a
+     * loaded core can take ten times a compiled one, which would make the choice at load a measurement of the
+     * compiler.
      */
-    public static void warmUpOnce(long maxNanos) {
+    public void warmUpOnce(long maxNanos) {
         synchronized (WARM_UP) {
             if (warm) {
                 return;
             }
             warm = true;
-            int users = 16;
-            int items = 4096;
-            List<Integer> tower = List.of(64, 32, 16, 8);
-            BundleCard card = new BundleCard(1, "neumf", 8, tower, users, items, Map.of(), Map.of(), Map.of(), "",
-                    "", Map.of(), Map.of());
-            java.util.SplittableRandom random = new java.util.SplittableRandom(1);
-            Map<String, float[]> c = new HashMap<>();
-            java.util.function.IntFunction<float[]> values = n -> {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) (random.nextDouble() - 0.5);
-                }
-                return v;
-            };
-            c.put("gmf_user_embedding", values.apply(users * 8));
-            c.put("gmf_item_side", values.apply(8 * items));
-            c.put("mlp_user_embedding", values.apply(users * 32));
-            c.put("mlp_0_user_weight", values.apply(32 * 32));
-            c.put("mlp_0_item_side", values.apply(32 * items));
-            c.put("mlp_1_weight", values.apply(16 * 32));
-            c.put("mlp_1_bias_column", values.apply(16));
-            c.put("mlp_2_weight", values.apply(8 * 16));
-            c.put("mlp_2_bias_column", values.apply(8));
-            c.put("mlp_output_weight", values.apply(8));
-            c.put("output_bias", values.apply(1));
-            FusedRanker r = new FusedRanker(card, c);
             long start = System.nanoTime();
             double best = Double.MAX_VALUE;
             int flat = 0;
             int runs = 0;
+            int k = Math.min(10, items);
             while (System.nanoTime() - start < maxNanos && flat < 4) {
                 long t0 = System.nanoTime();
                 int n = 0;
                 do {
-                    r.rank(new long[] {runs++ % users}, new long[0], 10);
+                    rank(new long[] {runs++ % users}, new long[0], k);
                     n++;
-                } while (System.nanoTime() - t0 < 50_000_000L);
+                } while (System.nanoTime() - t0 < 20_000_000L);
                 double perRun = (System.nanoTime() - t0) / (double) n;
                 flat = perRun < best * 0.95 ? 0 : flat + 1;
                 best = Math.min(best, perRun);
@@ -207,7 +161,7 @@ public final class FusedRanker implements Ranker {
         }
         try {
             FusedRanker r = new FusedRanker(card, constants);
-            r.checkSizes(card, rows);
+            r.checkSizes(rows);
             return Optional.of(r);
         } catch (IllegalArgumentException e) {
             whyNot.append(e.getMessage());
@@ -215,12 +169,12 @@ public final class FusedRanker implements Ranker {
         }
     }
 
-    private void checkSizes(BundleCard card, Map<String, Integer> rows) {
+    private void checkSizes(Map<String, Integer> rows) {
         if (gmfUser != null) {
-            size("gmf_user_embedding", gmfUser, (long) card.numUsers() * factor);
+            size("gmf_user_embedding", gmfUser, (long) users * factor);
         }
         if (mlpUser != null) {
-            size("mlp_user_embedding", mlpUser, (long) card.numUsers() * half);
+            size("mlp_user_embedding", mlpUser, (long) users * half);
             if (layers.length > 0) {
                 int width = layers[0];
                 size("mlp_0_user_weight", userWeight, (long) width * half);
@@ -313,10 +267,6 @@ public final class FusedRanker implements Ranker {
         final float[] logits = new float[tile];
 
         Scratch() {
-            int widest = 1;
-            for (int w : layers) {
-                widest = Math.max(widest, w);
-            }
             a = new float[widest][tile];
             c = new float[widest][tile];
         }

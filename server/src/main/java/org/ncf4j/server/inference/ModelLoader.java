@@ -81,9 +81,9 @@ public final class ModelLoader implements VersionLoader {
             onnx.rank(new long[] {0}, new long[0], 1);
             int memoryChunk = memoryChunk(bundle.card(), settings.rankingMemoryBytes());
             int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
-            Timing graph = fastestChunk(onnx, bundle.card(), max, 0, false);
+            Timing graph = fastestChunk(onnx, bundle.card(), max, false);
             Ranker ranker = onnx;
-            String kernel = "onnx";
+            RankingKernel kernel = RankingKernel.ONNX;
             Timing chosen = graph;
             String note = "";
             RankingKernel wanted = settings.kernel();
@@ -99,12 +99,11 @@ public final class ModelLoader implements VersionLoader {
                                 + "graph", name, version, disagreement);
                     }
                 } else {
-                    FusedRanker.warmUpOnce(WARM_UP_NANOS);
-                    Timing f = fastestChunk(fused.get(), bundle.card(), Math.min(max, FUSED_CHUNK), 20_000_000L,
-                            true);
+                    fused.get().warmUpOnce(WARM_UP_NANOS);
+                    Timing f = fastestChunk(fused.get(), bundle.card(), Math.min(max, FUSED_CHUNK), true);
                     if (wanted == RankingKernel.FUSED || f.perUserNanos() <= graph.perUserNanos()) {
                         ranker = fused.get();
-                        kernel = "fused";
+                        kernel = RankingKernel.FUSED;
                         chosen = f;
                         note = String.format("; the ONNX graph took %.3f ms per user", graph.perUserNanos() / 1e6);
                     } else {
@@ -114,7 +113,7 @@ public final class ModelLoader implements VersionLoader {
                 }
             }
             LOG.info("model {} version {}: ranking with the {}, up to {} users per run (per user,{}){}", name,
-                    version, kernel.equals("fused") ? "fused Java kernel" : "ONNX graph", chosen.chunk(),
+                    version, kernel == RankingKernel.FUSED ? "fused Java kernel" : "ONNX graph", chosen.chunk(),
                     chosen.text(), note);
             if (memoryChunk == 1 && perUserBytes(bundle.card()) > settings.rankingMemoryBytes()) {
                 LOG.warn("model {} version {}: ranking one user takes about {} MiB, more than ncf.ranking-memory-mb "
@@ -167,16 +166,12 @@ public final class ModelLoader implements VersionLoader {
      * Times ranking runs of 1, 2, 4, ... users (up to {@code max}) and returns the size with the lowest time per
      * user. Large batches can be slower per user than small ones, once their intermediate tensors no longer fit
      * the processor's caches; how large depends on the machine and the model, so it is measured, not assumed.
-     * Code the JIT compiles ({@link FusedRanker}) first runs for {@code warmUpNanos}. With {@code largest}, the
+     * With {@code largest}, the
      * largest size timed is returned whatever the timings (for the fused kernel, see {@link #FUSED_CHUNK}).
      */
-    private static Timing fastestChunk(Ranker ranker, BundleCard card, int max, long warmUpNanos, boolean largest)
+    private static Timing fastestChunk(Ranker ranker, BundleCard card, int max, boolean largest)
             throws OrtException {
         int k = Math.min(10, card.numItems());
-        long warmEnd = System.nanoTime() + warmUpNanos;
-        for (int r = 0; r < 2000 && System.nanoTime() < warmEnd; r++) {
-            ranker.rank(new long[] {r % card.numUsers()}, new long[0], k);
-        }
         int best = 1;
         double bestPerUser = Double.MAX_VALUE;
         long oneUser = 0;

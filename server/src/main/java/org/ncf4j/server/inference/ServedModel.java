@@ -41,7 +41,7 @@ public final class ServedModel {
     private final String provider;
     private final OnnxModel onnx;
     private final Ranker rankWith;
-    private final String kernel;
+    private final RankingKernel kernel;
     private final int[] byPopularity;
     private final int rankChunk;
     private final RefCounted<ServedModel> refs;
@@ -51,7 +51,7 @@ public final class ServedModel {
     /**
      * @param onnx the opened graphs; from here on this model closes them
      * @param rankWith what ranks the catalogue: {@code onnx}, or a {@link FusedRanker} of its ranking graph
-     * @param kernel its name for logs and model info ("onnx" or "fused")
+     * @param kernel which of the two it is (onnx or fused)
      * @param rankChunk the most users one ranking run takes
      * @param ranking batching of Recommend calls (its batch size is overridden by {@code rankChunk})
      * @param scoring batching of Score calls
@@ -59,7 +59,7 @@ public final class ServedModel {
      * @param scoreRunNanos the warm-up scoring run's time
      */
     ServedModel(String name, long version, Bundle bundle, String provider, OnnxModel onnx, Ranker rankWith,
-                String kernel, int rankChunk,
+                RankingKernel kernel, int rankChunk,
                 DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring, long rankRunNanos,
                 long scoreRunNanos, BatchObserver observer) {
         this.name = name;
@@ -107,8 +107,8 @@ public final class ServedModel {
         return provider;
     }
 
-    /** What ranks the catalogue: "onnx" (the ranking graph) or "fused" ({@link FusedRanker}). */
-    public String rankingKernel() {
+    /** What ranks the catalogue: the ranking graph (onnx) or {@link FusedRanker} (fused), never auto. */
+    public RankingKernel rankingKernel() {
         return kernel;
     }
 

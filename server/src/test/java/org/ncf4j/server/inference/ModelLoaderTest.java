@@ -73,7 +73,7 @@ class ModelLoaderTest {
             ServedModel m = loader.load("m", 1, b);
             try {
                 if (kernels[n] != RankingKernel.AUTO) {
-                    assertEquals(kernels[n].label(), m.rankingKernel());
+                    assertEquals(kernels[n], m.rankingKernel());
                 }
                 answers[n] = m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
                         .get(10, TimeUnit.SECONDS);
