@@ -60,11 +60,13 @@ chmod -R a+rX "$work/models"
 free_port() { local p="$1"; while (echo > "/dev/tcp/127.0.0.1/$p") 2> /dev/null; do p=$(( p + 1 )); done; echo "$p"; }
 port="$(free_port 52051)"; http="$(free_port 58080)"
 say "starting the image: gRPC port $port, HTTP port $http, the repository mounted read-only"
+# both rank with the fused kernel: with auto, each process picks by its own timing at load, and the two kernels'
+# probabilities can differ in the last float digit (the items agree), where this check wants identical answers
 container="$(podman "${global[@]}" run -d --network host -v "$work/models:/models:ro" -e GRPC_SERVER_PORT="$port" \
-  -e HTTP_PORT="$http" "$image")"
+  -e HTTP_PORT="$http" -e NCF_RANKING_KERNEL=fused "$image")"
 direct_port="$(free_port $(( port + 1 )))"; direct_http="$(free_port $(( http + 1 )))"
 NCF_REPOSITORY="$work/models" GRPC_SERVER_PORT="$direct_port" HTTP_PORT="$direct_http" NCF_EXECUTION_PROVIDER=cpu \
-  ./bin/ncf-server > "$work/direct.log" 2>&1 &
+  NCF_RANKING_KERNEL=fused ./bin/ncf-server > "$work/direct.log" 2>&1 &
 server=$!
 for _ in $(seq 1 120); do
   podman "${global[@]}" logs "$container" 2>&1 | grep -q " ready in " && grep -q " ready in " "$work/direct.log" && break
