@@ -26,8 +26,8 @@ class FusedRankerTest {
     /** Shapes whose catalogues span several tiles and end in a partial one, and the tower without hidden layers. */
     static List<ModelShape> shapes() {
         return List.of(new ModelShape(Variant.NEUMF, 30, 1100, 8, new int[] {64, 32, 16, 8}),
-                new ModelShape(Variant.GMF, 30, 700, 8, new int[] {64, 32, 16, 8}),
-                new ModelShape(Variant.MLP, 30, 900, 8, new int[] {16, 8}),
+                new ModelShape(Variant.GMF, 30, 2500, 8, new int[] {64, 32, 16, 8}),
+                new ModelShape(Variant.MLP, 30, 2100, 8, new int[] {16, 8}),
                 new ModelShape(Variant.NEUMF, 30, 333, 4, new int[] {8}),
                 new ModelShape(Variant.NEUMF, 30, 150, 16, new int[] {256, 128, 64, 32, 16}));
     }

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.bundle.Sha256;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.server.TestBundles;
 
 class ModelLoaderTest {
@@ -84,6 +87,47 @@ class ModelLoaderTest {
         for (ServedModel.Ranked a : answers) {
             assertEquals(java.util.Arrays.toString(answers[1].items()), java.util.Arrays.toString(a.items()));
             org.junit.jupiter.api.Assertions.assertArrayEquals(answers[1].scores(), a.scores(), 1e-5f);
+        }
+    }
+
+    @Test
+    void fusedAskedForOnAGraphItDeclinesServesWithTheGraph(@TempDir Path dir) throws Exception {
+        // a ranking graph from another exporter (its hash updated in the card): the kernel declines it, and the
+        // load serves with the graph rather than refusing the version
+        Path b = TestBundles.write(dir.resolve("b"), 1);
+        byte[] other = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(b.resolve(BundleFiles.RANK_GRAPH)))
+                .toBuilder().setProducerName("pytorch").build().toByteArray();
+        java.nio.file.Files.write(b.resolve(BundleFiles.RANK_GRAPH), other);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                .readTree(b.resolve(BundleFiles.CARD).toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) card.get("files")).put(BundleFiles.RANK_GRAPH, Sha256.of(other));
+        java.nio.file.Files.writeString(b.resolve(BundleFiles.CARD), json.writeValueAsString(card));
+        ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
+        ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new DynamicBatcher.Settings(8, 0, 100, 1, 0), new DynamicBatcher.Settings(1000, 0, 100, 1, 0),
+                RankingKernel.FUSED), (call, users, t, d, inline) -> { });
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                ModelLoader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        log.addAppender(lines);
+        ServedModel m;
+        try {
+            m = loader.load("m", 1, b);
+        } finally {
+            log.detachAppender(lines);
+        }
+        try {
+            assertEquals(RankingKernel.ONNX, m.rankingKernel());
+            assertTrue(lines.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+                    && e.getFormattedMessage().contains("ncf.ranking-kernel is fused, but the ranking graph was made "
+                    + "by 'pytorch'")), lines.list.toString());
+            assertEquals(5, m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
+                    .get(10, TimeUnit.SECONDS).items().length);
+        } finally {
+            m.close();
         }
     }
 

@@ -1,0 +1,48 @@
+package org.ncf4j.server.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.ncf4j.bundle.Bundle;
+import org.ncf4j.server.inference.FusedRanker;
+
+/**
+ * The fused ranking kernel alone: time per user of a run of one user and of a run of eight (seen items excluded,
+ * k = 10), after the warm-up the server does at load. Arguments: BUNDLE_DIR [SECONDS=5]. Run with
+ * {@code server/bench/kernel.sh}, which starts several JVMs: the JIT's code differs between starts.
+ */
+public final class KernelBench {
+    private KernelBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Bundle bundle = Bundle.read(Path.of(args[0]));
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        fused.warmUpOnce(2_000_000_000L);
+        int users = bundle.users().size();
+        SplittableRandom random = new SplittableRandom(1);
+        StringBuilder line = new StringBuilder();
+        for (int batch : new int[] {1, 8}) {
+            long[] perUser = new long[(int) (seconds * 20_000 / batch)];
+            int n = 0;
+            long end = System.nanoTime() + (long) (seconds * 1e9);
+            while (System.nanoTime() < end && n < perUser.length) {
+                long[] who = new long[batch];
+                long[] exclude = LongStream.range(0, batch).flatMap(row -> {
+                    who[(int) row] = random.nextInt(users);
+                    return Arrays.stream(bundle.seen().items((int) who[(int) row])).asLongStream()
+                            .flatMap(i -> LongStream.of(row, i));
+                }).toArray();
+                long t0 = System.nanoTime();
+                fused.rank(who, exclude, 10);
+                perUser[n++] = (System.nanoTime() - t0) / batch;
+            }
+            long[] t = Arrays.copyOf(perUser, n);
+            Arrays.sort(t);
+            line.append(String.format("batch %d: p50 %.3f ms per user (%,d runs)   ", batch, t[n / 2] / 1e6, n));
+        }
+        System.out.println(line.toString().trim());
+    }
+}
