@@ -7,7 +7,7 @@
 # of 100 pairs at 1. Then, in-process on the same bundle, the time for one user of what this build's server ranks
 # with (the fused kernel or the ranking graph, model.sh).
 # Prints every measurement, the medians over rounds, and the ratios this / base.
-# Usage: compare.sh BASE_CHECKOUT BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=15]
+# Usage: compare.sh BASE_CHECKOUT BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=15]; PREWARM (seconds, 60): see below
 # SERVER_CPUS and CLIENT_CPUS (taskset lists, e.g. 0 and 1) pin the servers and the load generator to separate
 # cores, so that a server's figures are not paid for by the client's CPU time, as when they run on different
 # machines; unset, all share every core.
@@ -46,6 +46,17 @@ bench() { # bench PORT ARGS... -> "throughput p50"
 }
 cases=("fallback-c1:--mix fallback=1 -k 10 -c 1" "recommend-c1:--mix recommend=1 -k 10 -c 1"
        "recommend-c16:--mix recommend=1 -k 10 -c 16" "score100-c1:--mix score=1 --pairs 100 -c 1")
+# Before the rounds, each server serves PREWARM seconds of mixed load at concurrency 16, unmeasured: on one pinned
+# core the JIT takes about a minute to compile a server's serving path (Recommend at 16 went from 700 to 1,470
+# calls/s for the base and from 1,800 to 3,100 for this build between 10 and 60 s of load), and rounds that start
+# earlier measure how far each build's compilation has got. PREWARM=0 measures from the start.
+prewarm="${PREWARM:-60}"
+if (( prewarm > 0 )); then
+  for p in "$port" $(( port + 10 )); do
+    "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$p" --bundle "$bundle" --warmup 0 \
+      --duration "$prewarm" --mix recommend=2,score=1,fallback=1 -k 10 -c 16 > /dev/null 2>&1
+  done
+fi
 printf "%-6s %-14s %-5s %12s %10s\n" round case build "calls/s" "p50 ms" | tee "$work/results"
 for r in $(seq 1 "$rounds"); do
   for c in "${cases[@]}"; do
