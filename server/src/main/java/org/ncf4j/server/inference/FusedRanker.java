@@ -14,7 +14,7 @@ import org.ncf4j.onnx.OnnxProto.TensorProto;
 /**
  * The ranking graph's function computed in Java, for the CPU: the same constants (read from the graph's
  * initializers), the layers fused per tile of items so that a tile's hidden activations stay in the processor's
- * first-level cache, where ONNX Runtime writes and reads each layer's output for the whole catalogue in turn.
+ * second-level cache, where ONNX Runtime writes and reads each layer's output for the whole catalogue in turn.
  * Results agree with the graph's up to float rounding; {@link ModelLoader} checks that on a probe before serving
  * with it. Thread-safe: a run's buffers are its own.
  *
