@@ -3,8 +3,7 @@
 # from one start to the next, so one JVM's figure is not the kernel's). Usage: kernel.sh BUNDLE_DIR [RUNS=5] [SECONDS=5]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$here/run-java.sh" KernelBench "$1" 0.1 > /dev/null # compiles once
+"$here/run-java.sh" KernelBench "$1" 0.1 > /dev/null # builds once
 for ((r = 1; r <= ${2:-5}; r++)); do
-  echo "JVM $r: $(java ${JAVA_OPTS:-} -cp "$(cat "$here/../target/bench.classpath"):$here/../target/classes:$here/../target/test-classes" \
-    org.ncf4j.server.bench.KernelBench "$1" "${3:-5}")"
+  echo "JVM $r: $(NCF_SKIP_BUILD=1 "$here/run-java.sh" KernelBench "$1" "${3:-5}")"
 done

@@ -3,7 +3,6 @@ package org.ncf4j.server.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.stream.LongStream;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.server.inference.FusedRanker;
 
@@ -30,11 +29,10 @@ public final class KernelBench {
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end && n < perUser.length) {
                 long[] who = new long[batch];
-                long[] exclude = LongStream.range(0, batch).flatMap(row -> {
-                    who[(int) row] = random.nextInt(users);
-                    return Arrays.stream(bundle.seen().items((int) who[(int) row])).asLongStream()
-                            .flatMap(i -> LongStream.of(row, i));
-                }).toArray();
+                for (int row = 0; row < batch; row++) {
+                    who[row] = random.nextInt(users);
+                }
+                long[] exclude = ModelBench.excludeSeen(bundle, who);
                 long t0 = System.nanoTime();
                 fused.rank(who, exclude, 10);
                 perUser[n++] = (System.nanoTime() - t0) / batch;

@@ -111,8 +111,10 @@ public final class ModelBench {
         }
     }
 
-    private static long[] excludeSeen(Bundle bundle, int user) {
-        return Arrays.stream(bundle.seen().items(user)).asLongStream().flatMap(i -> java.util.stream.LongStream.of(0,
-                i)).toArray();
+    /** The seen items of each user as (row, item) pairs, row being the user's place in {@code users}. */
+    static long[] excludeSeen(Bundle bundle, long... users) {
+        return java.util.stream.IntStream.range(0, users.length).boxed().flatMapToLong(row -> Arrays.stream(
+                bundle.seen().items((int) users[row])).asLongStream().flatMap(i -> java.util.stream.LongStream.of(row,
+                i))).toArray();
     }
 }

@@ -8,20 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +29,6 @@ import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
-import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.graph.ModelShape;
 import org.ncf4j.graph.Variant;
 import org.slf4j.LoggerFactory;
@@ -55,14 +49,8 @@ class BadRequestsTest extends ServerTestBase {
         // a second model whose card lacks every optional entry
         Path gmf = setup.dir().resolve("models/sparse/1");
         TestBundles.write(gmf, new ModelShape(Variant.GMF, TestBundles.USERS, TestBundles.ITEMS, 4, new int[0]), 3);
-        try {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode card = (ObjectNode) json.readTree(gmf.resolve(BundleFiles.CARD).toFile());
-            card.remove(List.of("layers", "metrics", "createdAt", "dataset", "training", "producer"));
-            Files.writeString(gmf.resolve(BundleFiles.CARD), json.writeValueAsString(card));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        TestBundles.editCard(gmf, card -> card.remove(List.of("layers", "metrics", "createdAt", "dataset", "training",
+                "producer")));
         stub = RecommenderGrpc.newBlockingStub(setup.channel());
         metricsUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/prometheus";
         return setup;

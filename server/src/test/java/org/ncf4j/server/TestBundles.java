@@ -1,8 +1,13 @@
 package org.ncf4j.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.graph.ModelShape;
 import org.ncf4j.graph.SyntheticBundles;
 import org.ncf4j.graph.Variant;
@@ -28,6 +33,18 @@ public final class TestBundles {
         try {
             SyntheticBundles.write(dir, shape, seed, 6);
             return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rewrites the card of the bundle in {@code dir} after {@code edit} changed it (a hand-made bundle). */
+    public static void editCard(Path dir, Consumer<ObjectNode> edit) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode card = (ObjectNode) json.readTree(dir.resolve(BundleFiles.CARD).toFile());
+            edit.accept(card);
+            Files.writeString(dir.resolve(BundleFiles.CARD), json.writeValueAsString(card));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -149,17 +149,8 @@ public final class ModelLoader implements VersionLoader {
         double bestB = Double.MAX_VALUE;
         long start = System.nanoTime();
         for (int r = 0; r < 5 || (r < 500 && System.nanoTime() - start < RACE_NANOS); r++) {
-            long[] usersA = new long[chunkA];
-            long[] usersB = new long[chunkB];
-            for (int i = 0; i < Math.max(chunkA, chunkB); i++) {
-                long u = ((long) r * Math.max(chunkA, chunkB) + i) % card.numUsers();
-                if (i < chunkA) {
-                    usersA[i] = u;
-                }
-                if (i < chunkB) {
-                    usersB[i] = u;
-                }
-            }
+            long[] usersA = users((long) r * chunkA, chunkA, card);
+            long[] usersB = users((long) r * chunkB, chunkB, card);
             long t0 = System.nanoTime();
             a.rank(usersA, new long[0], k);
             long t1 = System.nanoTime();
@@ -169,6 +160,15 @@ public final class ModelLoader implements VersionLoader {
             bestB = Math.min(bestB, (t2 - t1) / (double) chunkB);
         }
         return new double[] {bestA, bestB};
+    }
+
+    /** {@code n} user indices from {@code from} on, wrapping around the card's users: a timed run's batch. */
+    private static long[] users(long from, int n, BundleCard card) {
+        long[] users = new long[n];
+        for (int i = 0; i < n; i++) {
+            users[i] = (from + i) % card.numUsers();
+        }
+        return users;
     }
 
     /** Whether the fused kernel is considered: when asked for, or by auto on the CPU (on CUDA the graph runs there). */
@@ -204,8 +204,8 @@ public final class ModelLoader implements VersionLoader {
      * Times ranking runs of 1, 2, 4, ... users (up to {@code max}) and returns the size with the lowest time per
      * user. Large batches can be slower per user than small ones, once their intermediate tensors no longer fit
      * the processor's caches; how large depends on the machine and the model, so it is measured, not assumed.
-     * With {@code largest}, the
-     * largest size timed is returned whatever the timings (for the fused kernel, see {@link #FUSED_CHUNK}).
+     * With {@code largest}, the largest size timed is returned whatever the timings (for the fused kernel, see
+     * {@link #FUSED_CHUNK}).
      */
     private static Timing fastestChunk(Ranker ranker, BundleCard card, int max, boolean largest)
             throws OrtException {
@@ -217,10 +217,7 @@ public final class ModelLoader implements VersionLoader {
         double lastPerUser = 0;
         StringBuilder timings = new StringBuilder();
         for (int b = 1; b <= max; b = b >= max ? max + 1 : Math.min(max, b * 2)) {
-            long[] users = new long[b];
-            for (int i = 0; i < b; i++) {
-                users[i] = i % card.numUsers();
-            }
+            long[] users = users(0, b, card);
             ranker.rank(users, new long[0], k);
             long[] runs = new long[5];
             for (int r = 0; r < runs.length; r++) {

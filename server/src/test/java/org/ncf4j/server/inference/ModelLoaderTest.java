@@ -3,6 +3,12 @@ package org.ncf4j.server.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +24,7 @@ import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.bundle.Sha256;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.server.TestBundles;
+import org.slf4j.LoggerFactory;
 
 class ModelLoaderTest {
     private static BundleCard card(int items, List<Integer> layers) {
@@ -95,22 +102,16 @@ class ModelLoaderTest {
         // a ranking graph from another exporter (its hash updated in the card): the kernel declines it, and the
         // load serves with the graph rather than refusing the version
         Path b = TestBundles.write(dir.resolve("b"), 1);
-        byte[] other = ModelProto.parseFrom(java.nio.file.Files.readAllBytes(b.resolve(BundleFiles.RANK_GRAPH)))
-                .toBuilder().setProducerName("pytorch").build().toByteArray();
-        java.nio.file.Files.write(b.resolve(BundleFiles.RANK_GRAPH), other);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode card = (com.fasterxml.jackson.databind.node.ObjectNode) json
-                .readTree(b.resolve(BundleFiles.CARD).toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) card.get("files")).put(BundleFiles.RANK_GRAPH, Sha256.of(other));
-        java.nio.file.Files.writeString(b.resolve(BundleFiles.CARD), json.writeValueAsString(card));
+        byte[] other = ModelProto.parseFrom(Files.readAllBytes(b.resolve(BundleFiles.RANK_GRAPH))).toBuilder()
+                .setProducerName("pytorch").build().toByteArray();
+        Files.write(b.resolve(BundleFiles.RANK_GRAPH), other);
+        TestBundles.editCard(b, card -> ((ObjectNode) card.get("files")).put(BundleFiles.RANK_GRAPH, Sha256.of(other)));
         ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
         ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
                 new DynamicBatcher.Settings(8, 0, 100, 1, 0), new DynamicBatcher.Settings(1000, 0, 100, 1, 0),
                 RankingKernel.FUSED), (call, users, t, d, inline) -> { });
-        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-                ModelLoader.class);
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-                new ch.qos.logback.core.read.ListAppender<>();
+        Logger log = (Logger) LoggerFactory.getLogger(ModelLoader.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();
         log.addAppender(lines);
         ServedModel m;
@@ -121,7 +122,7 @@ class ModelLoaderTest {
         }
         try {
             assertEquals(RankingKernel.ONNX, m.rankingKernel());
-            assertTrue(lines.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+            assertTrue(lines.list.stream().anyMatch(e -> e.getLevel() == Level.WARN
                     && e.getFormattedMessage().contains("ncf.ranking-kernel is fused, but the ranking graph was made "
                     + "by 'pytorch'")), lines.list.toString());
             assertEquals(5, m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
