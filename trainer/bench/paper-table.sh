@@ -7,7 +7,8 @@
 # against factors, ours and the paper's), and prints the table.
 #
 # Resumable: a finished run keeps its folder (OUT/f<factor>/s<seed>/<model> with report.json) and is skipped the
-# next time; an interrupted one starts again. Uses every core: JOBS runs at once, one training worker each. The
+# next time; an interrupted one (its folder <model>.partial) goes on from its last finished epoch (ncf-train
+# --resume, whose state is saved after every epoch). Uses every core: JOBS runs at once, one training worker each. The
 # runs use a copy of the trainer (OUT/.trainer), so the checkout can be rebuilt meanwhile; run one invocation
 # per OUT at a time.
 #
@@ -37,7 +38,7 @@ run_one() { # run_one FACTOR SEED MODEL
   [[ -f "$dir/report.json" ]] && return 0
   mkdir -p "$(dirname "$dir")"
   local args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2" --epochs "$NCF_TABLE_EPOCHS"
-              --threads 1 --no-export --no-full-ranking -o "$dir.partial")
+              --threads 1 --no-export --no-full-ranking --resume -o "$dir.partial")
   if [[ $3 == neumf-pre ]]; then
     # shellcheck disable=SC2206
     args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/model"
@@ -46,7 +47,7 @@ run_one() { # run_one FACTOR SEED MODEL
     args+=(--model "$3")
   fi
   local t0=$SECONDS
-  if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" > "$dir.log" 2>&1; then
+  if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" >> "$dir.log" 2>&1; then
     rm -rf "$dir" && mv "$dir.partial" "$dir" || return 1
     echo "done   factors $1 seed $2 $3 in $(( SECONDS - t0 )) s: $(grep '^best epoch' "$dir.log" | cut -d';' -f1)"
   else

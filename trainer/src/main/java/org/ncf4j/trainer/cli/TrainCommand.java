@@ -11,6 +11,7 @@ import org.ncf4j.data.Split;
 import org.ncf4j.graph.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.train.DeviceChoice;
+import org.ncf4j.trainer.train.ResumeRefused;
 import org.ncf4j.trainer.train.TrainConfig;
 import org.ncf4j.trainer.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -113,6 +114,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-export", fallbackValue = "true", description = "Do not export the best model at the end.")
     boolean noExport;
 
+    @Option(names = "--resume", fallbackValue = "true", description = "Go on from the last finished epoch of the "
+            + "run in --output (its state is saved after every epoch, in resume.state), or start afresh when it "
+            + "has none. The settings must be the run's, but --epochs (which may extend it) and --threads; with "
+            + "one thread the result is the uninterrupted run's.")
+    boolean resume;
+
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of defaults for any flag "
             + "but the data source (keys are long flag names without dashes).")
     Path config;
@@ -160,8 +167,12 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("device auto: " + decision.note());
         }
         EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
-        report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer,
-                data.describe()).run();
+        try {
+            report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer,
+                    data.describe(), resume).run();
+        } catch (ResumeRefused e) {
+            throw new UsageError(e.getMessage());
+        }
         out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
                 report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);

@@ -1,6 +1,9 @@
 package org.ncf4j.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -99,5 +102,30 @@ final class CpuAdam implements ParameterUpdate {
     @Override
     public String describe() {
         return "adam (fused, CPU)";
+    }
+
+    @Override
+    public String notResumable() {
+        return null;
+    }
+
+    @Override
+    public synchronized void writeState(DataOutputStream out) throws IOException {
+        TrainingState.writeArray(out, "adam.t", new long[] {t});
+        for (int p = 0; p < first.length; p++) {
+            TrainingState.writeArray(out, "adam.m" + p, first[p]);
+            TrainingState.writeArray(out, "adam.v" + p, second[p]);
+        }
+    }
+
+    @Override
+    public synchronized void readState(DataInputStream in) throws IOException {
+        long[] step = new long[1];
+        TrainingState.readArray(in, "adam.t", step);
+        t = step[0];
+        for (int p = 0; p < first.length; p++) {
+            TrainingState.readArray(in, "adam.m" + p, first[p]);
+            TrainingState.readArray(in, "adam.v" + p, second[p]);
+        }
     }
 }

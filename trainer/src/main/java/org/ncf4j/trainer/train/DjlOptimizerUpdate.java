@@ -2,6 +2,8 @@ package org.ncf4j.trainer.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.optimizer.Optimizer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.util.List;
 
 /**
@@ -34,5 +36,28 @@ final class DjlOptimizerUpdate implements ParameterUpdate {
     @Override
     public String describe() {
         return name + " (DJL)";
+    }
+
+    /** DJL's SGD without momentum keeps no state; its Adam keeps its moments to itself. */
+    @Override
+    public String notResumable() {
+        return name.equals("sgd") ? null : "DJL's " + name + " (used on " + weights.get(0).getDevice()
+                + ") does not expose its moments";
+    }
+
+    @Override
+    public void writeState(DataOutputStream out) {
+        requireResumable();
+    }
+
+    @Override
+    public void readState(DataInputStream in) {
+        requireResumable();
+    }
+
+    private void requireResumable() {
+        if (notResumable() != null) {
+            throw new IllegalStateException(notResumable());
+        }
     }
 }

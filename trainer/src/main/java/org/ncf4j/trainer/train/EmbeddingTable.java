@@ -1,6 +1,9 @@
 package org.ncf4j.trainer.train;
 
 import ai.djl.ndarray.NDArray;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -156,6 +159,23 @@ final class EmbeddingTable {
                 weights.get(row * dim, w, 0, dim);
                 catchUp(row, w, 0, adam.t());
             }
+        }
+    }
+
+    /** Writes the rows' moments and, with catch-up, the step each row was last updated at. */
+    void writeState(DataOutputStream out) throws IOException {
+        TrainingState.writeArray(out, name + ".m", first);
+        TrainingState.writeArray(out, name + ".v", second);
+        if (lastStep != null) {
+            TrainingState.writeArray(out, name + ".last", lastStep);
+        }
+    }
+
+    void readState(DataInputStream in) throws IOException {
+        TrainingState.readArray(in, name + ".m", first);
+        TrainingState.readArray(in, name + ".v", second);
+        if (lastStep != null) {
+            TrainingState.readArray(in, name + ".last", lastStep);
         }
     }
 }

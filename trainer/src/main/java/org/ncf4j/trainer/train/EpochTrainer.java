@@ -8,6 +8,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +114,29 @@ public final class EpochTrainer {
     /** Which optimizer implementation runs, for logs. */
     public String optimizerDescription() {
         return sparse != null ? sparse.describe() : update.describe() + (fallback == null ? "" : " (" + fallback + ")");
+    }
+
+    /** Null when the optimizer's state can be saved between epochs and a run resumed, else why not. */
+    public String notResumable() {
+        return sparse != null ? null : update.notResumable();
+    }
+
+    /** Writes the optimizer's state, between epochs. */
+    void writeState(DataOutputStream out) throws IOException {
+        if (sparse != null) {
+            sparse.writeState(out);
+        } else {
+            update.writeState(out);
+        }
+    }
+
+    /** Reads what {@link #writeState} wrote, before the next epoch. */
+    void readState(DataInputStream in) throws IOException {
+        if (sparse != null) {
+            sparse.readState(in);
+        } else {
+            update.readState(in);
+        }
     }
 
     /** Trains on the examples in their order and returns the mean loss over batches. */

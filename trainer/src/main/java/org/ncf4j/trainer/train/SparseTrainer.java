@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -92,6 +95,29 @@ final class SparseTrainer {
         return (catchUp ? "adam (embedding rows a batch uses, skipped steps caught up; layers: fused Adam; "
                 : "lazy-adam (embedding rows a batch uses: lazy Adam; layers: fused Adam; ") + workers
                 + (workers == 1 ? " worker)" : " Hogwild workers)");
+    }
+
+    /** Writes the step count and the moments of the layers and of every table (between epochs). */
+    void writeState(DataOutputStream out) throws IOException {
+        TrainingState.writeArray(out, "steps", new long[] {steps.get()});
+        denseAdam.writeState(out);
+        for (EmbeddingTable table : tables) {
+            if (table != null) {
+                table.writeState(out);
+            }
+        }
+    }
+
+    void readState(DataInputStream in) throws IOException {
+        long[] t = new long[1];
+        TrainingState.readArray(in, "steps", t);
+        steps.set(t[0]);
+        denseAdam.readState(in);
+        for (EmbeddingTable table : tables) {
+            if (table != null) {
+                table.readState(in);
+            }
+        }
     }
 
     /** Trains on the examples and returns the mean loss over steps. */

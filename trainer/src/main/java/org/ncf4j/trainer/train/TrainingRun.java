@@ -62,6 +62,7 @@ public final class TrainingRun {
     private final boolean replaceExport;
     private final Listener listener;
     private final String source;
+    private final boolean resume;
 
     /**
      * @param split the data
@@ -84,6 +85,17 @@ public final class TrainingRun {
      */
     public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir,
                        boolean replaceExport, Listener listener, String source) {
+        this(split, config, device, out, exportDir, replaceExport, listener, source, false);
+    }
+
+    /**
+     * As above; with {@code resume}, a run whose state {@code out} holds ({@link TrainingState}, saved after every
+     * epoch) goes on from its last finished epoch, up to {@code config.epochs()}, and a run with no saved state
+     * starts afresh. The settings must be those the run started with, but the number of epochs and of workers.
+     */
+    public TrainingRun(Split split, TrainConfig config, Device device, Path out, Path exportDir,
+                       boolean replaceExport, Listener listener, String source, boolean resume) {
+        this.resume = resume;
         this.source = source;
         this.split = split;
         this.config = config;
@@ -100,40 +112,65 @@ public final class TrainingRun {
     }
 
     public TrainingReport run() throws IOException {
-        long start = System.nanoTime();
-        java.time.Instant started = java.time.Instant.now();
         ModelShape spec = spec();
         Path modelDir = out.resolve("model");
         boolean byValidation = split.validation() != null;
         String fingerprint = BundleExporter.fingerprint(split.train());
         String selectedBy = (byValidation ? "validation" : "test") + " HR@" + config.topK();
-        List<EpochRecord> records = new ArrayList<>();
-        int bestEpoch = 0;
-        double bestScore = -1;
-        EvalResult bestTest = null;
+        TrainingState.Progress saved = resume ? savedProgress(fingerprint) : null;
+        long start = System.nanoTime() - (saved == null ? 0 : (long) (saved.elapsedSeconds() * 1e9));
+        java.time.Instant started = saved == null ? java.time.Instant.now() : java.time.Instant.parse(saved.started());
+        List<EpochRecord> records = new ArrayList<>(saved == null ? List.of() : saved.records());
+        int done = saved == null ? 0 : saved.epochsDone();
+        int bestEpoch = saved == null ? 0 : saved.bestEpoch();
+        double bestScore = saved == null ? -1 : saved.bestScore();
+        double bestHitRate = saved == null ? 0 : saved.bestHitRate();
+        double bestNdcg = saved == null ? 0 : saved.bestNdcg();
         ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "negative-sampler");
             t.setDaemon(true);
             return t;
         });
         try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
-            if (config.pretrained()) {
+            if (saved != null) {
+                TrainingState.restoreParameters(out, model);
+            } else if (config.pretrained()) {
                 pretrain(model, fingerprint);
             }
-            clearOutput(modelDir);
+            // made after the parameters are set: the trainer views their memory
+            EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
+                    config.batchSize(), config.threads());
+            if (resume && trainer.notResumable() != null) {
+                throw new ResumeRefused(trainer.notResumable());
+            }
+            if (saved != null) {
+                TrainingState.restoreOptimizer(out, model, trainer);
+                if (bestEpoch == done) {
+                    // the state is written before the best checkpoint: a kill in between left the older one
+                    SavedModel.save(model, modelDir, fingerprint);
+                }
+                clearOutput(null);
+                listener.message(String.format("resuming %s after epoch %d of %d (best so far: epoch %d, HR@%d "
+                        + "%.4f NDCG@%d %.4f)", out.resolve(TrainingState.FILE), done, config.epochs(), bestEpoch,
+                        config.topK(), bestHitRate, config.topK(), bestNdcg));
+            } else {
+                if (resume) {
+                    listener.message("nothing to resume in " + out + " (no " + TrainingState.FILE
+                            + "): starting at epoch 1");
+                }
+                clearOutput(modelDir);
+            }
             writeHeldOut();
             listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
                     parameterCount(model), device, selectedBy + " picks the best epoch"));
             NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
-            EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
-                    config.batchSize(), config.threads());
             listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
                     + config.learningRate() + ", batch size " + config.batchSize());
             SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
             SampledEvaluator validation = byValidation
                     ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
-            Future<EpochExamples> next = sampling.submit(() -> sampler.sample(0));
-            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
+            for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
                 long w0 = System.nanoTime();
                 EpochExamples examples = await(next);
                 double waited = (System.nanoTime() - w0) / 1e9;
@@ -152,14 +189,22 @@ public final class TrainingRun {
                 if (best) {
                     bestScore = score;
                     bestEpoch = epoch;
-                    bestTest = t;
-                    SavedModel.save(model, modelDir, fingerprint);
+                    bestHitRate = t.hitRate();
+                    bestNdcg = t.ndcg();
                 }
                 EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
                         v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
                         examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
                         waited, (System.nanoTime() - start) / 1e9);
                 records.add(record);
+                if (trainer.notResumable() == null) {
+                    TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
+                            bestNdcg, records, (System.nanoTime() - start) / 1e9, started.toString(),
+                            resumeSettings(), fingerprint), model, trainer);
+                }
+                if (best) {
+                    SavedModel.save(model, modelDir, fingerprint);
+                }
                 listener.epochFinished(record, best);
             }
         } finally {
@@ -181,7 +226,7 @@ public final class TrainingRun {
             }
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
             TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
-                    bestTest.hitRate(), bestTest.ndcg(), full, (System.nanoTime() - start) / 1e9,
+                    bestHitRate, bestNdcg, full, (System.nanoTime() - start) / 1e9,
                     Provenance.of(source, split.name(), fingerprint, engine.getEngineName() + " "
                             + engine.getVersion(), started));
             report.write(out.resolve("report.json"));
@@ -201,14 +246,55 @@ public final class TrainingRun {
 
     /**
      * Everything that could fail before training has been checked: make the output folder and remove what an
-     * earlier run left there, so a checkpoint is never found next to another run's report.
+     * earlier run left there, so a checkpoint is never found next to another run's report; a resumed run
+     * ({@code modelDir} null) keeps its best checkpoint.
      */
     private void clearOutput(Path modelDir) throws IOException {
         Files.createDirectories(out);
         Files.deleteIfExists(out.resolve("report.json"));
         Files.deleteIfExists(out.resolve("training.png"));
         Files.deleteIfExists(out.resolve(HeldOutFile.VALIDATION));
-        Directories.deleteTree(modelDir);
+        if (modelDir != null) {
+            Files.deleteIfExists(out.resolve(TrainingState.FILE));
+            Directories.deleteTree(modelDir);
+        }
+    }
+
+    /**
+     * The state saved in {@code out}, checked against this run's settings and data, or null when there is none.
+     */
+    private TrainingState.Progress savedProgress(String fingerprint) throws IOException {
+        TrainingState.Progress saved = TrainingState.readProgress(out);
+        if (saved == null) {
+            return null;
+        }
+        Path file = out.resolve(TrainingState.FILE);
+        if (!fingerprint.equals(saved.dataFingerprint())) {
+            throw new ResumeRefused(file + " was saved by a run on other data than the "
+                    + "data given (the training pairs differ)");
+        }
+        List<String> changed = TrainingState.differences(saved.settings(), resumeSettings());
+        if (!changed.isEmpty()) {
+            throw new ResumeRefused(file + " was saved with other settings: "
+                    + String.join(", ", changed) + "; only --epochs and --threads may change");
+        }
+        if (!Files.isDirectory(out.resolve("model"))) {
+            throw new org.ncf4j.data.DataException(out.resolve("model") + " (the best checkpoint) is missing; "
+                    + "start the run again without --resume");
+        }
+        return saved;
+    }
+
+    /**
+     * The settings a resumed run must share with the run that saved the state, as read back from JSON (so that
+     * they compare equal to the saved ones).
+     */
+    private com.fasterxml.jackson.databind.JsonNode resumeSettings() throws IOException {
+        Map<String, Object> s = settings();
+        s.remove("epochs");
+        s.remove("threads");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return json.readTree(json.writeValueAsBytes(s));
     }
 
     /**

@@ -420,4 +420,90 @@ class TrainCommandTest {
             assertFalse(r.err().contains("Exception"), r.err());
         }
     }
+
+    /**
+     * A run stopped after epoch 2 (its state is saved after every epoch; a kill during epoch 3 leaves the same)
+     * and resumed to epoch 4 gives the uninterrupted run's figures to the last digit and its best model, for every
+     * optimizer whose state can be saved.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"adam", "lazy-adam", "dense-adam", "sgd"})
+    void aResumedRunEqualsTheUninterruptedOne(String optimizer) throws Exception {
+        String[] common = {"--model", "neumf", "--validation", "--optimizer", optimizer, "--no-export"};
+        Path whole = dir.resolve("whole");
+        assertEquals(0, train(whole, concat(common, "--epochs", "4")).code());
+        Path stopped = dir.resolve("stopped");
+        assertEquals(0, train(stopped, concat(common, "--epochs", "2")).code());
+        assertEquals(2, TrainingReport.read(stopped.resolve("report.json")).epochs().size());
+        Result resumed = train(stopped, concat(common, "--epochs", "4", "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming " + stopped.resolve("resume.state") + " after epoch 2 of 4"),
+                resumed.err());
+        assertFalse(resumed.out().contains("epoch  1/4"), resumed.out());
+        TrainingReport a = TrainingReport.read(whole.resolve("report.json"));
+        TrainingReport b = TrainingReport.read(stopped.resolve("report.json"));
+        assertEquals(4, b.epochs().size());
+        for (int e = 0; e < 4; e++) {
+            EpochRecord x = a.epochs().get(e);
+            EpochRecord y = b.epochs().get(e);
+            assertEquals(x.epoch(), y.epoch());
+            assertEquals(x.loss(), y.loss(), optimizer + " epoch " + (e + 1));
+            assertEquals(x.hitRate(), y.hitRate());
+            assertEquals(x.ndcg(), y.ndcg());
+            assertEquals(x.validationHitRate(), y.validationHitRate());
+        }
+        assertEquals(a.bestEpoch(), b.bestEpoch());
+        assertEquals(a.bestNdcg(), b.bestNdcg());
+        assertEquals(a.fullRanking().get("hitRate"), b.fullRanking().get("hitRate"));
+        assertEquals(a.fullRanking().get("ndcg"), b.fullRanking().get("ndcg"));
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve("model/ncf-0000.params")),
+                Files.readAllBytes(stopped.resolve("model/ncf-0000.params"))), "the best models differ");
+        // resuming a finished run trains nothing more
+        Result again = train(stopped, concat(common, "--epochs", "4", "--resume"));
+        assertEquals(0, again.code(), again.err());
+        assertFalse(again.out().contains("epoch  4/4"), again.out());
+        assertEquals(4, TrainingReport.read(stopped.resolve("report.json")).epochs().size());
+    }
+
+    @Test
+    void resumeRefusesOtherSettingsOtherDataAndADamagedStateAndStartsAfreshWithout() throws Exception {
+        Path out = dir.resolve("run");
+        assertEquals(0, train(out, "--model", "gmf", "--epochs", "1", "--no-export").code());
+        List<String> faster = csvArgs(out, "--model", "gmf", "--epochs", "2", "--no-export", "--resume");
+        faster.set(faster.indexOf("0.01"), "0.02");
+        Result lr = run(faster.toArray(String[]::new));
+        assertEquals(2, lr.code(), lr.err());
+        assertTrue(lr.err().contains("--resume: " + out.resolve("resume.state") + " was saved with other "
+                + "settings: learningRate (0.01, now 0.02); only --epochs and --threads may change"), lr.err());
+
+        Path otherCsv = SyntheticData.write(Files.createDirectories(dir.resolve("other")), 80, 48, 14, 4);
+        List<String> args = csvArgs(out, "--model", "gmf", "--epochs", "2", "--no-export", "--resume");
+        args.set(1, otherCsv.toString());
+        Result data = run(args.toArray(String[]::new));
+        assertEquals(2, data.code(), data.err());
+        assertTrue(data.err().contains("was saved by a run on other data than the data given"), data.err());
+
+        Path state = out.resolve("resume.state");
+        byte[] bytes = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(bytes, bytes.length - 100));
+        Result truncated = train(out, "--model", "gmf", "--epochs", "2", "--no-export", "--resume");
+        assertEquals(1, truncated.code(), truncated.err());
+        assertTrue(truncated.err().contains(state + ": the file ends early (truncated); start the run again "
+                + "without --resume"), truncated.err());
+        assertFalse(truncated.err().contains("Exception"), truncated.err());
+
+        Result none = train(dir.resolve("fresh"), "--model", "gmf", "--epochs", "1", "--no-export", "--resume");
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.err().contains("nothing to resume in " + dir.resolve("fresh") + " (no resume.state): "
+                + "starting at epoch 1"), none.err());
+        // without --resume the saved state is discarded with the rest of the old run
+        assertEquals(0, train(out, "--model", "gmf", "--epochs", "1", "--no-export").code());
+        assertEquals(1, TrainingReport.read(out.resolve("report.json")).epochs().size());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

@@ -1,0 +1,234 @@
+package org.ncf4j.trainer.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.ncf4j.data.DataException;
+import org.ncf4j.data.Directories;
+import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.report.EpochRecord;
+
+/**
+ * What a run needs to go on after its last finished epoch as if it had not stopped: the parameters, the
+ * optimizer's state (moments, step count), the records of the epochs so far and the best of them. Written after
+ * every epoch to {@code <out>/resume.state}, atomically, so that a kill mid-write leaves the previous epoch's state;
+ * read by {@code ncf-train --resume}. Epoch {@code e}'s examples depend only on the seed and {@code e}
+ * ({@link org.ncf4j.trainer.sampling.NegativeSampler}), so with one training worker a resumed run's figures are
+ * the uninterrupted run's.
+ *
+ * <p>The file: a magic line, the header ({@link Progress}) as JSON, then named arrays (the parameters in
+ * definition order, then the optimizer's), each checked by name and length when read.
+ */
+final class TrainingState {
+    static final String FILE = "resume.state";
+    private static final String MAGIC = "ncf4j-training-state-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Values per chunk when arrays are written and read. */
+    private static final int CHUNK = 1 << 16;
+
+    /**
+     * The run's progress at an epoch's end.
+     *
+     * @param epochsDone epochs trained
+     * @param bestEpoch the epoch whose checkpoint is in {@code <out>/model}
+     * @param bestScore the score that chose it (validation or test HR)
+     * @param bestHitRate test HR of the best epoch
+     * @param bestNdcg test NDCG of the best epoch
+     * @param records one per epoch done
+     * @param elapsedSeconds the run's time so far (training, evaluation and saving)
+     * @param started when the run started, ISO-8601
+     * @param settings the settings that decide the result, but the number of epochs and of workers
+     * @param dataFingerprint the training data's fingerprint
+     */
+    record Progress(int epochsDone, int bestEpoch, double bestScore, double bestHitRate, double bestNdcg,
+                    List<EpochRecord> records, double elapsedSeconds, String started, JsonNode settings,
+                    String dataFingerprint) {
+    }
+
+    private TrainingState() {
+    }
+
+    /** Saves the progress, the model's parameters and the trainer's optimizer state in {@code out}. */
+    static void write(Path out, Progress progress, NcfModel model, EpochTrainer trainer) throws IOException {
+        Directories.writeAtomically(out.resolve(FILE), tmp -> {
+            try (DataOutputStream s = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                    1 << 20))) {
+                s.writeUTF(MAGIC);
+                byte[] header = JSON.writeValueAsBytes(progress);
+                s.writeInt(header.length);
+                s.write(header);
+                for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+                    writeArray(s, e.getKey(), e.getValue().getArray().toFloatArray());
+                }
+                trainer.writeState(s);
+            }
+        });
+    }
+
+    /** The progress saved in {@code out}, or null when there is none. */
+    static Progress readProgress(Path out) throws IOException {
+        Path file = out.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (DataInputStream s = open(file)) {
+            return header(s, file);
+        }
+    }
+
+    /**
+     * Loads the saved parameters into {@code model}, before a trainer is made for it (a trainer views the
+     * parameters' memory).
+     */
+    static void restoreParameters(Path out, NcfModel model) throws IOException {
+        restore(out, s -> {
+            for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+                NDArray array = e.getValue().getArray();
+                float[] values = new float[Math.toIntExact(array.size())];
+                readArray(s, e.getKey(), values);
+                if (CpuAdam.supports(List.of(array))) {
+                    CpuAdam.view(array).put(0, values); // into the tensor's own memory
+                } else {
+                    array.set(FloatBuffer.wrap(values));
+                }
+            }
+        });
+    }
+
+    /** Loads the optimizer's saved state into {@code trainer}, made for the model of the same state. */
+    static void restoreOptimizer(Path out, NcfModel model, EpochTrainer trainer) throws IOException {
+        restore(out, s -> {
+            for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+                int n = Math.toIntExact(e.getValue().getArray().size());
+                expect(s, e.getKey(), n);
+                s.skipNBytes((long) n * Float.BYTES);
+            }
+            trainer.readState(s);
+            if (s.read() != -1) {
+                throw new IOException("more data than this model and optimizer hold");
+            }
+        });
+    }
+
+    private interface Reader {
+        void read(DataInputStream s) throws IOException;
+    }
+
+    private static void restore(Path out, Reader reader) throws IOException {
+        Path file = out.resolve(FILE);
+        try (DataInputStream s = open(file)) {
+            header(s, file);
+            reader.read(s);
+        } catch (EOFException e) {
+            throw new DataException(file + ": the file ends early (truncated); start the run again without "
+                    + "--resume", e);
+        } catch (DataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataException(file + ": " + e.getMessage() + "; start the run again without --resume", e);
+        }
+    }
+
+    /** The names of the settings whose values differ between {@code saved} and {@code now}. */
+    static List<String> differences(JsonNode saved, JsonNode now) {
+        List<String> keys = new ArrayList<>();
+        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!now.get(key).equals(saved.get(key))) {
+                keys.add(key + " (" + (saved.has(key) ? saved.get(key) : "unset") + ", now " + now.get(key) + ")");
+            }
+        }
+        for (Iterator<String> it = saved.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!now.has(key)) {
+                keys.add(key + " (" + saved.get(key) + ", now unset)");
+            }
+        }
+        return keys;
+    }
+
+    private static DataInputStream open(Path file) throws IOException {
+        InputStream in = Files.newInputStream(file);
+        return new DataInputStream(new BufferedInputStream(in, 1 << 20));
+    }
+
+    private static Progress header(DataInputStream s, Path file) throws IOException {
+        try {
+            if (!MAGIC.equals(s.readUTF())) {
+                throw new DataException(file + ": not a training state written by this version of ncf-train");
+            }
+            byte[] header = new byte[s.readInt()];
+            s.readFully(header);
+            return JSON.readValue(header, Progress.class);
+        } catch (EOFException | java.io.UTFDataFormatException | OutOfMemoryError
+                 | NegativeArraySizeException e) {
+            throw new DataException(file + ": not a complete training state (" + e.getClass().getSimpleName()
+                    + "); start the run again without --resume", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new DataException(file + ": its header is not valid (" + e.getOriginalMessage() + ")", e);
+        }
+    }
+
+    static void writeArray(DataOutputStream s, String name, float[] a) throws IOException {
+        s.writeUTF(name);
+        s.writeInt(a.length);
+        ByteBuffer b = ByteBuffer.allocate(Math.min(a.length, CHUNK) * Float.BYTES);
+        for (int from = 0; from < a.length; from += CHUNK) {
+            int n = Math.min(CHUNK, a.length - from);
+            b.clear();
+            b.asFloatBuffer().put(a, from, n);
+            s.write(b.array(), 0, n * Float.BYTES);
+        }
+    }
+
+    static void writeArray(DataOutputStream s, String name, long[] a) throws IOException {
+        s.writeUTF(name);
+        s.writeInt(a.length);
+        for (long v : a) {
+            s.writeLong(v);
+        }
+    }
+
+    /** Reads the array named {@code name} into {@code into}, whose length it must have. */
+    static void readArray(DataInputStream s, String name, float[] into) throws IOException {
+        expect(s, name, into.length);
+        byte[] bytes = new byte[Math.min(into.length, CHUNK) * Float.BYTES];
+        for (int from = 0; from < into.length; from += CHUNK) {
+            int n = Math.min(CHUNK, into.length - from);
+            s.readFully(bytes, 0, n * Float.BYTES);
+            ByteBuffer.wrap(bytes, 0, n * Float.BYTES).asFloatBuffer().get(into, from, n);
+        }
+    }
+
+    static void readArray(DataInputStream s, String name, long[] into) throws IOException {
+        expect(s, name, into.length);
+        for (int i = 0; i < into.length; i++) {
+            into[i] = s.readLong();
+        }
+    }
+
+    private static void expect(DataInputStream s, String name, int length) throws IOException {
+        String found = s.readUTF();
+        int n = s.readInt();
+        if (!found.equals(name) || n != length) {
+            throw new IOException("expected " + name + " of " + length + " values, found " + found + " of " + n
+                    + " (the state is of another model or optimizer)");
+        }
+    }
+}
