@@ -170,6 +170,13 @@ public final class TrainingRun {
             SampledEvaluator validation = byValidation
                     ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
             Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
+            if (config.pretrained() && saved == null) {
+                EvalResult t = test.evaluate(model);
+                EvalResult v = validation == null ? null : validation.evaluate(model);
+                listener.message(String.format("the initialised model, before training: HR@%d %.4f NDCG@%d %.4f%s",
+                        config.topK(), t.hitRate(), config.topK(), t.ndcg(), v == null ? ""
+                                : String.format(" (validation HR %.4f NDCG %.4f)", v.hitRate(), v.ndcg())));
+            }
             for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
                 long w0 = System.nanoTime();
                 EpochExamples examples = await(next);

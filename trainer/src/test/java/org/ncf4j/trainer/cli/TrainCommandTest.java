@@ -188,6 +188,7 @@ class TrainCommandTest {
                 dir.resolve("g/model").toString(), "--pretrained-mlp", dir.resolve("m/model").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("initialised from GMF"), r.err());
+        assertTrue(r.err().contains("the initialised model, before training: HR@10 "), r.err());
         TrainingReport report = TrainingReport.read(dir.resolve("n/report.json"));
         assertEquals(0.5, ((Number) report.settings().get("alpha")).doubleValue());
     }
