@@ -55,9 +55,10 @@ public final class PaperTable {
     record Run(int factor, String model, long seed, double[] byValidation, double[] byTest, int validationEpoch,
                int testEpoch, double seconds, String settings) {
         static Run of(int factor, String model, TrainingReport r) {
-            EpochRecord chosen = r.epochs().get(r.bestEpoch() - 1);
-            EpochRecord bestTest = r.epochs().get(0); // the first of equal maxima, as training picks its best
-            for (EpochRecord e : r.epochs()) {
+            EpochRecord chosen = r.chosen();
+            // the first of equal maxima, as training picks its best; a pretrained NeuMF's epoch 0 is a candidate
+            EpochRecord bestTest = r.candidates().get(0);
+            for (EpochRecord e : r.candidates()) {
                 if (e.hitRate() > bestTest.hitRate()) {
                     bestTest = e;
                 }
@@ -65,9 +66,10 @@ public final class PaperTable {
             boolean validated = r.selectedBy().startsWith("validation");
             return new Run(factor, model, ((Number) r.settings().get("seed")).longValue(),
                     validated ? new double[] {chosen.hitRate(), chosen.ndcg()} : null,
-                    new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : 0,
+                    new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : -1,
                     bestTest.epoch(), r.totalSeconds(), r.settings().get("epochs") + " epochs, "
-                    + r.settings().get("optimizer") + " " + r.settings().get("learningRate"));
+                    + r.settings().get("optimizer") + " " + r.settings().get("learningRate")
+                    + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
         }
     }
 
@@ -151,7 +153,7 @@ public final class PaperTable {
     private static String epochs(List<Run> runs) {
         StringBuilder b = new StringBuilder();
         for (Run r : runs) {
-            b.append(b.length() == 0 ? "" : ", ").append(r.validationEpoch() == 0 ? "-" : r.validationEpoch())
+            b.append(b.length() == 0 ? "" : ", ").append(r.validationEpoch() < 0 ? "-" : r.validationEpoch())
                     .append('/').append(r.testEpoch());
         }
         return b.toString();

@@ -102,6 +102,12 @@ public final class TrainCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "0.5")
     float alpha;
 
+    @Option(names = "--fine-tune", description = "What trains in a NeuMF initialised from GMF and MLP: all "
+            + "(every parameter, the paper's way) or output (the output layer only, weighing the pretrained GMF and "
+            + "MLP features; embeddings and hidden layers stay as pretrained) (default: ${DEFAULT-VALUE}).",
+            defaultValue = TrainConfig.FINE_TUNE_ALL)
+    String fineTune;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder for the best model, "
             + "report.json and training.png (default: runs/<model>).")
     Path output;
@@ -144,7 +150,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             cfg = new TrainConfig(Variant.parse(model), factor, layers != null ? layers : TrainConfig.tower(factor),
                     epochs, batchSize, learningRate, optimizer, negatives, embeddingL2, layerL2, seed, threads, topK,
-                    !noFullRanking, pretrainedGmf, pretrainedMlp, alpha);
+                    !noFullRanking, pretrainedGmf, pretrainedMlp, alpha, fineTune);
             DeviceChoice.requireKnown(device);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
@@ -173,7 +179,9 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (ResumeRefused e) {
             throw new UsageError(e.getMessage());
         }
-        out.printf("best epoch %d (by %s): HR@%d %.4f NDCG@%d %.4f; model, report.json and training.png in %s%s%n",
+        out.printf((report.bestEpoch() == 0 ? "best epoch 0, the initialised model: no epoch of training beat it"
+                + " (by %2$s)" : "best epoch %1$d (by %2$s)") + ": HR@%3$d %4$.4f NDCG@%5$d %6$.4f; model, report.json "
+                + "and training.png in %7$s%8$s%n",
                 report.bestEpoch(), report.selectedBy(), cfg.topK(), report.bestHitRate(), cfg.topK(),
                 report.bestNdcg(), outDir, bundle == null ? "" : ", bundle in " + bundle);
         PeakMemory.megabytes().ifPresent(mb -> err.printf("peak memory (resident): %,d MB%n", mb));

@@ -14,7 +14,10 @@ import org.ncf4j.data.Directories;
  * @param dataset the split's one-line summary
  * @param settings the training settings
  * @param epochs one record per epoch
- * @param bestEpoch the epoch whose checkpoint was kept (1-based)
+ * @param initial a NeuMF initialised from GMF and MLP as evaluated before training (epoch 0, loss and speeds 0),
+ *     a candidate for the best epoch like the others; null for a model trained from scratch
+ * @param bestEpoch the epoch whose checkpoint was kept (1-based; 0: the initialised model, which no epoch of
+ *     training beat)
  * @param selectedBy what chose the best epoch: "validation HR@K" or "test HR@K"
  * @param bestHitRate test HR@K of the best epoch
  * @param bestNdcg test NDCG@K of the best epoch
@@ -23,9 +26,25 @@ import org.ncf4j.data.Directories;
  * @param provenance where the data came from, the code's version and commit, the date and the machine (see
  *     {@link Provenance}); null in reports written before it was recorded
  */
-public record TrainingReport(String dataset, Map<String, Object> settings, List<EpochRecord> epochs, int bestEpoch,
+public record TrainingReport(String dataset, Map<String, Object> settings, List<EpochRecord> epochs,
+                             EpochRecord initial, int bestEpoch,
                              String selectedBy, double bestHitRate, double bestNdcg, Map<String, Object> fullRanking,
                              double totalSeconds, Map<String, Object> provenance) {
+
+    /** The record of the best epoch (the initialised model's when it is epoch 0). */
+    public EpochRecord chosen() {
+        return bestEpoch == 0 ? initial : epochs.get(bestEpoch - 1);
+    }
+
+    /** Every candidate for the best epoch in order: the initialised model (when there is one), then the epochs. */
+    public List<EpochRecord> candidates() {
+        List<EpochRecord> all = new java.util.ArrayList<>();
+        if (initial != null) {
+            all.add(initial);
+        }
+        all.addAll(epochs);
+        return all;
+    }
 
     public void write(Path file) throws IOException {
         Directories.writeAtomically(file, to -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -50,6 +50,15 @@ public final class EpochTrainer {
      * @param threads training workers; more than one needs adam or lazy-adam
      */
     public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize, int threads) {
+        this(model, optimizer, learningRate, batchSize, threads, name -> true);
+    }
+
+    /**
+     * As above, training only the parameters {@code trains} accepts (by name); the others keep their values and
+     * get no gradient.
+     */
+    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize, int threads,
+                        java.util.function.Predicate<String> trains) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -61,7 +70,7 @@ public final class EpochTrainer {
         boolean rowWise = optimizer.equals(TrainConfig.LAZY_ADAM) || optimizer.equals(TrainConfig.ADAM);
         if (rowWise && SparseTrainer.supports(model)) {
             this.sparse = new SparseTrainer(model, learningRate, batchSize, threads,
-                    optimizer.equals(TrainConfig.ADAM));
+                    optimizer.equals(TrainConfig.ADAM), trains);
             this.update = null;
             this.fallback = null;
             return;
@@ -79,6 +88,10 @@ public final class EpochTrainer {
         List<String> ids = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
+            if (!trains.test(e.getKey())) {
+                e.getValue().getArray().setRequiresGradient(false);
+                continue;
+            }
             NDArray w = e.getValue().getArray();
             w.setRequiresGradient(true);
             ids.add(e.getValue().getId());

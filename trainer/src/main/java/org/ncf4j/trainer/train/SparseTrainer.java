@@ -52,6 +52,10 @@ final class SparseTrainer {
     /** The tables in the order of {@link NcfBlock.Rows}: GMF user, GMF item, MLP user, MLP item (null if absent). */
     private final EmbeddingTable[] tables = new EmbeddingTable[4];
     private final List<Parameter> dense = new ArrayList<>();
+    /** Layers that keep their values (read through leaves without gradients). */
+    private final List<Parameter> frozen = new ArrayList<>();
+    /** Which of {@link #tables} keep their values. */
+    private final boolean[] frozenTables = new boolean[4];
     private final CpuAdam denseAdam;
     /** Steps taken so far by all workers: Adam's t. */
     private final AtomicLong steps = new AtomicLong();
@@ -63,6 +67,12 @@ final class SparseTrainer {
      *     "adam" optimizer) or not (lazy Adam, "lazy-adam")
      */
     SparseTrainer(NcfModel model, float learningRate, int batchSize, int workers, boolean catchUp) {
+        this(model, learningRate, batchSize, workers, catchUp, name -> true);
+    }
+
+    /** As above, training only the parameters {@code trains} accepts; the others get no gradient. */
+    SparseTrainer(NcfModel model, float learningRate, int batchSize, int workers, boolean catchUp,
+                  java.util.function.Predicate<String> trains) {
         this.model = model;
         this.catchUp = catchUp;
         this.learningRate = learningRate;
@@ -76,9 +86,12 @@ final class SparseTrainer {
             if (NcfBlock.isEmbedding(e.getKey())) {
                 tables[order.indexOf(e.getKey())] = new EmbeddingTable(e.getKey(), e.getValue().getArray(),
                         skipped);
-            } else {
+                frozenTables[order.indexOf(e.getKey())] = !trains.test(e.getKey());
+            } else if (trains.test(e.getKey())) {
                 dense.add(e.getValue());
                 denseArrays.add(e.getValue().getArray());
+            } else {
+                frozen.add(e.getValue());
             }
         }
         denseAdam = new CpuAdam(denseArrays, learningRate, BETA1, BETA2, EPSILON);
@@ -211,6 +224,11 @@ final class SparseTrainer {
                 leaves.add(leaf);
                 byParameter.put(p, leaf);
             }
+            for (Parameter p : frozen) {
+                NDArray leaf = p.getArray().stopGradient();
+                leaf.attach(worker);
+                byParameter.put(p, leaf);
+            }
             EmbeddingTable.Scratch[] scratch = new EmbeddingTable.Scratch[tables.length];
             float[][] gathered = new float[tables.length][];
             for (int t = 0; t < tables.length; t++) {
@@ -234,7 +252,7 @@ final class SparseTrainer {
                         tables[k].gather(ids, s, n, gathered[k], adam);
                         float[] data = n == batchSize ? gathered[k] : Arrays.copyOf(gathered[k], n * dim);
                         rows[k] = step.create(data, new Shape(n, dim));
-                        rows[k].setRequiresGradient(true);
+                        rows[k].setRequiresGradient(!frozenTables[k]);
                     }
                     NDArray sign = step.create(Arrays.copyOfRange(signs, s, s + n));
                     NDList out = model.block().forward(new NcfBlock.Rows(rows[0], rows[1], rows[2], rows[3]),
@@ -249,7 +267,7 @@ final class SparseTrainer {
                                 + "%s; try a lower --lr", stepsDone.get() + 1, value));
                     }
                     for (int k = 0; k < tables.length; k++) {
-                        if (tables[k] != null) {
+                        if (tables[k] != null && !frozenTables[k]) {
                             try (NDArray g = rows[k].getGradient()) {
                                 tables[k].update(k % 2 == 0 ? users : items, s, n, g.toFloatArray(), adam,
                                         scratch[k]);

@@ -28,10 +28,17 @@ import org.ncf4j.graph.Variant;
  * @param pretrainedGmf a saved GMF model to start NeuMF from, or null
  * @param pretrainedMlp a saved MLP model to start NeuMF from, or null
  * @param alpha the weight of GMF in the pretrained NeuMF output layer (1 - alpha for MLP)
+ * @param fineTune what of a pretrained NeuMF trains: {@link #FINE_TUNE_ALL} (every parameter) or
+ *     {@link #FINE_TUNE_OUTPUT} (the output layer only, on the GMF and MLP features as pretrained)
  */
 public record TrainConfig(Variant variant, int factor, int[] layers, int epochs, int batchSize, float learningRate,
                           String optimizer, int negatives, float embeddingL2, float layerL2, long seed, int threads, int topK,
-                          boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha) {
+                          boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha, String fineTune) {
+
+    /** Fine-tuning of a pretrained NeuMF: every parameter trains (the paper's way). */
+    public static final String FINE_TUNE_ALL = "all";
+    /** Fine-tuning of a pretrained NeuMF: only the output layer trains; embeddings and hidden layers stay. */
+    public static final String FINE_TUNE_OUTPUT = "output";
 
     /** The default optimizer: dense Adam's result, a step costing the same whatever the number of users and items. */
     public static final String ADAM = "adam";
@@ -79,6 +86,14 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         if (pretrainedGmf != null && variant != Variant.NEUMF) {
             throw new IllegalArgumentException("pretrained GMF and MLP models initialise NeuMF only");
         }
+        if (!fineTune.equals(FINE_TUNE_ALL) && !fineTune.equals(FINE_TUNE_OUTPUT)) {
+            throw new IllegalArgumentException("unknown fine-tuning '" + fineTune + "', expected " + FINE_TUNE_ALL
+                    + " or " + FINE_TUNE_OUTPUT);
+        }
+        if (fineTune.equals(FINE_TUNE_OUTPUT) && pretrainedGmf == null) {
+            throw new IllegalArgumentException("--fine-tune " + FINE_TUNE_OUTPUT + " trains the output layer of a "
+                    + "NeuMF initialised from GMF and MLP: give --pretrained-gmf and --pretrained-mlp");
+        }
         if (alpha < 0 || alpha > 1) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
@@ -99,11 +114,16 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
     /** The paper's settings for a variant: factor 8, MLP 64-32-16-8, 4 negatives, batch 256, Adam 0.001. */
     public static TrainConfig paper(Variant variant, int epochs) {
         return new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, epochs, 256, 0.001f, ADAM, 4, 0f, 0f, 1L,
-                1, 10, true, null, null, 0.5f);
+                1, 10, true, null, null, 0.5f, FINE_TUNE_ALL);
     }
 
     public boolean pretrained() {
         return pretrainedGmf != null;
+    }
+
+    /** Whether parameter {@code name} trains (all do, but with {@code --fine-tune output}). */
+    public boolean trains(String name) {
+        return !fineTune.equals(FINE_TUNE_OUTPUT) || name.startsWith("output_");
     }
 
     @Override

@@ -126,6 +126,7 @@ public final class TrainingRun {
         double bestScore = saved == null ? -1 : saved.bestScore();
         double bestHitRate = saved == null ? 0 : saved.bestHitRate();
         double bestNdcg = saved == null ? 0 : saved.bestNdcg();
+        EpochRecord initial = saved == null ? null : saved.initial();
         ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "negative-sampler");
             t.setDaemon(true);
@@ -139,7 +140,7 @@ public final class TrainingRun {
             }
             // made after the parameters are set: the trainer views their memory
             EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
-                    config.batchSize(), config.threads());
+                    config.batchSize(), config.threads(), config::trains);
             if (resume && trainer.notResumable() != null) {
                 throw new ResumeRefused(trainer.notResumable());
             }
@@ -171,11 +172,19 @@ public final class TrainingRun {
                     ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
             Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
             if (config.pretrained() && saved == null) {
+                // epoch 0: the initialised model is a candidate too, so fine-tuning is kept only if it does better
                 EvalResult t = test.evaluate(model);
                 EvalResult v = validation == null ? null : validation.evaluate(model);
                 listener.message(String.format("the initialised model, before training: HR@%d %.4f NDCG@%d %.4f%s",
                         config.topK(), t.hitRate(), config.topK(), t.ndcg(), v == null ? ""
                                 : String.format(" (validation HR %.4f NDCG %.4f)", v.hitRate(), v.ndcg())));
+                initial = new EpochRecord(0, 0, t.hitRate(), t.ndcg(), v == null ? null : v.hitRate(),
+                        v == null ? null : v.ndcg(), 0, 0, t.seconds() + (v == null ? 0 : v.seconds()), 0,
+                        (System.nanoTime() - start) / 1e9);
+                bestScore = v == null ? t.hitRate() : v.hitRate();
+                bestHitRate = t.hitRate();
+                bestNdcg = t.ndcg();
+                SavedModel.save(model, modelDir, fingerprint);
             }
             for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
                 long w0 = System.nanoTime();
@@ -206,7 +215,7 @@ public final class TrainingRun {
                 records.add(record);
                 if (trainer.notResumable() == null) {
                     TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
-                            bestNdcg, records, (System.nanoTime() - start) / 1e9, started.toString(),
+                            bestNdcg, records, initial, (System.nanoTime() - start) / 1e9, started.toString(),
                             resumeSettings(), fingerprint), model, trainer);
                 }
                 if (best) {
@@ -232,7 +241,8 @@ public final class TrainingRun {
                         split.numItems(), config.topK(), f.hitRate(), config.topK(), f.ndcg(), f.seconds()));
             }
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
-            TrainingReport report = new TrainingReport(split.summary(), settings(), records, bestEpoch, selectedBy,
+            TrainingReport report = new TrainingReport(split.summary(), settings(), records, initial, bestEpoch,
+                    selectedBy,
                     bestHitRate, bestNdcg, full, (System.nanoTime() - start) / 1e9,
                     Provenance.of(source, split.name(), fingerprint, engine.getEngineName() + " "
                             + engine.getVersion(), started));
@@ -323,8 +333,9 @@ public final class TrainingRun {
              NcfModel mlp = SavedModel.load(config.pretrainedMlp(), device)) {
             Pretraining.initialise(model, gmf, mlp, config.alpha());
         }
-        listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)", config.pretrainedGmf(),
-                config.pretrainedMlp(), config.alpha()));
+        listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)%s", config.pretrainedGmf(),
+                config.pretrainedMlp(), config.alpha(), config.fineTune().equals(TrainConfig.FINE_TUNE_OUTPUT)
+                        ? "; only the output layer trains (embeddings and hidden layers stay as pretrained)" : ""));
     }
 
     private Map<String, Object> settings() {
@@ -347,6 +358,7 @@ public final class TrainingRun {
             s.put("pretrainedGmf", config.pretrainedGmf().toString());
             s.put("pretrainedMlp", config.pretrainedMlp().toString());
             s.put("alpha", config.alpha());
+            s.put("fineTune", config.fineTune());
         }
         return s;
     }

@@ -51,13 +51,14 @@ final class TrainingState {
      * @param bestHitRate test HR of the best epoch
      * @param bestNdcg test NDCG of the best epoch
      * @param records one per epoch done
+     * @param initial the initialised model's figures (epoch 0), or null
      * @param elapsedSeconds the run's time so far (training, evaluation and saving)
      * @param started when the run started, ISO-8601
      * @param settings the settings that decide the result, but the number of epochs and of workers
      * @param dataFingerprint the training data's fingerprint
      */
     record Progress(int epochsDone, int bestEpoch, double bestScore, double bestHitRate, double bestNdcg,
-                    List<EpochRecord> records, double elapsedSeconds, String started, JsonNode settings,
+                    List<EpochRecord> records, EpochRecord initial, double elapsedSeconds, String started, JsonNode settings,
                     String dataFingerprint) {
     }
 

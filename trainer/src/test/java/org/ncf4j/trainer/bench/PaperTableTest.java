@@ -24,7 +24,7 @@ class PaperTableTest {
                 new EpochRecord(3, 0.1, 0.70 + shift, 0.41 + shift, 0.60, 0.35, 1, 1, 1, 0, 3));
         Path dir = Files.createDirectories(out.resolve("f" + factor + "/s" + seed + "/" + model));
         new TrainingReport("ml-1m", Map.of("seed", seed, "epochs", 3, "optimizer", "adam", "learningRate", 0.001),
-                epochs, 2, "validation HR@10", 0.65 + shift,
+                epochs, null, 2, "validation HR@10", 0.65 + shift,
                 0.38 + shift, null, 3600, null).write(dir.resolve("report.json"));
     }
 
@@ -45,5 +45,20 @@ class PaperTableTest {
                 + "time so far 2.0 h."), table);
         PaperTable.chart(runs, out.resolve("factors.png"));
         assertTrue(Files.size(out.resolve("factors.png")) > 1000);
+    }
+
+    /** A pretrained NeuMF whose initialised model no epoch beat is read at epoch 0, both ways. */
+    @Test
+    void theInitialisedModelOfAPretrainedRunIsACandidate() throws Exception {
+        List<EpochRecord> epochs = List.of(new EpochRecord(1, 0.2, 0.69, 0.41, 0.80, 0.55, 1, 1, 1, 0, 1));
+        EpochRecord initial = new EpochRecord(0, 0, 0.70, 0.42, 0.81, 0.56, 0, 0, 1, 0, 0);
+        Path dir = Files.createDirectories(out.resolve("f16/s1/neumf-pre"));
+        new TrainingReport("ml-1m", Map.of("seed", 1, "epochs", 1, "optimizer", "adam", "learningRate", 0.001,
+                "fineTune", "output"), epochs, initial, 0, "validation HR@10", 0.70, 0.42, null, 60, null)
+                .write(dir.resolve("report.json"));
+        List<PaperTable.Run> runs = PaperTable.read(out);
+        String table = PaperTable.markdown(runs, 60);
+        assertTrue(table.contains("| 16 | NeuMF, pretrained | 0.7000 | 0.4200 | 0.7000 | 0.4200 | 0.707 / 0.426 | 1 "
+                + "| 0/0 | 1 epochs, adam 0.001, output layer only |"), table);
     }
 }

@@ -507,4 +507,40 @@ class TrainCommandTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    /**
+     * A pretrained NeuMF's initialised model is epoch 0, kept when no epoch beats it; {@code --fine-tune output}
+     * runs (what it leaves alone is {@code SparseTrainerTest}'s) and is refused without pretraining.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"adam", "dense-adam", "sgd"})
+    void theInitialisedModelIsEpochZeroAndTheOutputLayerCanTrainAlone(String optimizer) throws Exception {
+        assertEquals(0, train(dir.resolve("g"), "--model", "gmf", "--epochs", "1", "--no-export").code());
+        assertEquals(0, train(dir.resolve("m"), "--model", "mlp", "--epochs", "1", "--no-export").code());
+        String[] pretrained = {"--model", "neumf", "--no-export", "--optimizer", optimizer, "--pretrained-gmf",
+            dir.resolve("g/model").toString(), "--pretrained-mlp", dir.resolve("m/model").toString()};
+        Path start = dir.resolve("start");
+        // the initialised model itself: one epoch of plain SGD at a negligible rate
+        List<String> startArgs = csvArgs(start, concat(pretrained, "--epochs", "1"));
+        startArgs.set(startArgs.indexOf("0.01"), "1e-30");
+        startArgs.set(startArgs.indexOf(optimizer), "sgd");
+        Result initial = run(startArgs.toArray(String[]::new));
+        assertEquals(0, initial.code(), initial.err());
+        // an epoch that changed nothing does not beat the initialised model, which is kept as epoch 0
+        TrainingReport startReport = TrainingReport.read(start.resolve("report.json"));
+        assertEquals(0, startReport.bestEpoch());
+        assertEquals(startReport.initial(), startReport.chosen());
+        assertEquals(startReport.initial().hitRate(), startReport.bestHitRate());
+        assertEquals(startReport.initial().hitRate(), startReport.epochs().get(0).hitRate());
+        assertTrue(initial.out().contains("best epoch 0, the initialised model: no epoch of training beat it (by "
+                + "test HR@10): HR@10 "), initial.out());
+        Path tuned = dir.resolve("tuned");
+        Result r = train(tuned, concat(pretrained, "--epochs", "2", "--fine-tune", "output"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("only the output layer trains"), r.err());
+        Result refused = train(dir.resolve("n"), "--model", "neumf", "--epochs", "1", "--fine-tune", "output");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("--fine-tune output trains the output layer of a NeuMF initialised "
+                + "from GMF and MLP: give --pretrained-gmf and --pretrained-mlp"), refused.err());
+    }
 }

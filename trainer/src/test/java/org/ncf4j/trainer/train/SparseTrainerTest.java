@@ -2,6 +2,7 @@ package org.ncf4j.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -185,11 +186,12 @@ class SparseTrainerTest {
             assertTrue(e.getMessage().contains("needs --optimizer adam or lazy-adam"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(Variant.GMF,
-                8, new int[] {16, 8}, 1, 8, 0.01f, "sgd", 4, 0, 0, 1, 2, 10, false, null, null, 0.5f));
+                8, new int[] {16, 8}, 1, 8, 0.01f, "sgd", 4, 0, 0, 1, 2, 10, false, null, null, 0.5f,
+                TrainConfig.FINE_TUNE_ALL));
         assertTrue(e.getMessage().contains("--threads 2 needs --optimizer adam or lazy-adam"), e.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(
                 Variant.GMF, 8, new int[] {16, 8}, 1, 8, 0.01f, TrainConfig.ADAM, 4, 0, 0, 1, 0, 10, false, null, null,
-                0.5f));
+                0.5f, TrainConfig.FINE_TUNE_ALL));
         assertEquals("threads must be >= 1, got 0", none.getMessage());
     }
 
@@ -199,5 +201,24 @@ class SparseTrainerTest {
             s += Math.abs(a[i] - b[i]);
         }
         return s;
+    }
+
+    /** Training only the output layer leaves embeddings and hidden layers as they were, with every optimizer. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"adam", "lazy-adam", "dense-adam", "sgd"})
+    void frozenParametersKeepTheirValues(String optimizer) {
+        try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
+            Map<String, float[]> before = values(model);
+            EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, 16, 1, n -> n.startsWith("output_"));
+            assertTrue(Double.isFinite(trainer.train(examples(200, 9), null)));
+            Map<String, float[]> after = values(model);
+            for (String name : before.keySet()) {
+                if (name.startsWith("output_")) {
+                    assertFalse(java.util.Arrays.equals(before.get(name), after.get(name)), name + " did not train");
+                } else {
+                    assertArrayEquals(before.get(name), after.get(name), name + " changed");
+                }
+            }
+        }
     }
 }
