@@ -33,7 +33,9 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
  * trains, evaluates HR/NDCG after every epoch, keeps the best checkpoint in {@code <out>/model} (chosen by
  * validation HR when the split has validation items, else by test HR), and writes {@code report.json},
  * {@code training.png} and the held-out items ({@code test.negative}, {@code validation.negative}) to the output
- * directory, and exports the best model as a bundle when asked to.
+ * directory, and exports the best model as a bundle when asked to. A NeuMF initialised from GMF and MLP is
+ * evaluated before training too, as epoch 0, a candidate for the best epoch. After every epoch the run's state
+ * ({@link TrainingState}) is saved, so that a stopped run can go on ({@code resume}).
  */
 public final class TrainingRun {
     /** Sizes of the evaluation batches (pairs per forward pass). */
@@ -242,8 +244,7 @@ public final class TrainingRun {
             }
             ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine("PyTorch");
             TrainingReport report = new TrainingReport(split.summary(), settings(), records, initial, bestEpoch,
-                    selectedBy,
-                    bestHitRate, bestNdcg, full, (System.nanoTime() - start) / 1e9,
+                    selectedBy, bestHitRate, bestNdcg, full, (System.nanoTime() - start) / 1e9,
                     Provenance.of(source, split.name(), fingerprint, engine.getEngineName() + " "
                             + engine.getVersion(), started));
             report.write(out.resolve("report.json"));
