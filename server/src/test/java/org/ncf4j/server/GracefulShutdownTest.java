@@ -23,7 +23,7 @@ import org.ncf4j.api.v1.RecommenderGrpc;
 /**
  * Stopping the server: health watchers are told NOT_SERVING and their streams closed (an open watch must not hold
  * the server), a call in flight still gets its answer, and only then does the server go away (new calls are
- * UNAVAILABLE).
+ * UNAVAILABLE), its I/O threads with it.
  */
 class GracefulShutdownTest {
     @Test
@@ -43,6 +43,7 @@ class GracefulShutdownTest {
             Thread.sleep(300);
             assertFalse(inFlight.isDone(), "the call should still wait in the batcher");
 
+            assertTrue(ioThreads() > 0, "the server does not serve on its own event loops (grpc-io)");
             long t0 = System.nanoTime();
             server.getApplicationContext().close();
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "the open watch held the server");
@@ -53,11 +54,18 @@ class GracefulShutdownTest {
             StatusRuntimeException after = assertThrows(StatusRuntimeException.class, () -> RecommenderGrpc
                     .newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).recommend(request));
             assertEquals(Status.Code.UNAVAILABLE, after.getStatus().getCode());
+            // the transport's I/O threads ended with the context: none waits in epoll when the JVM exits
+            assertEquals(0, ioThreads(), "gRPC event loop threads outlived the context");
         } finally {
             if (server.getApplicationContext().isRunning()) {
                 server.getApplicationContext().close();
             }
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static long ioThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && (t.getName().startsWith(
+                "grpc-io") || t.getName().startsWith("grpc-boss"))).count();
     }
 }

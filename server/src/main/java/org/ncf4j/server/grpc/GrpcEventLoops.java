@@ -1,0 +1,55 @@
+package org.ncf4j.server.grpc;
+
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server's own Netty event loops (epoll on Linux, else NIO), ended when the application context closes.
+ * gRPC's default loops are shared and ended a second after the last server releases them, so they would still be
+ * waiting in native code ({@code epoll_wait}) when the JVM exits, and the JVM waits 300 ms for such threads before
+ * it exits: ending them first shortens every shutdown by that much.
+ */
+@Singleton
+public class GrpcEventLoops implements AutoCloseable {
+    private static final long CLOSE_MILLIS = 2_000;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> channel;
+
+    public GrpcEventLoops() {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("grpc-boss", true), io);
+        // 0: Netty's default, twice the cores, as gRPC's own loops have
+        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("grpc-io", true), io);
+        channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** Makes the server accept and serve on these loops. */
+    void applyTo(NettyServerBuilder builder) {
+        builder.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelType(channel);
+    }
+
+    /** Ends the loops, without the quiet period (the gRPC server has stopped by now), waiting up to 2 s. */
+    @PreDestroy
+    @Override
+    public void close() {
+        boss.shutdownGracefully(0, CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, CLOSE_MILLIS, TimeUnit.MILLISECONDS);
+        boss.terminationFuture().awaitUninterruptibly(CLOSE_MILLIS);
+        workers.terminationFuture().awaitUninterruptibly(CLOSE_MILLIS);
+    }
+}
