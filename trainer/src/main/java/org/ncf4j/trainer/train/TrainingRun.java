@@ -135,19 +135,22 @@ public final class TrainingRun {
             return t;
         });
         try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
+            java.util.function.Supplier<EpochTrainer> newTrainer = () -> new EpochTrainer(model,
+                    config.optimizer(), config.learningRate(), config.batchSize(), config.threads(), config::trains);
+            EpochTrainer trainer;
             if (saved != null) {
-                TrainingState.restoreParameters(out, model);
-            } else if (config.pretrained()) {
-                pretrain(model, fingerprint);
+                trainer = TrainingState.restore(out, model, newTrainer);
+            } else {
+                if (config.pretrained()) {
+                    pretrain(model, fingerprint);
+                }
+                // made after the parameters are set: the trainer views their memory
+                trainer = newTrainer.get();
             }
-            // made after the parameters are set: the trainer views their memory
-            EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
-                    config.batchSize(), config.threads(), config::trains);
             if (resume && trainer.notResumable() != null) {
                 throw new ResumeRefused(trainer.notResumable());
             }
             if (saved != null) {
-                TrainingState.restoreOptimizer(out, model, trainer);
                 if (bestEpoch == done) {
                     // the state is written before the best checkpoint: a kill in between left the older one
                     SavedModel.save(model, modelDir, fingerprint);
@@ -173,6 +176,8 @@ public final class TrainingRun {
             SampledEvaluator validation = byValidation
                     ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
             Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
+            boolean resumable = trainer.notResumable() == null;
+            com.fasterxml.jackson.databind.JsonNode settingsToMatch = resumeSettings();
             if (config.pretrained() && saved == null) {
                 // epoch 0: the initialised model is a candidate too, so fine-tuning is kept only if it does better
                 EvalResult t = test.evaluate(model);
@@ -215,10 +220,10 @@ public final class TrainingRun {
                         examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
                         waited, (System.nanoTime() - start) / 1e9);
                 records.add(record);
-                if (trainer.notResumable() == null) {
+                if (resumable) {
                     TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
                             bestNdcg, records, initial, (System.nanoTime() - start) / 1e9, started.toString(),
-                            resumeSettings(), fingerprint), model, trainer);
+                            settingsToMatch, fingerprint), model, trainer);
                 }
                 if (best) {
                     SavedModel.save(model, modelDir, fingerprint);

@@ -94,10 +94,13 @@ final class TrainingState {
     }
 
     /**
-     * Loads the saved parameters into {@code model}, before a trainer is made for it (a trainer views the
-     * parameters' memory).
+     * Loads the saved parameters into {@code model}, then makes its trainer ({@code newTrainer}, after the
+     * parameters are set: a trainer views their memory) and loads the optimizer's saved state into it, in one pass
+     * over the file.
      */
-    static void restoreParameters(Path out, NcfModel model) throws IOException {
+    static EpochTrainer restore(Path out, NcfModel model, java.util.function.Supplier<EpochTrainer> newTrainer)
+            throws IOException {
+        EpochTrainer[] made = new EpochTrainer[1];
         restore(out, s -> {
             for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
                 NDArray array = e.getValue().getArray();
@@ -109,22 +112,13 @@ final class TrainingState {
                     array.set(FloatBuffer.wrap(values));
                 }
             }
-        });
-    }
-
-    /** Loads the optimizer's saved state into {@code trainer}, made for the model of the same state. */
-    static void restoreOptimizer(Path out, NcfModel model, EpochTrainer trainer) throws IOException {
-        restore(out, s -> {
-            for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-                int n = Math.toIntExact(e.getValue().getArray().size());
-                expect(s, e.getKey(), n);
-                s.skipNBytes((long) n * Float.BYTES);
-            }
-            trainer.readState(s);
+            made[0] = newTrainer.get();
+            made[0].readState(s);
             if (s.read() != -1) {
                 throw new IOException("more data than this model and optimizer hold");
             }
         });
+        return made[0];
     }
 
     private interface Reader {
