@@ -15,13 +15,16 @@
 # Usage: paper-table.sh [OUT=runs/paper-table]
 # Environment: FACTORS (default "8 16 32 64"), SEEDS ("1 2 3"), EPOCHS (20), JOBS (nproc), NCF_SPLIT (the split
 #   folder), PRETRAINED_FLAGS (extra flags for fine-tuning NeuMF from GMF and MLP; default none: Adam at 0.001,
-#   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way).
+#   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way),
+#   GMF_FLAGS and MLP_FLAGS (extra flags for the GMF and MLP runs, which NeuMF with pretraining starts from; e.g.
+#   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model). A finished run is skipped whatever the flags now are: another recipe wants another OUT.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$(mkdir -p "${1:-$root/runs/paper-table}" && cd "${1:-$root/runs/paper-table}" && pwd)"
 export NCF_TABLE_OUT="$out" NCF_TABLE_ROOT="$root"
 export NCF_TABLE_DATA="${NCF_SPLIT:-$root/../shared/data/ml-1m-ncf}"
 export NCF_TABLE_EPOCHS="${EPOCHS:-20}" NCF_TABLE_PRE="${PRETRAINED_FLAGS:-}"
+export NCF_TABLE_GMF="${GMF_FLAGS:-}" NCF_TABLE_MLP="${MLP_FLAGS:-}"
 factors="${FACTORS:-8 16 32 64}"
 seeds="${SEEDS:-1 2 3}"
 jobs="${JOBS:-$(nproc)}"
@@ -37,15 +40,18 @@ run_one() { # run_one FACTOR SEED MODEL
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
   [[ -f "$dir/report.json" ]] && return 0
   mkdir -p "$(dirname "$dir")"
-  local args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2" --epochs "$NCF_TABLE_EPOCHS"
+  local args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2"
               --threads 1 --no-export --no-full-ranking --resume -o "$dir.partial")
   if [[ $3 == neumf-pre ]]; then
     # shellcheck disable=SC2206
     args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/model"
            --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/model" $NCF_TABLE_PRE)
   else
-    args+=(--model "$3")
+    local extra="NCF_TABLE_${3^^}"
+    # shellcheck disable=SC2206
+    args+=(--model "$3" ${!extra:-})
   fi
+  [[ " ${args[*]} " == *" --epochs "* ]] || args+=(--epochs "$NCF_TABLE_EPOCHS") # a model's own --epochs wins
   local t0=$SECONDS
   if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" >> "$dir.log" 2>&1; then
     rm -rf "$dir" && mv "$dir.partial" "$dir" || return 1

@@ -69,7 +69,14 @@ public final class PaperTable {
                     new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : -1,
                     bestTest.epoch(), r.totalSeconds(), r.settings().get("epochs") + " epochs, "
                     + r.settings().get("optimizer") + " " + r.settings().get("learningRate")
+                    + nonZero(r, "embeddingL2", "embedding L2") + nonZero(r, "layerL2", "layer L2")
                     + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
+        }
+
+        /** ", LABEL VALUE" when the run's setting {@code key} is set and not 0, else "". */
+        private static String nonZero(TrainingReport r, String key, String label) {
+            Object v = r.settings().get(key);
+            return v instanceof Number n && n.doubleValue() != 0 ? ", " + label + " " + v : "";
         }
     }
 
