@@ -17,7 +17,8 @@
 #   folder), PRETRAINED_FLAGS (extra flags for fine-tuning NeuMF from GMF and MLP; default none: Adam at 0.001,
 #   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way),
 #   GMF_FLAGS and MLP_FLAGS (extra flags for the GMF and MLP runs, which NeuMF with pretraining starts from; e.g.
-#   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model). A finished run is skipped whatever the flags now are: another recipe wants another OUT.
+#   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model). A finished run made
+#   with other flags is refused, naming its folder: another recipe wants another OUT.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$(mkdir -p "${1:-$root/runs/paper-table}" && cd "${1:-$root/runs/paper-table}" && pwd)"
@@ -38,22 +39,34 @@ export NCF_TRAINER_JAR="$snapshot/ncf-trainer.jar"
 
 run_one() { # run_one FACTOR SEED MODEL
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
-  [[ -f "$dir/report.json" ]] && return 0
   mkdir -p "$(dirname "$dir")"
   local args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2"
               --threads 1 --no-export --no-full-ranking --resume -o "$dir.partial")
+  local extra="NCF_TABLE_${3^^}" # NCF_TABLE_GMF, _MLP; NeuMF with pretraining takes NCF_TABLE_PRE
+  [[ $3 == neumf-pre ]] && extra=NCF_TABLE_PRE
+  local -a own
+  read -r -a own <<< "${!extra:-}"
+  case " ${own[*]} " in # a model's own --epochs wins
+    *" --epochs "* | *" --epochs="*) ;;
+    *) own+=(--epochs "$NCF_TABLE_EPOCHS") ;;
+  esac
   if [[ $3 == neumf-pre ]]; then
-    # shellcheck disable=SC2206
     args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/model"
-           --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/model" $NCF_TABLE_PRE)
+           --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/model" "${own[@]}")
   else
-    local extra="NCF_TABLE_${3^^}"
-    # shellcheck disable=SC2206
-    args+=(--model "$3" ${!extra:-})
+    args+=(--model "$3" "${own[@]}")
   fi
-  [[ " ${args[*]} " == *" --epochs "* ]] || args+=(--epochs "$NCF_TABLE_EPOCHS") # a model's own --epochs wins
+  if [[ -f "$dir/report.json" ]]; then # finished; runs made before the flags were recorded have no flags file
+    if [[ -f "$dir/flags" && "$(cat "$dir/flags")" != "${own[*]}" ]]; then
+      echo "FAILED factors $1 seed $2 $3: $dir was trained with $(cat "$dir/flags"), not ${own[*]}; use" \
+        "another OUT, or remove that folder to train it again" >&2
+      return 1
+    fi
+    return 0
+  fi
   local t0=$SECONDS
   if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" >> "$dir.log" 2>&1; then
+    echo "${own[*]}" > "$dir.partial/flags"
     rm -rf "$dir" && mv "$dir.partial" "$dir" || return 1
     echo "done   factors $1 seed $2 $3 in $(( SECONDS - t0 )) s: $(grep '^best epoch' "$dir.log" | cut -d';' -f1)"
   else
