@@ -23,13 +23,17 @@ import org.ncf4j.server.TestBundles;
 class FusedRankerTest {
     private static final ExecutionProvider.Choice CPU = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
 
-    /** Shapes whose catalogues span several tiles and end in a partial one, and the tower without hidden layers. */
+    /**
+     * Shapes whose catalogues span several tiles and end in a partial one, the tower without hidden layers, and
+     * one of odd widths (a layer's outputs are computed in pairs and its inputs in fours, with what remains after).
+     */
     static List<ModelShape> shapes() {
         return List.of(new ModelShape(Variant.NEUMF, 30, 1100, 8, new int[] {64, 32, 16, 8}),
                 new ModelShape(Variant.GMF, 30, 2500, 8, new int[] {64, 32, 16, 8}),
                 new ModelShape(Variant.MLP, 30, 2100, 8, new int[] {16, 8}),
                 new ModelShape(Variant.NEUMF, 30, 333, 4, new int[] {8}),
-                new ModelShape(Variant.NEUMF, 30, 150, 16, new int[] {256, 128, 64, 32, 16}));
+                new ModelShape(Variant.NEUMF, 30, 150, 16, new int[] {256, 128, 64, 32, 16}),
+                new ModelShape(Variant.NEUMF, 30, 1030, 5, new int[] {14, 7, 3}));
     }
 
     @Test
