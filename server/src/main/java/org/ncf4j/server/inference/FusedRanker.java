@@ -20,9 +20,10 @@ import org.ncf4j.onnx.OnnxProto.TensorProto;
  *
  * <p>Per user: GMF's logits {@code p_u . (h_G * q_i)}; the MLP's first layer {@code relu(W1u p_u + itemSide_i)};
  * the further layers; the output weights; then exclusions and the k best by logit, ties by the lower item index,
- * as ONNX TopK orders them.
+ * as ONNX TopK orders them. Pairs ({@link #score}) go through the same layers, a tile of pairs at a time, with
+ * each pair's constants gathered into the tile first.
  */
-public final class FusedRanker implements Ranker {
+public final class FusedRanker implements Ranker, PairScorer {
     /**
      * Floats of one tile's widest activation (128 KiB, so that a tile's two layers stay in the second-level cache).
      * Each of a tile's loops also pays a fixed cost (the JIT's scalar iterations before and after its vector loop),
@@ -267,15 +268,22 @@ public final class FusedRanker implements Ranker {
         return out;
     }
 
-    /** One run's buffers: a tile's activations, two layers at a time, and its logits. */
+    /**
+     * One run's buffers: a tile's activations, two layers at a time, and its logits; for pairs, also the tile's
+     * user and item indices and its users' MLP embeddings.
+     */
     private final class Scratch {
         final float[][] a;
         final float[][] c;
         final float[] logits = new float[tile];
+        final int[] pairUsers = new int[tile];
+        final int[] pairItems = new int[tile];
+        final float[][] userColumns;
 
         Scratch() {
             a = new float[widest][tile];
             c = new float[widest][tile];
+            userColumns = new float[half][tile];
         }
     }
 
@@ -355,39 +363,126 @@ public final class FusedRanker implements Ranker {
                     y[t] = Math.max(x[t] + add, 0f); // branch-free, unlike a conditional
                 }
             }
-            for (int k = 0; k < weights.length; k++) {
-                layer(weights[k], biases[k], layers[k], layers[k + 1], h, next, n);
-                float[][] swap = h;
-                h = next;
-                next = swap;
-            }
-            int last = layers[layers.length - 1];
-            for (int o = 0; o < last; o++) {
-                float w = outputWeight[o];
-                float[] x = h[o];
-                for (int t = 0; t < n; t++) {
-                    lt[t] += w * x[t];
-                }
-            }
+            tower(h, next, lt, n);
         }
         System.arraycopy(lt, 0, out, i0, n);
     }
 
     /**
+     * From the first hidden layer's activations {@code h} of {@code n} items (or pairs) on: the further layers
+     * (using {@code next} and {@code h} in turn), then the output weights, added to {@code lt}.
+     */
+    private void tower(float[][] h, float[][] next, float[] lt, int n) {
+        for (int k = 0; k < weights.length; k++) {
+            layer(weights[k], biases[k], layers[k], layers[k + 1], h, next, n);
+            float[][] swap = h;
+            h = next;
+            next = swap;
+        }
+        int last = layers[layers.length - 1];
+        for (int o = 0; o < last; o++) {
+            float w = outputWeight[o];
+            float[] x = h[o];
+            for (int t = 0; t < n; t++) {
+                lt[t] += w * x[t];
+            }
+        }
+    }
+
+    /**
+     * Probabilities and logits of the pairs (users[i], items[i]), as the scoring graph computes them (up to
+     * float rounding), a tile of pairs at a time.
+     */
+    @Override
+    public OnnxModel.Scored score(long[] pairUsers, long[] pairItems) {
+        if (pairUsers.length != pairItems.length) {
+            throw new IllegalArgumentException(pairUsers.length + " users for " + pairItems.length + " items");
+        }
+        int n = pairUsers.length;
+        float[] logits = new float[n];
+        Scratch s = scratch.get();
+        for (int from = 0; from < n; from += tile) {
+            pairs(pairUsers, pairItems, from, Math.min(tile, n - from), logits, s);
+        }
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = (float) (1.0 / (1.0 + Math.exp(-logits[i])));
+        }
+        return new OnnxModel.Scored(scores, logits);
+    }
+
+    /** The logits of the {@code n} pairs from {@code from} into {@code out}. */
+    private void pairs(long[] pairUsers, long[] pairItems, int from, int n, float[] out, Scratch s) {
+        int[] u = s.pairUsers;
+        int[] it = s.pairItems;
+        for (int t = 0; t < n; t++) {
+            u[t] = index(pairUsers[from + t], users, "user");
+            it[t] = index(pairItems[from + t], items, "item");
+        }
+        float[] lt = s.logits;
+        java.util.Arrays.fill(lt, 0, n, outputBias);
+        if (gmfItemSide != null) {
+            for (int t = 0; t < n; t++) {
+                float[][] side = gmfItemSide[it[t] / tile];
+                int at = it[t] % tile;
+                int row = u[t] * factor;
+                float sum = 0;
+                for (int j = 0; j < factor; j++) {
+                    sum += gmfUser[row + j] * side[j][at];
+                }
+                lt[t] += sum;
+            }
+        }
+        if (mlpUser != null && layers.length == 0) {
+            for (int t = 0; t < n; t++) {
+                float sum = itemTerm[it[t]];
+                for (int j = 0; j < half; j++) {
+                    sum += mlpUser[u[t] * half + j] * userWeight[j];
+                }
+                lt[t] += sum;
+            }
+        }
+        if (itemSide != null) {
+            float[][] g = s.userColumns;
+            for (int j = 0; j < half; j++) {
+                float[] column = g[j];
+                for (int t = 0; t < n; t++) {
+                    column[t] = mlpUser[u[t] * half + j];
+                }
+            }
+            float[][] h = s.a;
+            for (int o = 0; o < layers[0]; o++) {
+                float[] y = h[o];
+                for (int t = 0; t < n; t++) {
+                    y[t] = itemSide[it[t] / tile][o][it[t] % tile];
+                }
+            }
+            layer(userWeight, null, half, layers[0], g, h, n); // relu(W1u p_u + the item's side)
+            tower(h, s.c, lt, n);
+        }
+        System.arraycopy(lt, 0, out, from, n);
+    }
+
+    private static int index(long value, int size, String what) {
+        if (value < 0 || value >= size) {
+            throw new IllegalArgumentException(what + " index " + value + " is not in 0.." + (size - 1));
+        }
+        return (int) value;
+    }
+
+    /**
      * {@code out = relu(W in + b)} for {@code n} items of a tile, items along the inner axis: two outputs and four
      * inputs per pass, so that each input vector loaded serves two outputs (six loads and two stores for eight
-     * multiply-adds), then a pass of the ReLU over the pair.
+     * multiply-adds), then a pass of the ReLU over the pair. With {@code b} null, {@code out = relu(W in + out)}.
      */
     private static void layer(float[] w, float[] b, int in, int outWidth, float[][] h, float[][] out, int n) {
         int o = 0;
         for (; o + 1 < outWidth; o += 2) {
             float[] y0 = out[o];
             float[] y1 = out[o + 1];
-            float b0 = b[o];
-            float b1 = b[o + 1];
-            for (int t = 0; t < n; t++) {
-                y0[t] = b0;
-                y1[t] = b1;
+            if (b != null) {
+                java.util.Arrays.fill(y0, 0, n, b[o]);
+                java.util.Arrays.fill(y1, 0, n, b[o + 1]);
             }
             int r0 = o * in;
             int r1 = r0 + in;
@@ -430,9 +525,8 @@ public final class FusedRanker implements Ranker {
         }
         for (; o < outWidth; o++) {
             float[] y = out[o];
-            float bias = b[o];
-            for (int t = 0; t < n; t++) {
-                y[t] = bias;
+            if (b != null) {
+                java.util.Arrays.fill(y, 0, n, b[o]);
             }
             int row = o * in;
             for (int j = 0; j < in; j++) {

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Loads one version directory for serving: reads and validates the bundle (each file once, size-capped), opens its
  * graphs on the chosen execution provider, runs each once so the model is warm, picks what ranks the catalogue
  * (the ranking graph, or {@link FusedRanker} when it agrees with the graph on a probe and is faster, see
- * {@link RankingKernel}), and how many users one ranking run takes: the fastest per user among powers of two up
+ * {@link RankingKernel}; Score then uses it too when its pairs agree with the scoring graph's), and how many
+ * users one ranking run takes: the fastest per user among powers of two up
  * to {@code max-batch-size}, timed here, within the ranking memory budget. On any failure whatever was opened is
  * closed again.
  */
@@ -85,6 +86,7 @@ public final class ModelLoader implements VersionLoader {
             int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
             Timing graph = fastestChunk(onnx, bundle.card(), max, false);
             Ranker ranker = onnx;
+            PairScorer scorer = onnx;
             RankingKernel kernel = RankingKernel.ONNX;
             Timing chosen = graph;
             String note = "";
@@ -111,6 +113,17 @@ public final class ModelLoader implements VersionLoader {
                         kernel = RankingKernel.FUSED;
                         chosen = f;
                         note = "; " + times;
+                        String scoring = RankerCheck.scoreDisagreement(fused.get(), onnx, bundle);
+                        if (scoring == null) {
+                            scorer = fused.get();
+                            fused.get().score(new long[] {0}, new long[] {0});
+                            t0 = System.nanoTime();
+                            fused.get().score(new long[] {0}, new long[] {0});
+                            scoreNanos = System.nanoTime() - t0;
+                            note += "; Score with the fused kernel too";
+                        } else {
+                            note += "; Score with the scoring graph: the fused kernel's pairs disagree: " + scoring;
+                        }
                     } else {
                         note = "; the fused kernel is slower here: " + times;
                     }
@@ -125,7 +138,7 @@ public final class ModelLoader implements VersionLoader {
                         perUserBytes(bundle.card()) >> 20, settings.rankingMemoryBytes() >> 20);
             }
             return new ServedModel(name, version, bundle.withoutModels(), provider.name(), onnx, ranker, kernel,
-                    chosen.chunk(), settings.ranking(), settings.scoring(), chosen.oneUserNanos(), scoreNanos,
+                    scorer, chosen.chunk(), settings.ranking(), settings.scoring(), chosen.oneUserNanos(), scoreNanos,
                     observer);
         } catch (OrtException | RuntimeException | Error e) {
             try {

@@ -13,7 +13,7 @@ import java.util.Set;
  * thread-safe; {@link #close} closes both, and must not run while a call is in progress (callers hold a
  * {@link RefCounted} handle for that).
  */
-public final class OnnxModel implements Ranker, AutoCloseable {
+public final class OnnxModel implements Ranker, PairScorer, AutoCloseable {
     /** The k best items of each user of a ranking run, best first, as dense indices with their probabilities. */
     public record Ranked(long[][] items, float[][] scores) {
     }
@@ -49,7 +49,8 @@ public final class OnnxModel implements Ranker, AutoCloseable {
         }
     }
 
-    /** Probabilities and logits of (users[i], items[i]), dense indices, in order. */
+    /** The scoring graph's answer (see {@link PairScorer#score}). */
+    @Override
     public Scored score(long[] users, long[] items) throws OrtException {
         try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(users), new long[] {users.length});
              OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(items), new long[] {items.length});

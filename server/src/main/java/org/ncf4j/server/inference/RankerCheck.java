@@ -11,7 +11,10 @@ import org.ncf4j.bundle.Bundle;
 final class RankerCheck {
     /** Probabilities may differ by float rounding in another order of operations; nothing more. */
     static final float TOLERANCE = 1e-5f;
+    /** Logits, relative to their size where over 1: rounding in a deep tower moves a logit by about 1e-5. */
+    static final float LOGIT_TOLERANCE = 1e-4f;
     private static final int PROBE_USERS = 16;
+    private static final int PROBE_ITEMS = 97;
 
     private RankerCheck() {
     }
@@ -41,6 +44,38 @@ final class RankerCheck {
             String d = differs(got.items()[i], got.scores()[i], want.items()[i], want.scores()[i]);
             if (d != null) {
                 return "it disagrees with the ranking graph for user index " + probe[i] + ": " + d;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null when {@code candidate} scores pairs as {@code reference} does (a probe of users, each with items spread
+     * over the catalogue, the last included: more pairs than one tile): probabilities within {@link #TOLERANCE},
+     * logits within {@link #LOGIT_TOLERANCE}; else what differed first.
+     */
+    static String scoreDisagreement(PairScorer candidate, PairScorer reference, Bundle bundle) throws OrtException {
+        int users = bundle.card().numUsers();
+        int items = bundle.card().numItems();
+        int nu = Math.min(PROBE_USERS, users);
+        int ni = Math.min(PROBE_ITEMS, items);
+        long[] u = new long[nu * ni];
+        long[] it = new long[nu * ni];
+        for (int a = 0; a < nu; a++) {
+            for (int b = 0; b < ni; b++) {
+                u[a * ni + b] = (long) a * users / nu;
+                it[a * ni + b] = ni == 1 ? 0 : (long) b * (items - 1) / (ni - 1);
+            }
+        }
+        OnnxModel.Scored want = reference.score(u, it);
+        OnnxModel.Scored got = candidate.score(u, it);
+        for (int p = 0; p < u.length; p++) {
+            float dl = Math.abs(got.logits()[p] - want.logits()[p]);
+            if (Math.abs(got.scores()[p] - want.scores()[p]) > TOLERANCE
+                    || dl > LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p]))) {
+                return String.format("it scores user index %d and item index %d %.7f (logit %.6f), the scoring "
+                        + "graph %.7f (%.6f)", u[p], it[p], got.scores()[p], got.logits()[p], want.scores()[p],
+                        want.logits()[p]);
             }
         }
         return null;

@@ -41,6 +41,7 @@ public final class ServedModel {
     private final String provider;
     private final OnnxModel onnx;
     private final Ranker rankWith;
+    private final PairScorer scoreWith;
     private final RankingKernel kernel;
     private final int[] byPopularity;
     private final int rankChunk;
@@ -52,6 +53,7 @@ public final class ServedModel {
      * @param onnx the opened graphs; from here on this model closes them
      * @param rankWith what ranks the catalogue: {@code onnx}, or a {@link FusedRanker} of its ranking graph
      * @param kernel which of the two it is (onnx or fused)
+     * @param scoreWith what scores pairs: {@code onnx}, or the same {@link FusedRanker}
      * @param rankChunk the most users one ranking run takes
      * @param ranking batching of Recommend calls (its batch size is overridden by {@code rankChunk})
      * @param scoring batching of Score calls
@@ -59,7 +61,7 @@ public final class ServedModel {
      * @param scoreRunNanos the warm-up scoring run's time
      */
     ServedModel(String name, long version, Bundle bundle, String provider, OnnxModel onnx, Ranker rankWith,
-                RankingKernel kernel, int rankChunk,
+                RankingKernel kernel, PairScorer scoreWith, int rankChunk,
                 DynamicBatcher.Settings ranking, DynamicBatcher.Settings scoring, long rankRunNanos,
                 long scoreRunNanos, BatchObserver observer) {
         this.name = name;
@@ -69,6 +71,7 @@ public final class ServedModel {
         this.onnx = onnx;
         this.rankWith = rankWith;
         this.kernel = kernel;
+        this.scoreWith = scoreWith;
         this.byPopularity = popularityOrder(bundle.popularity());
         this.rankChunk = rankChunk;
         this.refs = new RefCounted<>(this, this::closeNow);
@@ -110,6 +113,11 @@ public final class ServedModel {
     /** What ranks the catalogue: the ranking graph (onnx) or {@link FusedRanker} (fused), never auto. */
     public RankingKernel rankingKernel() {
         return kernel;
+    }
+
+    /** What scores pairs for Score: the scoring graph (onnx) or the fused kernel of the ranking graph (fused). */
+    public RankingKernel scoringKernel() {
+        return scoreWith == onnx ? RankingKernel.ONNX : RankingKernel.FUSED;
     }
 
     /** Item indices from the most to the least popular in training (ties by index). */
@@ -158,12 +166,12 @@ public final class ServedModel {
 
     /** Probabilities and logits of pairs, run at once in the caller's thread (which holds a handle). */
     public OnnxModel.Scored scoreNow(long[] users, long[] items) throws OrtException {
-        return onnx.score(users, items);
+        return scoreWith.score(users, items);
     }
 
     private List<OnnxModel.Scored> scoreBatch(List<ScoreQuery> batch) throws OrtException {
         if (batch.size() == 1) {
-            return List.of(onnx.score(batch.get(0).users(), batch.get(0).items()));
+            return List.of(scoreWith.score(batch.get(0).users(), batch.get(0).items()));
         }
         int n = 0;
         for (ScoreQuery q : batch) {
@@ -177,7 +185,7 @@ public final class ServedModel {
             System.arraycopy(q.items(), 0, items, at, q.items().length);
             at += q.users().length;
         }
-        OnnxModel.Scored all = onnx.score(users, items);
+        OnnxModel.Scored all = scoreWith.score(users, items);
         List<OnnxModel.Scored> out = new ArrayList<>(batch.size());
         at = 0;
         for (ScoreQuery q : batch) {

@@ -69,6 +69,50 @@ class FusedRankerTest {
     }
 
     @Test
+    void scoresPairsAsTheScoringGraphDoesOverSeveralTiles(@TempDir Path dir) throws Exception {
+        int n = 0;
+        SplittableRandom random = new SplittableRandom(11);
+        for (ModelShape shape : shapes()) {
+            Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
+            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+            try (OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
+                assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape.toString());
+                int pairs = 2600; // two whole tiles and a part
+                long[] users = new long[pairs];
+                long[] items = new long[pairs];
+                for (int p = 0; p < pairs; p++) {
+                    users[p] = random.nextInt(shape.numUsers());
+                    items[p] = random.nextInt(shape.numItems());
+                }
+                OnnxModel.Scored want = onnx.score(users, items);
+                OnnxModel.Scored got = fused.score(users, items);
+                assertArrayEquals(want.scores(), got.scores(), RankerCheck.TOLERANCE, shape.toString());
+                for (int p = 0; p < pairs; p++) {
+                    assertEquals(want.logits()[p], got.logits()[p], RankerCheck.LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p])),
+                            shape + " pair " + p);
+                }
+                assertEquals(0, fused.score(new long[0], new long[0]).scores().length);
+            }
+        }
+    }
+
+    @Test
+    void pairsOutsideTheModelAreRefusedAndAnotherModelsPairsNamed(@TempDir Path dir) throws Exception {
+        Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fused.score(new long[] {TestBundles.USERS}, new long[] {0}));
+        assertTrue(e.getMessage().contains("user index " + TestBundles.USERS), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fused.score(new long[] {0}, new long[] {-1}));
+        assertTrue(e.getMessage().contains("item index -1"), e.getMessage());
+        Bundle other = Bundle.read(TestBundles.write(dir.resolve("c"), 2));
+        try (OnnxModel onnx = OnnxModel.open(other.scoreModel(), other.rankModel(), CPU, 1)) {
+            String d = RankerCheck.scoreDisagreement(fused, onnx, bundle);
+            assertTrue(d != null && d.startsWith("it scores user index 0 and item index 0 "), d);
+        }
+    }
+
+    @Test
     void eachUserOfABatchGetsWhatItGetsAlone(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), shapes().get(0), 3));
         FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();

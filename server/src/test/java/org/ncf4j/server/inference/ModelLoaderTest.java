@@ -75,6 +75,9 @@ class ModelLoaderTest {
         Path b = TestBundles.write(dir.resolve("b"), 1);
         ExecutionProvider.Choice cpu = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
         ServedModel.Ranked[] answers = new ServedModel.Ranked[3];
+        OnnxModel.Scored[] scored = new OnnxModel.Scored[3];
+        long[] pairUsers = {0, 3, 3, TestBundles.USERS - 1};
+        long[] pairItems = {0, 1, TestBundles.ITEMS - 1, 2};
         RankingKernel[] kernels = RankingKernel.values();
         for (int n = 0; n < kernels.length; n++) {
             ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
@@ -85,6 +88,8 @@ class ModelLoaderTest {
                 if (kernels[n] != RankingKernel.AUTO) {
                     assertEquals(kernels[n], m.rankingKernel());
                 }
+                assertEquals(m.rankingKernel(), m.scoringKernel()); // the fused kernel scores pairs too
+                scored[n] = m.scoreNow(pairUsers, pairItems);
                 answers[n] = m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
                         .get(10, TimeUnit.SECONDS);
             } finally {
@@ -94,6 +99,10 @@ class ModelLoaderTest {
         for (ServedModel.Ranked a : answers) {
             assertEquals(java.util.Arrays.toString(answers[1].items()), java.util.Arrays.toString(a.items()));
             org.junit.jupiter.api.Assertions.assertArrayEquals(answers[1].scores(), a.scores(), 1e-5f);
+        }
+        for (OnnxModel.Scored s : scored) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(scored[1].scores(), s.scores(), 1e-5f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(scored[1].logits(), s.logits(), 1e-4f);
         }
     }
 
