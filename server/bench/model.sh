@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # In-process latencies of a bundle (see ModelBench): the ranking graph for one user, a Recommend through the
-# service without gRPC, naive scoring of every item, and Score of 100 pairs. Usage: model.sh BUNDLE_DIR [SECONDS]
+# service without gRPC, naive scoring of every item, and Score of 100 pairs
+# (scoring graph and fused kernel). Usage: model.sh BUNDLE_DIR [SECONDS]
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 exec "$here/run-java.sh" ModelBench "$@"

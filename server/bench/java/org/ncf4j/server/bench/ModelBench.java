@@ -22,7 +22,8 @@ import org.ncf4j.server.service.RecommendationService;
  * In-process latencies of a bundle on ONNX Runtime (CPU, one intra-op thread), the cases interleaved call by call
  * so that they see the same machine: the ranking graph for one user (seen items excluded, k = 10); a whole
  * Recommend through the server's service on the calling thread (everything but gRPC); naively scoring every item
- * for one user with the pair-scoring graph; and scoring 100 pairs. Arguments: BUNDLE_DIR [SECONDS=10]. Run with
+ * for one user with the pair-scoring graph; and scoring 100 pairs with that graph and with the fused kernel (what
+ * the server's Score uses when it ranks with that kernel). Arguments: BUNDLE_DIR [SECONDS=10]. Run with
  * {@code server/bench/model.sh}.
  */
 public final class ModelBench {
@@ -63,7 +64,8 @@ public final class ModelBench {
                     "fused ranker (Java), one user, seen excluded, k=10",
                     "Recommend through the service, in-process (no gRPC)",
                     "naive: score all " + numItems + " items of one user (scoring graph)",
-                    "Score 100 pairs (scoring graph)");
+                    "Score 100 pairs (scoring graph)",
+                    "Score 100 pairs (fused kernel, Java)");
             List<Case> cases = List.of(
                     user -> onnx.rank(new long[] {user}, excludeSeen(bundle, user), 10),
                     user -> fused.rank(new long[] {user}, excludeSeen(bundle, user), 10),
@@ -74,15 +76,8 @@ public final class ModelBench {
                         Arrays.fill(users, user);
                         onnx.score(users, allItems);
                     },
-                    user -> {
-                        long[] users = new long[100];
-                        long[] items = new long[100];
-                        Arrays.fill(users, user);
-                        for (int i = 0; i < 100; i++) {
-                            items[i] = (user * 31L + i * 7L) % numItems;
-                        }
-                        onnx.score(users, items);
-                    });
+                    user -> onnx.score(hundredOf(user), hundredItems(user, numItems)),
+                    user -> fused.score(hundredOf(user), hundredItems(user, numItems)));
             List<List<Long>> times = new ArrayList<>();
             cases.forEach(c -> times.add(new ArrayList<>()));
             SplittableRandom random = new SplittableRandom(1);
@@ -109,6 +104,21 @@ public final class ModelBench {
             repository.close();
             Directories.deleteTree(repo);
         }
+    }
+
+    private static long[] hundredOf(long user) {
+        long[] users = new long[100];
+        Arrays.fill(users, user);
+        return users;
+    }
+
+    /** 100 items spread over the catalogue, differing from user to user. */
+    private static long[] hundredItems(long user, int numItems) {
+        long[] items = new long[100];
+        for (int i = 0; i < 100; i++) {
+            items[i] = (user * 31L + i * 7L) % numItems;
+        }
+        return items;
     }
 
     /** The seen items of each user as (row, item) pairs, row being the user's place in {@code users}. */

@@ -235,7 +235,7 @@ public final class FusedRanker implements Ranker, PairScorer {
             float[] sc = new float[k];
             for (int j = 0; j < k; j++) {
                 it[j] = top[j];
-                sc[j] = (float) (1.0 / (1.0 + Math.exp(-l[top[j]])));
+                sc[j] = sigmoid(l[top[j]]);
             }
             outItems[row] = it;
             outScores[row] = sc;
@@ -247,9 +247,7 @@ public final class FusedRanker implements Ranker, PairScorer {
     private long[] byRow(long[] exclude) {
         boolean ordered = true;
         for (int e = 0; e + 1 < exclude.length; e += 2) {
-            if (exclude[e + 1] < 0 || exclude[e + 1] >= items) {
-                throw new IllegalArgumentException("excluded item " + exclude[e + 1] + " is not in 0.." + (items - 1));
-            }
+            index(exclude[e + 1], items, "excluded item");
             ordered &= e == 0 || exclude[e - 2] <= exclude[e];
         }
         if (ordered) {
@@ -406,7 +404,7 @@ public final class FusedRanker implements Ranker, PairScorer {
         }
         float[] scores = new float[n];
         for (int i = 0; i < n; i++) {
-            scores[i] = (float) (1.0 / (1.0 + Math.exp(-logits[i])));
+            scores[i] = sigmoid(logits[i]);
         }
         return new OnnxModel.Scored(scores, logits);
     }
@@ -416,8 +414,8 @@ public final class FusedRanker implements Ranker, PairScorer {
         int[] u = s.pairUsers;
         int[] it = s.pairItems;
         for (int t = 0; t < n; t++) {
-            u[t] = index(pairUsers[from + t], users, "user");
-            it[t] = index(pairItems[from + t], items, "item");
+            u[t] = index(pairUsers[from + t], users, "user index");
+            it[t] = index(pairItems[from + t], items, "item index");
         }
         float[] lt = s.logits;
         java.util.Arrays.fill(lt, 0, n, outputBias);
@@ -463,11 +461,16 @@ public final class FusedRanker implements Ranker, PairScorer {
         System.arraycopy(lt, 0, out, from, n);
     }
 
+    /** {@code value} as an index into {@code size} entries, or IllegalArgumentException naming {@code what}. */
     private static int index(long value, int size, String what) {
         if (value < 0 || value >= size) {
-            throw new IllegalArgumentException(what + " index " + value + " is not in 0.." + (size - 1));
+            throw new IllegalArgumentException(what + " " + value + " is not in 0.." + (size - 1));
         }
         return (int) value;
+    }
+
+    private static float sigmoid(float logit) {
+        return (float) (1.0 / (1.0 + Math.exp(-logit)));
     }
 
     /**

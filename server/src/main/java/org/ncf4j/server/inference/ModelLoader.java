@@ -78,9 +78,7 @@ public final class ModelLoader implements VersionLoader {
         OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), provider,
                 settings.intraOpThreads());
         try {
-            long t0 = System.nanoTime();
-            onnx.score(new long[] {0}, new long[] {0});
-            long scoreNanos = System.nanoTime() - t0;
+            long scoreNanos = onePairNanos(onnx);
             onnx.rank(new long[] {0}, new long[0], 1);
             int memoryChunk = memoryChunk(bundle.card(), settings.rankingMemoryBytes());
             int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
@@ -116,10 +114,7 @@ public final class ModelLoader implements VersionLoader {
                         String scoring = RankerCheck.scoreDisagreement(fused.get(), onnx, bundle);
                         if (scoring == null) {
                             scorer = fused.get();
-                            fused.get().score(new long[] {0}, new long[] {0});
-                            t0 = System.nanoTime();
-                            fused.get().score(new long[] {0}, new long[] {0});
-                            scoreNanos = System.nanoTime() - t0;
+                            scoreNanos = onePairNanos(scorer);
                             note += "; Score with the fused kernel too";
                         } else {
                             note += "; Score with the scoring graph: the fused kernel's pairs disagree: " + scoring;
@@ -182,6 +177,15 @@ public final class ModelLoader implements VersionLoader {
             users[i] = (from + i) % card.numUsers();
         }
         return users;
+    }
+
+    /** The time of a second scoring run of one pair (the first warms the scorer up). */
+    private static long onePairNanos(PairScorer scorer) throws OrtException {
+        long[] zero = {0};
+        scorer.score(zero, zero);
+        long t0 = System.nanoTime();
+        scorer.score(zero, zero);
+        return System.nanoTime() - t0;
     }
 
     /** Whether the fused kernel is considered: when asked for, or by auto on the CPU (on CUDA the graph runs there). */
