@@ -1,13 +1,14 @@
 package org.ncf4j.cli;
 
 import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
@@ -83,6 +84,25 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "1")
     long seed;
 
+    /** An observer of a unary call that completes {@code done} with null or the call's failure. */
+    private static <T> StreamObserver<T> completes(Consumer<Throwable> done) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(T value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.accept(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.accept(null);
+            }
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         List<String> users;
@@ -111,25 +131,25 @@ public final class BenchCommand implements Callable<Integer> {
         if (weights.containsKey("score") && items.isEmpty()) {
             throw new UsageException("Score calls need item ids: give --items FILE");
         }
-        ManagedChannel channel = connection.open();
+        ManagedChannel channel = connection.openDirect();
         try {
-            RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel);
+            RecommenderGrpc.RecommenderStub stub = RecommenderGrpc.newStub(channel);
             ModelSpec modelSpec = model.spec();
-            LoadGenerator.Call call = random -> {
+            LoadGenerator.Call call = (random, done) -> {
                 String user = users.get(random.nextInt(users.size()));
                 int pick = random.nextInt(total);
                 if (pick >= recommendWeight && pick < recommendWeight + fallbackWeight) {
-                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
-                            .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build());
+                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder().setModel(modelSpec)
+                            .setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build(), completes(done));
                 } else if (pick < recommendWeight) {
-                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
-                            .setModel(modelSpec).setUser(user).setK(k).build());
+                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder().setModel(modelSpec)
+                            .setUser(user).setK(k).build(), completes(done));
                 } else {
                     ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
                     for (int p = 0; p < pairs; p++) {
                         r.addUsers(user).addItems(items.get(random.nextInt(items.size())));
                     }
-                    connection.withDeadline(stub).score(r.build());
+                    connection.withDeadline(stub).score(r.build(), completes(done));
                 }
             };
             var out = spec.commandLine().getOut();
