@@ -9,6 +9,6 @@ if [[ "${NCF_SKIP_BUILD:-}" != 1 ]]; then # NCF_SKIP_BUILD=1: reuse the last bui
   mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl server -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 fi
-java ${JAVA_OPTS:-} -Djava.awt.headless=true \
+java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} -Djava.awt.headless=true \
   -cp "$(cat "$root/server/target/bench.classpath"):$root/server/target/classes:$root/server/target/test-classes" \
   "org.ncf4j.server.bench.$main" "$@"

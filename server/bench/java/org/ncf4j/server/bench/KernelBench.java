@@ -41,6 +41,6 @@ public final class KernelBench {
             Arrays.sort(t);
             line.append(String.format("batch %d: p50 %.3f ms per user (%,d runs)   ", batch, t[n / 2] / 1e6, n));
         }
-        System.out.println(line.toString().trim());
+        System.out.println(line.toString().trim() + "   (" + fused.tileCode() + ")");
     }
 }

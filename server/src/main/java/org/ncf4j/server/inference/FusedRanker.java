@@ -31,6 +31,14 @@ public final class FusedRanker implements Ranker, PairScorer {
      * in 0.22 ms against 0.24 with 512 and 0.27 with 256 ({@code server/bench/kernel.sh}).
      */
     private static final int TILE_FLOATS = 32768;
+    /** Tiles hold a multiple of this many items, zero-padded, so that the vector kernel's vectors are whole. */
+    private static final int VECTOR_PAD = 16;
+    /**
+     * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
+     * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it. Without it the scalar loops
+     * serve (the same results up to float rounding, slower).
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FusedRanker.class);
     private static final Object WARM_UP = new Object();
@@ -55,8 +63,10 @@ public final class FusedRanker implements Ranker, PairScorer {
     private final int tile;
     /** Each thread's buffers (a run allocates only its results). */
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** The vector API's tiles, or null: the scalar loops below. */
+    private final VectorTiles vector;
 
-    private FusedRanker(BundleCard card, Map<String, float[]> c) {
+    private FusedRanker(BundleCard card, Map<String, float[]> c, boolean vectorApi) {
         items = card.numItems();
         users = card.numUsers();
         boolean gmf = !card.variant().equals("mlp");
@@ -65,7 +75,7 @@ public final class FusedRanker implements Ranker, PairScorer {
         boolean hidden = mlp && sizes.size() > 1;
         layers = hidden ? sizes.subList(1, sizes.size()).stream().mapToInt(Integer::intValue).toArray() : new int[0];
         widest = Math.max(1, java.util.Arrays.stream(layers).max().orElse(1));
-        tile = Math.max(64, Math.min(1024, TILE_FLOATS / widest)) & ~7;
+        tile = Math.max(64, Math.min(1024, TILE_FLOATS / widest)) & ~(VECTOR_PAD - 1);
         factor = gmf ? card.factor() : 0;
         gmfUser = gmf ? need(c, "gmf_user_embedding") : null;
         gmfItemSide = gmf ? tiles(c, "gmf_item_side", factor) : null;
@@ -83,6 +93,8 @@ public final class FusedRanker implements Ranker, PairScorer {
         }
         outputWeight = hidden ? need(c, "mlp_output_weight") : null;
         outputBias = need(c, "output_bias")[0];
+        vector = vectorApi ? new VectorTiles(factor, gmfUser, gmfItemSide, itemSide, layers, weights, biases,
+                outputWeight) : null;
     }
 
     /**
@@ -97,7 +109,8 @@ public final class FusedRanker implements Ranker, PairScorer {
             int from = t * tile;
             int n = Math.min(tile, items - from);
             for (int r = 0; r < rows; r++) {
-                out[t][r] = java.util.Arrays.copyOfRange(rowMajor, r * items + from, r * items + from + n);
+                out[t][r] = new float[(n + VECTOR_PAD - 1) / VECTOR_PAD * VECTOR_PAD]; // zeros past the end
+                System.arraycopy(rowMajor, r * items + from, out[t][r], 0, n);
             }
         }
         return out;
@@ -143,6 +156,11 @@ public final class FusedRanker implements Ranker, PairScorer {
      * computes (another producer, another layout, constants missing or of other sizes).
      */
     public static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot) {
+        return of(rankGraph, card, whyNot, VECTOR_API);
+    }
+
+    /** As {@link #of(byte[], BundleCard, StringBuilder)}, with the vector API's tiles or without (tests). */
+    static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot, boolean vectorApi) {
         ModelProto model;
         try {
             model = ModelProto.parseFrom(rankGraph);
@@ -168,7 +186,7 @@ public final class FusedRanker implements Ranker, PairScorer {
             rows.put(t.getName(), t.getDimsCount() > 0 ? (int) t.getDims(0) : 1);
         }
         try {
-            FusedRanker r = new FusedRanker(card, constants);
+            FusedRanker r = new FusedRanker(card, constants, vectorApi);
             r.checkSizes(rows);
             return Optional.of(r);
         } catch (IllegalArgumentException e) {
@@ -277,11 +295,13 @@ public final class FusedRanker implements Ranker, PairScorer {
         final int[] pairUsers = new int[tile];
         final int[] pairItems = new int[tile];
         final float[][] userColumns;
+        final VectorTiles.Scratch chunk;
 
         Scratch() {
             a = new float[widest][tile];
             c = new float[widest][tile];
             userColumns = new float[half][tile];
+            chunk = vector == null ? null : new VectorTiles.Scratch(widest);
         }
     }
 
@@ -339,6 +359,11 @@ public final class FusedRanker implements Ranker, PairScorer {
         int i0 = ti * tile;
         int n = Math.min(tile, items - i0);
         System.arraycopy(out, i0, lt, 0, n);
+        if (vector != null) {
+            vector.tile(ti, u, pu, lt, n, s.chunk);
+            System.arraycopy(lt, 0, out, i0, n);
+            return;
+        }
         if (gmfItemSide != null) {
             float[][] side = gmfItemSide[ti];
             for (int j = 0; j < factor; j++) {
@@ -459,6 +484,11 @@ public final class FusedRanker implements Ranker, PairScorer {
             tower(h, s.c, lt, n);
         }
         System.arraycopy(lt, 0, out, from, n);
+    }
+
+    /** How tiles are computed, for the load's log line: the vector API and its vector size, or scalar loops. */
+    public String tileCode() {
+        return vector != null ? "vector API, " + VectorTiles.bits() + "-bit" : "scalar loops";
     }
 
     /** {@code value} as an index into {@code size} entries, or IllegalArgumentException naming {@code what}. */

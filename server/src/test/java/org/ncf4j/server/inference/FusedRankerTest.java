@@ -42,30 +42,47 @@ class FusedRankerTest {
         int n = 0;
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
-            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
             try (OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
-                assertNull(RankerCheck.disagreement(fused, onnx, bundle), shape.toString());
-                long[] users = new long[shape.numUsers()];
-                for (int u = 0; u < users.length; u++) {
-                    users[u] = u;
-                }
-                // every user's seen items excluded, in shuffled order, and k the whole catalogue: excluded items
-                // fill the end with probability 0
-                long[] exclude = shuffledPairs(bundle, 3);
-                int k = shape.numItems();
-                OnnxModel.Ranked want = onnx.rank(users, exclude, k);
-                OnnxModel.Ranked got = fused.rank(users, exclude, k);
-                for (int u = 0; u < users.length; u++) {
-                    assertArrayEquals(want.scores()[u], got.scores()[u], RankerCheck.TOLERANCE, shape + " user " + u);
-                    int seen = bundle.seen().items(u).length;
-                    for (int j = k - seen; j < k; j++) {
-                        assertEquals(0f, got.scores()[u][j], shape + " user " + u + " rank " + j);
-                        long item = got.items()[u][j];
-                        assertTrue(Arrays.stream(bundle.seen().items(u)).anyMatch(i -> i == item));
-                    }
+                for (boolean vectorApi : new boolean[] {true, false}) {
+                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder(),
+                            vectorApi).orElseThrow();
+                    assertEquals(vectorApi, fused.tileCode().startsWith("vector API"), fused.tileCode());
+                    ranksAsTheGraph(fused, onnx, bundle, shape + " " + fused.tileCode());
                 }
             }
         }
+    }
+
+    /**
+     * Every user ranked at once with every seen item excluded, in shuffled order, and k the whole catalogue:
+     * the graph's scores, and excluded items filling the end with probability 0.
+     */
+    private static void ranksAsTheGraph(FusedRanker fused, OnnxModel onnx, Bundle bundle, String what)
+            throws Exception {
+        assertNull(RankerCheck.disagreement(fused, onnx, bundle), what);
+        long[] users = new long[bundle.card().numUsers()];
+        for (int u = 0; u < users.length; u++) {
+            users[u] = u;
+        }
+        long[] exclude = shuffledPairs(bundle, 3);
+        int k = bundle.card().numItems();
+        OnnxModel.Ranked want = onnx.rank(users, exclude, k);
+        OnnxModel.Ranked got = fused.rank(users, exclude, k);
+        for (int u = 0; u < users.length; u++) {
+            assertArrayEquals(want.scores()[u], got.scores()[u], RankerCheck.TOLERANCE, what + " user " + u);
+            int seen = bundle.seen().items(u).length;
+            for (int j = k - seen; j < k; j++) {
+                assertEquals(0f, got.scores()[u][j], what + " user " + u + " rank " + j);
+                long item = got.items()[u][j];
+                assertTrue(Arrays.stream(bundle.seen().items(u)).anyMatch(i -> i == item));
+            }
+        }
+    }
+
+    /** The tests run where the server runs: with the vector API, so that its tiles are what the tests check. */
+    @Test
+    void theTestsRunWithTheVectorApi() {
+        assertTrue(FusedRanker.VECTOR_API, "the server's tests must run with --add-modules jdk.incubator.vector");
     }
 
     @Test
