@@ -35,10 +35,13 @@ public final class FusedRanker implements Ranker, PairScorer {
     private static final int VECTOR_PAD = 16;
     /**
      * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
-     * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it. Without it the scalar loops
-     * serve (the same results up to float rounding, slower).
+     * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it where the JDK has that
+     * module, and the processor's vectors hold at least 256 bits (with fewer lanes the API gains little over the
+     * scalar loops, which the JIT vectorises too). Otherwise the scalar loops serve: the same results up to float
+     * rounding, slower.
      */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorTiles.bits() >= 256;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FusedRanker.class);
     private static final Object WARM_UP = new Object();

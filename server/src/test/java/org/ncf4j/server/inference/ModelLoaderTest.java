@@ -87,10 +87,8 @@ class ModelLoaderTest {
             try {
                 if (kernels[n] != RankingKernel.AUTO) {
                     assertEquals(kernels[n], m.rankingKernel());
-                    assertEquals(kernels[n], m.scoringKernel()); // fused: the kernel scores pairs too
-                } else if (m.rankingKernel() == RankingKernel.ONNX) {
-                    assertEquals(RankingKernel.ONNX, m.scoringKernel()); // auto: pairs in the kernel only if it ranks
                 }
+                assertEquals(m.rankingKernel(), m.scoringKernel()); // the fused kernel scores pairs too
                 scored[n] = m.scoreNow(pairUsers, pairItems);
                 answers[n] = m.rank(new ServedModel.RankQuery(3, new long[] {1, 2}, 5), Long.MAX_VALUE)
                         .get(10, TimeUnit.SECONDS);
