@@ -74,6 +74,12 @@ for _ in $(seq 1 120); do
 done
 podman "${global[@]}" logs "$container" 2>&1 | grep " ready in " | sed 's/^.* - /container: /' \
   || { podman "${global[@]}" logs "$container" | tail -20; exit 1; }
+# the image's entry point adds the JDK's vector API where its runtime has it, as bin/ncf-server does: both must
+# compute the kernel the same way
+in_image="$(podman "${global[@]}" logs "$container" 2>&1 | grep -o 'fused Java kernel ([^)]*)' | head -1)"
+direct="$(grep -o 'fused Java kernel ([^)]*)' "$work/direct.log" | head -1)"
+echo "the container ranks with the $in_image, the server run directly with the $direct"
+[[ -n "$in_image" && "$in_image" == "$direct" ]] || { echo "they do not rank the same way"; exit 1; }
 
 ./bin/ncf health --target "localhost:$port" | tee "$work/health.txt"
 grep -q "server: SERVING" "$work/health.txt"
