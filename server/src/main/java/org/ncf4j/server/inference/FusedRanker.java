@@ -22,6 +22,10 @@ import org.ncf4j.onnx.OnnxProto.TensorProto;
  * the further layers; the output weights; then exclusions and the k best by logit, ties by the lower item index,
  * as ONNX TopK orders them. Pairs ({@link #score}) go through the same layers, a tile of pairs at a time, with
  * each pair's constants gathered into the tile first.
+ *
+ * <p>Where the JVM has the JDK's vector API ({@link #VECTOR_API}), a ranking's tiles are computed by
+ * {@link VectorTiles}, a vector of items at a time through every layer; otherwise, and for pairs, by the scalar
+ * loops here, which the JIT vectorises layer by layer.
  */
 public final class FusedRanker implements Ranker, PairScorer {
     /**
@@ -162,7 +166,10 @@ public final class FusedRanker implements Ranker, PairScorer {
         return of(rankGraph, card, whyNot, VECTOR_API);
     }
 
-    /** As {@link #of(byte[], BundleCard, StringBuilder)}, with the vector API's tiles or without (tests). */
+    /**
+     * As {@link #of(byte[], BundleCard, StringBuilder)}, with the vector API's tiles where this JVM can have them,
+     * or without (tests of both).
+     */
     static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot, boolean vectorApi) {
         ModelProto model;
         try {
@@ -189,7 +196,7 @@ public final class FusedRanker implements Ranker, PairScorer {
             rows.put(t.getName(), t.getDimsCount() > 0 ? (int) t.getDims(0) : 1);
         }
         try {
-            FusedRanker r = new FusedRanker(card, constants, vectorApi);
+            FusedRanker r = new FusedRanker(card, constants, vectorApi && VECTOR_API);
             r.checkSizes(rows);
             return Optional.of(r);
         } catch (IllegalArgumentException e) {
