@@ -35,8 +35,11 @@ public final class FusedRanker implements Ranker, PairScorer {
      * in 0.22 ms against 0.24 with 512 and 0.27 with 256 ({@code server/bench/kernel.sh}).
      */
     private static final int TILE_FLOATS = 32768;
-    /** Tiles hold a multiple of this many items, zero-padded, so that the vector kernel's vectors are whole. */
-    private static final int VECTOR_PAD = 16;
+    /**
+     * Tiles hold a multiple of this many items, zero-padded, so that the vector kernel's vectors are whole (the
+     * most float lanes of any vector size).
+     */
+    static final int VECTOR_PAD = 16;
     /**
      * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
      * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it where the JDK has that

@@ -12,12 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector} ({@link #available()}); the
  * scalar kernel serves otherwise. Constants are {@link FusedRanker}'s, whose tiles hold a multiple of
- * {@link #PAD} items (zeros past the catalogue's end), so that every vector is whole.
+ * {@link FusedRanker#VECTOR_PAD} items (zeros past the catalogue's end), so that every vector is whole.
  */
 final class VectorTiles {
-    /** Items per tile row are padded to a multiple of this (the most float lanes of any vector size). */
-    static final int PAD = 16;
-
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int V = S.length();
 
@@ -37,7 +34,7 @@ final class VectorTiles {
 
     VectorTiles(int factor, float[] gmfUser, float[][][] gmfItemSide, float[][][] itemSide, int[] layers,
                 float[][] weights, float[][] biases, float[] outputWeight) {
-        if (PAD % V != 0) {
+        if (FusedRanker.VECTOR_PAD % V != 0) {
             throw new IllegalStateException(V + " float lanes do not divide the tiles' padding");
         }
         this.factor = factor;
@@ -63,10 +60,10 @@ final class VectorTiles {
 
     /**
      * Adds the logits of tile {@code ti}'s first {@code n} items for user {@code u} (whose first-layer part is
-     * {@code pu}) to {@code lt}, which has room for {@code n} rounded up to {@link #PAD}.
+     * {@code pu}) to {@code lt}, which has room for {@code n} rounded up to {@link FusedRanker#VECTOR_PAD}.
      */
     void tile(int ti, int u, float[] pu, float[] lt, int n, Scratch s) {
-        int padded = (n + PAD - 1) / PAD * PAD;
+        int padded = (n + FusedRanker.VECTOR_PAD - 1) / FusedRanker.VECTOR_PAD * FusedRanker.VECTOR_PAD;
         int c = 0;
         for (; c + 2 * V <= padded; c += 2 * V) {
             chunk(ti, u, pu, lt, c, 2, s);
