@@ -28,7 +28,7 @@ import org.ncf4j.trainer.sampling.EpochExamples;
  * optimizer updates parameters in place and clears their gradients, and each step's temporaries are freed with
  * the step's memory scope.
  */
-public final class EpochTrainer {
+public final class EpochTrainer implements AutoCloseable {
     /** Told about progress every few steps. */
     public interface Progress {
         void update(long examplesDone, double meanLoss);
@@ -122,6 +122,14 @@ public final class EpochTrainer {
             }
         }
         return sb.toString();
+    }
+
+    /** Ends the training workers (the row-wise optimizers keep theirs from epoch to epoch). */
+    @Override
+    public void close() {
+        if (sparse != null) {
+            sparse.close();
+        }
     }
 
     /** Which optimizer implementation runs, for logs. */

@@ -40,7 +40,7 @@ import org.ncf4j.trainer.sampling.EpochExamples;
  * serialised. One worker gives the same result for the same seed every time; several do not, since the order in
  * which their updates interleave varies.
  */
-final class SparseTrainer {
+final class SparseTrainer implements AutoCloseable {
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
     private static final float EPSILON = 1e-8f;
@@ -61,6 +61,12 @@ final class SparseTrainer {
     private final AtomicLong steps = new AtomicLong();
 
     private final boolean catchUp;
+    /**
+     * The workers, kept from epoch to epoch: glibc gives each new thread a malloc arena of its own and keeps what an
+     * arena once held, so a pool made per epoch grew the process by an arena's peak every epoch (about 1 GB per
+     * epoch of a pretrained NeuMF whose output layer alone trained, until the kernel killed it).
+     */
+    private ExecutorService pool;
 
     /**
      * @param catchUp whether embedding rows take the zero-gradient steps they skipped (dense Adam's result, the
@@ -141,13 +147,15 @@ final class SparseTrainer {
         AtomicLong stepsDone = new AtomicLong();
         AtomicLong examplesDone = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "training-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "training-worker");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        List<Future<?>> running = new ArrayList<>();
         try {
-            List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
                 int from = Math.min(n, w * share);
                 int to = Math.min(n, from + share);
@@ -183,6 +191,34 @@ final class SparseTrainer {
             throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } finally {
             stop.set(true);
+            awaitAll(running); // after a failure, the other workers end their step before the epoch returns
+        }
+        return lossSum.sum() / Math.max(1, stepsDone.get());
+    }
+
+    /** Waits for every worker of an epoch to end, whatever its outcome (an interrupt is kept for the caller). */
+    private static void awaitAll(List<Future<?>> running) {
+        boolean interrupted = false;
+        for (Future<?> f : running) {
+            while (!f.isDone()) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break; // reported by the caller's own wait
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends the workers (between epochs; a trainer is not used after). */
+    @Override
+    public void close() {
+        if (pool != null) {
             pool.shutdown();
             try {
                 pool.awaitTermination(1, TimeUnit.MINUTES);
@@ -190,7 +226,6 @@ final class SparseTrainer {
                 Thread.currentThread().interrupt();
             }
         }
-        return lossSum.sum() / Math.max(1, stepsDone.get());
     }
 
     private static void report(EpochTrainer.Progress progress, AtomicLong examples, DoubleAdder loss,

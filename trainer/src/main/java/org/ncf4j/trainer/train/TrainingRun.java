@@ -35,11 +35,15 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
  * {@code training.png} and the held-out items ({@code test.negative}, {@code validation.negative}) to the output
  * directory, and exports the best model as a bundle when asked to. A NeuMF initialised from GMF and MLP is
  * evaluated before training too, as epoch 0, a candidate for the best epoch. After every epoch the run's state
- * ({@link TrainingState}) is saved, so that a stopped run can go on ({@code resume}).
+ * ({@link TrainingState}) is saved, so that a stopped run can go on ({@code resume}). With validation items, the
+ * checkpoint of the best test HR is kept as well, in {@code <out>/model-by-test}: the part a NeuMF is pretrained
+ * from under the paper's protocol, which chooses every checkpoint by test HR (as the authors' code saves it).
  */
 public final class TrainingRun {
     /** Sizes of the evaluation batches (pairs per forward pass). */
     private static final int EVAL_BATCH = 1 << 16;
+    /** The folder of the checkpoint with the best test HR, kept beside {@code model} when validation chooses it. */
+    public static final String MODEL_BY_TEST = "model-by-test";
 
     /** Told what the run is doing, for progress bars and logs. */
     public interface Listener {
@@ -129,6 +133,8 @@ public final class TrainingRun {
         double bestHitRate = saved == null ? 0 : saved.bestHitRate();
         double bestNdcg = saved == null ? 0 : saved.bestNdcg();
         EpochRecord initial = saved == null ? null : saved.initial();
+        Path byTestDir = byValidation ? out.resolve(MODEL_BY_TEST) : null;
+        EpochRecord bestByTest = bestByTest(initial, records);
         ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "negative-sampler");
             t.setDaemon(true);
@@ -137,7 +143,7 @@ public final class TrainingRun {
         try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
             java.util.function.Supplier<EpochTrainer> newTrainer = () -> new EpochTrainer(model,
                     config.optimizer(), config.learningRate(), config.batchSize(), config.threads(), config::trains);
-            EpochTrainer trainer;
+            final EpochTrainer trainer;
             if (saved != null) {
                 trainer = TrainingState.restore(out, model, newTrainer);
             } else {
@@ -147,88 +153,103 @@ public final class TrainingRun {
                 // made after the parameters are set: the trainer views their memory
                 trainer = newTrainer.get();
             }
-            if (resume && trainer.notResumable() != null) {
-                throw new ResumeRefused(trainer.notResumable());
-            }
-            if (saved != null) {
-                if (bestEpoch == done) {
-                    // the state is written before the best checkpoint: a kill in between left the older one
-                    SavedModel.save(model, modelDir, fingerprint);
+            try (trainer) {
+                if (resume && trainer.notResumable() != null) {
+                    throw new ResumeRefused(trainer.notResumable());
                 }
-                clearOutput(null);
-                listener.message(String.format("resuming %s after epoch %d of %d (best so far: epoch %d, HR@%d "
-                        + "%.4f NDCG@%d %.4f)", out.resolve(TrainingState.FILE), done, config.epochs(), bestEpoch,
-                        config.topK(), bestHitRate, config.topK(), bestNdcg));
-            } else {
-                if (resume) {
-                    listener.message("nothing to resume in " + out + " (no " + TrainingState.FILE
-                            + "): starting at epoch 1");
+                if (saved != null) {
+                    // the state is written before the best checkpoints: a kill in between left older ones
+                    if (bestEpoch == done) {
+                        SavedModel.save(model, modelDir, fingerprint);
+                    }
+                    if (byTestDir != null && bestByTest != null && bestByTest.epoch() == done) {
+                        SavedModel.save(model, byTestDir, fingerprint);
+                    }
+                    clearOutput(null);
+                    listener.message(String.format("resuming %s after epoch %d of %d (best so far: epoch %d, HR@%d "
+                            + "%.4f NDCG@%d %.4f)", out.resolve(TrainingState.FILE), done, config.epochs(), bestEpoch,
+                            config.topK(), bestHitRate, config.topK(), bestNdcg));
+                } else {
+                    if (resume) {
+                        listener.message("nothing to resume in " + out + " (no " + TrainingState.FILE
+                                + "): starting at epoch 1");
+                    }
+                    clearOutput(modelDir);
                 }
-                clearOutput(modelDir);
-            }
-            writeHeldOut();
-            listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
-                    parameterCount(model), device, selectedBy + " picks the best epoch"));
-            NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
-            listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
-                    + config.learningRate() + ", batch size " + config.batchSize());
-            SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
-            SampledEvaluator validation = byValidation
-                    ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
-            Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
-            boolean resumable = trainer.notResumable() == null;
-            com.fasterxml.jackson.databind.JsonNode settingsToMatch = resumeSettings();
-            if (config.pretrained() && saved == null) {
-                // epoch 0: the initialised model is a candidate too, so fine-tuning is kept only if it does better
-                EvalResult t = test.evaluate(model);
-                EvalResult v = validation == null ? null : validation.evaluate(model);
-                listener.message(String.format("the initialised model, before training: HR@%d %.4f NDCG@%d %.4f%s",
-                        config.topK(), t.hitRate(), config.topK(), t.ndcg(), v == null ? ""
-                                : String.format(" (validation HR %.4f NDCG %.4f)", v.hitRate(), v.ndcg())));
-                initial = new EpochRecord(0, 0, t.hitRate(), t.ndcg(), v == null ? null : v.hitRate(),
-                        v == null ? null : v.ndcg(), 0, 0, t.seconds() + (v == null ? 0 : v.seconds()), 0,
-                        (System.nanoTime() - start) / 1e9);
-                bestScore = v == null ? t.hitRate() : v.hitRate();
-                bestHitRate = t.hitRate();
-                bestNdcg = t.ndcg();
-                SavedModel.save(model, modelDir, fingerprint);
-            }
-            for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
-                long w0 = System.nanoTime();
-                EpochExamples examples = await(next);
-                double waited = (System.nanoTime() - w0) / 1e9;
-                if (epoch < config.epochs()) {
-                    int e = epoch;
-                    next = sampling.submit(() -> sampler.sample(e));
-                }
-                listener.epochStarted(epoch, config.epochs(), examples.size());
-                long t0 = System.nanoTime();
-                double loss = trainer.train(examples, listener::progress);
-                double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                EvalResult t = test.evaluate(model);
-                EvalResult v = validation == null ? null : validation.evaluate(model);
-                double score = v == null ? t.hitRate() : v.hitRate();
-                boolean best = score > bestScore;
-                if (best) {
-                    bestScore = score;
-                    bestEpoch = epoch;
+                writeHeldOut();
+                listener.message(String.format("training %s (%,d parameters) on %s, %s", spec,
+                        parameterCount(model), device, selectedBy + " picks the best epoch"));
+                NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
+                listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
+                        + config.learningRate() + ", batch size " + config.batchSize());
+                SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
+                SampledEvaluator validation = byValidation
+                        ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
+                Future<EpochExamples> next = sampling.submit(() -> sampler.sample(done));
+                boolean resumable = trainer.notResumable() == null;
+                com.fasterxml.jackson.databind.JsonNode settingsToMatch = resumeSettings();
+                if (config.pretrained() && saved == null) {
+                    // epoch 0: the initialised model is a candidate too, so fine-tuning is kept only if it does better
+                    EvalResult t = test.evaluate(model);
+                    EvalResult v = validation == null ? null : validation.evaluate(model);
+                    listener.message(String.format("the initialised model, before training: HR@%d %.4f NDCG@%d %.4f%s",
+                            config.topK(), t.hitRate(), config.topK(), t.ndcg(), v == null ? ""
+                                    : String.format(" (validation HR %.4f NDCG %.4f)", v.hitRate(), v.ndcg())));
+                    initial = new EpochRecord(0, 0, t.hitRate(), t.ndcg(), v == null ? null : v.hitRate(),
+                            v == null ? null : v.ndcg(), 0, 0, t.seconds() + (v == null ? 0 : v.seconds()), 0,
+                            (System.nanoTime() - start) / 1e9);
+                    bestScore = v == null ? t.hitRate() : v.hitRate();
                     bestHitRate = t.hitRate();
                     bestNdcg = t.ndcg();
-                }
-                EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
-                        v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
-                        examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
-                        waited, (System.nanoTime() - start) / 1e9);
-                records.add(record);
-                if (resumable) {
-                    TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
-                            bestNdcg, records, initial, (System.nanoTime() - start) / 1e9, started.toString(),
-                            settingsToMatch, fingerprint), model, trainer);
-                }
-                if (best) {
                     SavedModel.save(model, modelDir, fingerprint);
+                    bestByTest = initial;
+                    if (byTestDir != null) {
+                        SavedModel.save(model, byTestDir, fingerprint);
+                    }
                 }
-                listener.epochFinished(record, best);
+                for (int epoch = done + 1; epoch <= config.epochs(); epoch++) {
+                    long w0 = System.nanoTime();
+                    EpochExamples examples = await(next);
+                    double waited = (System.nanoTime() - w0) / 1e9;
+                    if (epoch < config.epochs()) {
+                        int e = epoch;
+                        next = sampling.submit(() -> sampler.sample(e));
+                    }
+                    listener.epochStarted(epoch, config.epochs(), examples.size());
+                    long t0 = System.nanoTime();
+                    double loss = trainer.train(examples, listener::progress);
+                    double trainSeconds = (System.nanoTime() - t0) / 1e9;
+                    EvalResult t = test.evaluate(model);
+                    EvalResult v = validation == null ? null : validation.evaluate(model);
+                    double score = v == null ? t.hitRate() : v.hitRate();
+                    boolean best = score > bestScore;
+                    if (best) {
+                        bestScore = score;
+                        bestEpoch = epoch;
+                        bestHitRate = t.hitRate();
+                        bestNdcg = t.ndcg();
+                    }
+                    EpochRecord record = new EpochRecord(epoch, loss, t.hitRate(), t.ndcg(),
+                            v == null ? null : v.hitRate(), v == null ? null : v.ndcg(),
+                            examples.size() / trainSeconds, trainSeconds, t.seconds() + (v == null ? 0 : v.seconds()),
+                            waited, (System.nanoTime() - start) / 1e9);
+                    records.add(record);
+                    if (resumable) {
+                        TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
+                                bestNdcg, records, initial, (System.nanoTime() - start) / 1e9, started.toString(),
+                                settingsToMatch, fingerprint), model, trainer);
+                    }
+                    if (best) {
+                        SavedModel.save(model, modelDir, fingerprint);
+                    }
+                    if (bestByTest == null || t.hitRate() > bestByTest.hitRate()) {
+                        bestByTest = record;
+                        if (byTestDir != null) {
+                            SavedModel.save(model, byTestDir, fingerprint);
+                        }
+                    }
+                    listener.epochFinished(record, best);
+                }
             }
         } finally {
             sampling.shutdownNow();
@@ -267,6 +288,17 @@ public final class TrainingRun {
         }
     }
 
+    /** The first of the epochs (the initialised model first) with the best test HR, or null before any. */
+    private static EpochRecord bestByTest(EpochRecord initial, List<EpochRecord> records) {
+        EpochRecord best = initial;
+        for (EpochRecord r : records) {
+            if (best == null || r.hitRate() > best.hitRate()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
     /**
      * Everything that could fail before training has been checked: make the output folder and remove what an
      * earlier run left there, so a checkpoint is never found next to another run's report; a resumed run
@@ -280,6 +312,7 @@ public final class TrainingRun {
         if (modelDir != null) {
             Files.deleteIfExists(out.resolve(TrainingState.FILE));
             Directories.deleteTree(modelDir);
+            Directories.deleteTree(out.resolve(MODEL_BY_TEST));
         }
     }
 

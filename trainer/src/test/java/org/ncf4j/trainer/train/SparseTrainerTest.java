@@ -44,8 +44,8 @@ class SparseTrainerTest {
 
     private static Map<String, float[]> train(String optimizer, float embeddingL2, float layerL2, int threads,
                                               List<EpochExamples> epochs, int batch) {
-        try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, embeddingL2, layerL2)) {
-            EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, batch, threads);
+        try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, embeddingL2, layerL2);
+             EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, batch, threads)) {
             for (EpochExamples e : epochs) {
                 assertTrue(Double.isFinite(trainer.train(e, null)));
             }
@@ -142,9 +142,9 @@ class SparseTrainerTest {
     @Test
     void hogwildLossFallsLikeOneWorkers() {
         try (NcfModel one = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0);
-             NcfModel two = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
-            EpochTrainer t1 = new EpochTrainer(one, TrainConfig.ADAM, 0.01f, 50, 1);
-            EpochTrainer t2 = new EpochTrainer(two, TrainConfig.LAZY_ADAM, 0.01f, 50, 2);
+             NcfModel two = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0);
+             EpochTrainer t1 = new EpochTrainer(one, TrainConfig.ADAM, 0.01f, 50, 1);
+             EpochTrainer t2 = new EpochTrainer(two, TrainConfig.LAZY_ADAM, 0.01f, 50, 2)) {
             double first1 = 0;
             double first2 = 0;
             double last1 = 0;
@@ -209,8 +209,10 @@ class SparseTrainerTest {
     void frozenParametersKeepTheirValues(String optimizer) {
         try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
             Map<String, float[]> before = values(model);
-            EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, 16, 1, n -> n.startsWith("output_"));
-            assertTrue(Double.isFinite(trainer.train(examples(200, 9), null)));
+            try (EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, 16, 1,
+                    n -> n.startsWith("output_"))) {
+                assertTrue(Double.isFinite(trainer.train(examples(200, 9), null)));
+            }
             Map<String, float[]> after = values(model);
             for (String name : before.keySet()) {
                 if (name.startsWith("output_")) {
