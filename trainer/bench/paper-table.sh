@@ -15,13 +15,15 @@
 # per OUT at a time.
 #
 # Usage: paper-table.sh [OUT=runs/paper-table]
-# Environment: FACTORS (default "8 16 32 64"), SEEDS ("1 2 3"), EPOCHS (20), JOBS (nproc), NCF_SPLIT (the split
-#   folder), PRETRAINED_FLAGS (extra flags for fine-tuning NeuMF from GMF and MLP; default none: Adam at 0.001,
+# Environment: FACTORS (default "8 16 32 64"), SEEDS ("1 2 3"), MODELS ("gmf mlp neumf neumf-pre neumf-pre-test";
+#   the neumf-pre runs need their factor's GMF and MLP in OUT, from this invocation or an earlier one), EPOCHS (20),
+#   JOBS (nproc), NCF_SPLIT (the split folder), PRETRAINED_FLAGS (extra flags for fine-tuning NeuMF from GMF and MLP; default none: Adam at 0.001,
 #   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way),
 #   GMF_FLAGS and MLP_FLAGS (extra flags for the GMF and MLP runs, which NeuMF with pretraining starts from; e.g.
 #   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model). A finished run made
 #   with other flags is refused, naming its folder: another recipe wants another OUT.
 set -euo pipefail
+{ # read whole before it runs: the table takes hours, and a checkout changed meanwhile must not change this run
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$(mkdir -p "${1:-$root/runs/paper-table}" && cd "${1:-$root/runs/paper-table}" && pwd)"
 export NCF_TABLE_OUT="$out" NCF_TABLE_ROOT="$root"
@@ -30,6 +32,12 @@ export NCF_TABLE_EPOCHS="${EPOCHS:-20}" NCF_TABLE_PRE="${PRETRAINED_FLAGS:-}"
 export NCF_TABLE_GMF="${GMF_FLAGS:-}" NCF_TABLE_MLP="${MLP_FLAGS:-}"
 factors="${FACTORS:-8 16 32 64}"
 seeds="${SEEDS:-1 2 3}"
+models=" ${MODELS:-gmf mlp neumf neumf-pre neumf-pre-test} "
+for m in $models; do
+  case $m in gmf | mlp | neumf | neumf-pre | neumf-pre-test) ;;
+    *) echo "paper-table: unknown model '$m' in MODELS (gmf, mlp, neumf, neumf-pre, neumf-pre-test)" >&2; exit 2 ;;
+  esac
+done
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
 env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
@@ -97,8 +105,11 @@ wall() { # appends this invocation's wall time to OUT/wall.log, once
 }
 trap wall EXIT
 # the costliest first, so that the last runs to finish are short; NeuMF with pretraining once its GMF and MLP exist
-queue() { # queue MODELS...
-  for f in $factors; do for s in $seeds; do for m in "$@"; do echo "$f $s $m"; done; done; done | sort -s -k1,1nr
+queue() { # queue MODELS..., those of them in $models
+  local m
+  for f in $factors; do for s in $seeds; do for m in "$@"; do
+    if [[ $models == *" $m "* ]]; then echo "$f $s $m"; fi
+  done; done; done | sort -s -k1,1nr
 }
 todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
   [[ -f "$out/f$f/s$s/$m/report.json" ]] || echo "$f $s $m"; done | wc -l)
@@ -110,3 +121,4 @@ queue neumf-pre neumf-pre-test | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ 
 wall
 "$root/trainer/bench/run-java.sh" PaperTable "$out"
 exit $status
+}
