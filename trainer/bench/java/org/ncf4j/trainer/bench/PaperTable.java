@@ -71,8 +71,16 @@ public final class PaperTable {
                     new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : -1,
                     bestTest.epoch(), r.totalSeconds(), r.settings().get("epochs") + " epochs, "
                     + r.settings().get("optimizer") + " " + r.settings().get("learningRate")
+                    + unlessPaper(r, "negatives", 4, " negatives") + unlessPaper(r, "batchSize", 256, " a batch")
+                    + unlessPaper(r, "alpha", 0.5, " alpha")
                     + nonZero(r, "embeddingL2", "embedding L2") + nonZero(r, "layerL2", "layer L2")
                     + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
+        }
+
+        /** ", VALUE UNIT" (", 8 negatives") when the run's setting {@code key} is set and not the paper's, else "". */
+        private static String unlessPaper(TrainingReport r, String key, double paper, String unit) {
+            Object v = r.settings().get(key);
+            return v instanceof Number n && n.doubleValue() != paper ? ", " + v + unit : "";
         }
 
         /** ", LABEL VALUE" when the run's setting {@code key} is set and not 0, else "". */
