@@ -196,11 +196,11 @@ public final class PaperTable {
         List<XYChart> charts = new ArrayList<>();
         String[] names = {"HR@10", "NDCG@10"};
         for (int metric = 0; metric < 2; metric++) {
-            XYChart c = new XYChartBuilder().width(640).height(440).title("MovieLens 1M: " + names[metric]
+            XYChart c = new XYChartBuilder().width(640).height(640).title("MovieLens 1M: " + names[metric]
                     + " against predictive factors").xAxisTitle("factors").yAxisTitle(names[metric]).build();
             c.getStyler().setXAxisDecimalPattern("0");
             c.getStyler().setYAxisDecimalPattern("0.000");
-            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+            c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS); // inside, it hid the lines
             for (String model : MODELS) {
                 Map<Integer, Double> ours = new TreeMap<>();
                 for (int f : factors(runs)) {
