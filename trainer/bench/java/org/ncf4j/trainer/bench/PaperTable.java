@@ -58,12 +58,7 @@ public final class PaperTable {
         static Run of(int factor, String model, TrainingReport r) {
             EpochRecord chosen = r.chosen();
             // the first of equal maxima, as training picks its best; a pretrained NeuMF's epoch 0 is a candidate
-            EpochRecord bestTest = r.candidates().get(0);
-            for (EpochRecord e : r.candidates()) {
-                if (e.hitRate() > bestTest.hitRate()) {
-                    bestTest = e;
-                }
-            }
+            EpochRecord bestTest = r.bestByTest();
             // the parts of neumf-pre-test were chosen by the test set: its validation choice would not be honest
             boolean validated = r.selectedBy().startsWith("validation") && !model.equals("neumf-pre-test");
             return new Run(factor, model, ((Number) r.settings().get("seed")).longValue(),
@@ -71,22 +66,19 @@ public final class PaperTable {
                     new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : -1,
                     bestTest.epoch(), r.totalSeconds(), r.settings().get("epochs") + " epochs, "
                     + r.settings().get("optimizer") + " " + r.settings().get("learningRate")
-                    + unlessPaper(r, "negatives", 4, " negatives") + unlessPaper(r, "batchSize", 256, " a batch")
-                    + unlessPaper(r, "alpha", 0.5, " alpha")
-                    + nonZero(r, "embeddingL2", "embedding L2") + nonZero(r, "layerL2", "layer L2")
+                    + unlessPaper(r, "negatives", 4, "%s negatives") + unlessPaper(r, "batchSize", 256, "%s a batch")
+                    + unlessPaper(r, "alpha", 0.5, "%s alpha")
+                    + unlessPaper(r, "embeddingL2", 0, "embedding L2 %s") + unlessPaper(r, "layerL2", 0, "layer L2 %s")
                     + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
         }
 
-        /** ", VALUE UNIT" (", 8 negatives") when the run's setting {@code key} is set and not the paper's, else "". */
-        private static String unlessPaper(TrainingReport r, String key, double paper, String unit) {
+        /**
+         * ", " and {@code format} with the value (", 8 negatives") when the run's setting {@code key} is set and not
+         * the paper's, else "".
+         */
+        private static String unlessPaper(TrainingReport r, String key, double paper, String format) {
             Object v = r.settings().get(key);
-            return v instanceof Number n && n.doubleValue() != paper ? ", " + v + unit : "";
-        }
-
-        /** ", LABEL VALUE" when the run's setting {@code key} is set and not 0, else "". */
-        private static String nonZero(TrainingReport r, String key, String label) {
-            Object v = r.settings().get(key);
-            return v instanceof Number n && n.doubleValue() != 0 ? ", " + label + " " + v : "";
+            return v instanceof Number n && n.doubleValue() != paper ? ", " + String.format(format, v) : "";
         }
     }
 

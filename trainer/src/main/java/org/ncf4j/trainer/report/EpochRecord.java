@@ -19,4 +19,17 @@ package org.ncf4j.trainer.report;
 public record EpochRecord(int epoch, double loss, double hitRate, double ndcg, Double validationHitRate,
                           Double validationNdcg, double samplesPerSecond, double trainSeconds, double evalSeconds,
                           double samplingWaitSeconds, double elapsedSeconds) {
+    /**
+     * The first of {@code candidates} with the best test HR (the paper's protocol, which picks the epoch on the test
+     * set), or null when there are none.
+     */
+    public static EpochRecord bestByTest(java.util.List<EpochRecord> candidates) {
+        EpochRecord best = null;
+        for (EpochRecord r : candidates) {
+            if (best == null || r.hitRate() > best.hitRate()) {
+                best = r;
+            }
+        }
+        return best;
+    }
 }

@@ -46,6 +46,11 @@ public record TrainingReport(String dataset, Map<String, Object> settings, List<
         return all;
     }
 
+    /** The candidate with the best test HR, the first of equals (the paper's protocol). */
+    public EpochRecord bestByTest() {
+        return EpochRecord.bestByTest(candidates());
+    }
+
     public void write(Path file) throws IOException {
         Directories.writeAtomically(file, to -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(to.toFile(), this));

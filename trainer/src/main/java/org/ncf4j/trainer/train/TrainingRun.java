@@ -134,7 +134,9 @@ public final class TrainingRun {
         double bestNdcg = saved == null ? 0 : saved.bestNdcg();
         EpochRecord initial = saved == null ? null : saved.initial();
         Path byTestDir = byValidation ? out.resolve(MODEL_BY_TEST) : null;
-        EpochRecord bestByTest = bestByTest(initial, records);
+        EpochRecord bestByTest = EpochRecord.bestByTest(
+                initial == null ? records : java.util.stream.Stream.concat(java.util.stream.Stream.of(initial),
+                        records.stream()).toList());
         ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "negative-sampler");
             t.setDaemon(true);
@@ -286,17 +288,6 @@ public final class TrainingRun {
             }
             return report;
         }
-    }
-
-    /** The first of the epochs (the initialised model first) with the best test HR, or null before any. */
-    private static EpochRecord bestByTest(EpochRecord initial, List<EpochRecord> records) {
-        EpochRecord best = initial;
-        for (EpochRecord r : records) {
-            if (best == null || r.hitRate() > best.hitRate()) {
-                best = r;
-            }
-        }
-        return best;
     }
 
     /**
