@@ -65,7 +65,12 @@ run_one() { # run_one FACTOR SEED MODEL
     [[ $3 == neumf-pre-test ]] && part=model-by-test
     local m
     for m in gmf mlp; do
-      if [[ -f "$NCF_TABLE_OUT/f$1/s$2/$m/report.json" && ! -d "$NCF_TABLE_OUT/f$1/s$2/$m/$part" ]]; then
+      if [[ ! -f "$NCF_TABLE_OUT/f$1/s$2/$m/report.json" ]]; then
+        echo "FAILED factors $1 seed $2 $3: it starts from a finished $m run, and $NCF_TABLE_OUT/f$1/s$2/$m" \
+          "has none; train it first (add $m to MODELS)" >&2
+        return 1
+      fi
+      if [[ ! -d "$NCF_TABLE_OUT/f$1/s$2/$m/$part" ]]; then
         echo "FAILED factors $1 seed $2 $3: $NCF_TABLE_OUT/f$1/s$2/$m has no $part (trained by an older" \
           "trainer); remove that folder to train it again" >&2
         return 1
@@ -116,8 +121,8 @@ todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f 
 echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs), $jobs at a time," \
   "results in $out" >&2
 status=0
-queue mlp neumf gmf | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
-queue neumf-pre neumf-pre-test | xargs -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
+queue mlp neumf gmf | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
+queue neumf-pre neumf-pre-test | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
 wall
 "$root/trainer/bench/run-java.sh" PaperTable "$out"
 exit $status
