@@ -38,6 +38,11 @@ public record TrainingReport(String dataset, Map<String, Object> settings, List<
 
     /** Every candidate for the best epoch in order: the initialised model (when there is one), then the epochs. */
     public List<EpochRecord> candidates() {
+        return candidates(initial, epochs);
+    }
+
+    /** The candidates of a run with this initialised model (or null) and these epochs, in order. */
+    public static List<EpochRecord> candidates(EpochRecord initial, List<EpochRecord> epochs) {
         List<EpochRecord> all = new java.util.ArrayList<>();
         if (initial != null) {
             all.add(initial);

@@ -134,9 +134,7 @@ public final class TrainingRun {
         double bestNdcg = saved == null ? 0 : saved.bestNdcg();
         EpochRecord initial = saved == null ? null : saved.initial();
         Path byTestDir = byValidation ? out.resolve(MODEL_BY_TEST) : null;
-        EpochRecord bestByTest = EpochRecord.bestByTest(
-                initial == null ? records : java.util.stream.Stream.concat(java.util.stream.Stream.of(initial),
-                        records.stream()).toList());
+        EpochRecord bestByTest = EpochRecord.bestByTest(TrainingReport.candidates(initial, records));
         ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "negative-sampler");
             t.setDaemon(true);
