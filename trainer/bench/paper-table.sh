@@ -20,8 +20,10 @@
 #   JOBS (nproc), NCF_SPLIT (the split folder), PRETRAINED_FLAGS (extra flags for fine-tuning NeuMF from GMF and MLP; default none: Adam at 0.001,
 #   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way),
 #   GMF_FLAGS and MLP_FLAGS (extra flags for the GMF and MLP runs, which NeuMF with pretraining starts from; e.g.
-#   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model). A finished run made
-#   with other flags is refused, naming its folder: another recipe wants another OUT.
+#   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model); GMF_FLAGS_<f>,
+#   MLP_FLAGS_<f> and PRETRAINED_FLAGS_<f> replace them at factor f only (e.g. PRETRAINED_FLAGS_8). A finished run
+#   made with other flags is refused, naming its folder: another recipe wants another OUT. PLAN=1 prints each run's
+#   ncf-train flags and exits, building and training nothing.
 set -euo pipefail
 { # read whole before it runs: the table takes hours, and a checkout changed meanwhile must not change this run
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,23 +40,24 @@ for m in $models; do
     *) echo "paper-table: unknown model '$m' in MODELS (gmf, mlp, neumf, neumf-pre, neumf-pre-test)" >&2; exit 2 ;;
   esac
 done
+for f in $factors; do
+  [[ $f =~ ^[1-9][0-9]*$ ]] || { echo "paper-table: factor '$f' in FACTORS is not a positive whole number" >&2; exit 2; }
+  for kind in GMF MLP PRETRAINED; do # a factor's own flags: GMF_FLAGS_8 becomes NCF_TABLE_GMF_8, and so on
+    var="${kind}_FLAGS_$f"
+    [[ -z "${!var+set}" ]] || export "NCF_TABLE_${kind/PRETRAINED/PRE}_$f=${!var}"
+  done
+done
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
-env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
-# the runs use a copy of the trainer, so that rebuilding the checkout meanwhile cannot disturb them
-snapshot="$out/.trainer"
-rm -rf "$snapshot" && mkdir -p "$snapshot"
-cp -r "$root/trainer/target/ncf-trainer.jar" "$root/trainer/target/lib" "$snapshot/"
-export NCF_TRAINER_JAR="$snapshot/ncf-trainer.jar"
 
-run_one() { # run_one FACTOR SEED MODEL
+run_args() { # run_args FACTOR SEED MODEL: sets the caller's args (ncf-train's) and own (the model's flags)
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
-  mkdir -p "$(dirname "$dir")"
-  local args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2"
-              --threads 1 --no-export --no-full-ranking --resume -o "$dir.partial")
+  args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2"
+        --threads 1 --no-export --no-full-ranking --resume -o "$dir.partial")
   local extra="NCF_TABLE_${3^^}" # NCF_TABLE_GMF, _MLP; NeuMF with pretraining takes NCF_TABLE_PRE
   [[ $3 == neumf-pre* ]] && extra=NCF_TABLE_PRE
-  local -a own
+  local factor_own="${extra}_$1" # the factor's own flags replace the general ones
+  [[ -n "${!factor_own+set}" ]] && extra=$factor_own
   read -r -a own <<< "${!extra:-}"
   case " ${own[*]} " in # a model's own --epochs wins
     *" --epochs "* | *" --epochs="*) ;;
@@ -62,6 +65,22 @@ run_one() { # run_one FACTOR SEED MODEL
   esac
   if [[ $3 == neumf-pre* ]]; then
     local part=model # the checkpoints the validation item chose; neumf-pre-test: those of the best test epoch
+    [[ $3 == neumf-pre-test ]] && part=model-by-test
+    args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/$part"
+           --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/$part" "${own[@]}")
+  else
+    args+=(--model "$3" "${own[@]}")
+  fi
+}
+export -f run_args
+
+run_one() { # run_one FACTOR SEED MODEL
+  local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
+  mkdir -p "$(dirname "$dir")"
+  local -a args own
+  run_args "$@"
+  if [[ $3 == neumf-pre* ]]; then
+    local part=model
     [[ $3 == neumf-pre-test ]] && part=model-by-test
     local m
     for m in gmf mlp; do
@@ -76,10 +95,6 @@ run_one() { # run_one FACTOR SEED MODEL
         return 1
       fi
     done
-    args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/$part"
-           --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/$part" "${own[@]}")
-  else
-    args+=(--model "$3" "${own[@]}")
   fi
   if [[ -f "$dir/report.json" ]]; then # finished; runs made before the flags were recorded have no flags file
     if [[ -f "$dir/flags" && "$(cat "$dir/flags")" != "${own[*]}" ]]; then
@@ -102,13 +117,6 @@ run_one() { # run_one FACTOR SEED MODEL
 }
 export -f run_one
 
-start=$(date +%s)
-logged=0
-wall() { # appends this invocation's wall time to OUT/wall.log, once
-  (( logged )) || echo "$start $(date +%s) $(( $(date +%s) - start )) jobs=$jobs" >> "$out/wall.log"
-  logged=1
-}
-trap wall EXIT
 # the costliest first, so that the last runs to finish are short; NeuMF with pretraining once its GMF and MLP exist
 queue() { # queue MODELS..., those of them in $models
   local m
@@ -116,6 +124,36 @@ queue() { # queue MODELS..., those of them in $models
     if [[ $models == *" $m "* ]]; then echo "$f $s $m"; fi
   done; done; done | sort -s -k1,1nr
 }
+if [[ -n "${PLAN:-}" ]]; then # what would run, and with which flags; nothing is built or trained
+  (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
+    args=() own=()
+    run_args "$f" "$s" "$m"
+    state=to-do
+    [[ -d "$out/f$f/s$s/$m.partial" ]] && state="to resume"
+    if [[ -f "$out/f$f/s$s/$m/report.json" ]]; then
+      state=done
+      if [[ -f "$out/f$f/s$s/$m/flags" && "$(cat "$out/f$f/s$s/$m/flags")" != "${own[*]}" ]]; then
+        state="refused: done with $(cat "$out/f$f/s$s/$m/flags")"
+      fi
+    fi
+    echo "f$f s$s $m ($state): ncf-train ${args[*]}"
+  done
+  exit 0
+fi
+env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
+# the runs use a copy of the trainer, so that rebuilding the checkout meanwhile cannot disturb them
+snapshot="$out/.trainer"
+rm -rf "$snapshot" && mkdir -p "$snapshot"
+cp -r "$root/trainer/target/ncf-trainer.jar" "$root/trainer/target/lib" "$snapshot/"
+export NCF_TRAINER_JAR="$snapshot/ncf-trainer.jar"
+
+start=$(date +%s)
+logged=0
+wall() { # appends this invocation's wall time to OUT/wall.log, once
+  (( logged )) || echo "$start $(date +%s) $(( $(date +%s) - start )) jobs=$jobs" >> "$out/wall.log"
+  logged=1
+}
+trap wall EXIT
 todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
   [[ -f "$out/f$f/s$s/$m/report.json" ]] || echo "$f $s $m"; done | wc -l)
 echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs), $jobs at a time," \

@@ -9,20 +9,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** paper-table.sh refuses bad usage with exit 2 and one line, before it builds or trains anything. */
+/**
+ * paper-table.sh refuses bad usage with exit 2 and one line, and PLAN=1 shows each run's flags, before it builds or
+ * trains anything.
+ */
 class PaperTableScriptTest {
     @TempDir
     Path out;
 
-    private record Result(int code, String stderr) {}
+    private record Result(int code, String stderr, String stdout) {}
 
-    private Result run(String key, String value) throws Exception {
+    private Result run(String... keysAndValues) throws Exception {
         Path script = Path.of("bench/paper-table.sh").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), out.toString());
-        pb.environment().put(key, value);
-        pb.redirectError(out.resolve("stderr").toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            pb.environment().put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        pb.redirectError(out.resolve("stderr").toFile()).redirectOutput(out.resolve("stdout").toFile());
         int code = pb.start().waitFor();
-        return new Result(code, Files.readString(out.resolve("stderr"), StandardCharsets.UTF_8));
+        return new Result(code, Files.readString(out.resolve("stderr"), StandardCharsets.UTF_8),
+                Files.readString(out.resolve("stdout"), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -39,5 +45,51 @@ class PaperTableScriptTest {
         assertEquals(2, r.code(), r.stderr());
         assertTrue(r.stderr().startsWith("paper-table: no split folder ") && r.stderr().contains("NCF_SPLIT"),
                 r.stderr());
+    }
+
+    @Test
+    void aFactorThatIsNotAWholeNumberIsRefusedNamingIt() throws Exception {
+        Result r = run("FACTORS", "8 sixteen");
+        assertEquals(2, r.code(), r.stderr());
+        assertEquals("paper-table: factor 'sixteen' in FACTORS is not a positive whole number\n", r.stderr());
+    }
+
+    @Test
+    void aFactorsOwnFlagsReplaceTheGeneralOnesAtThatFactorOnly() throws Exception {
+        Files.createDirectories(out.resolve("split"));
+        Result r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "16 8", "SEEDS", "2",
+                "MODELS", "gmf neumf-pre-test", "EPOCHS", "7", "GMF_FLAGS", "--negatives 8",
+                "GMF_FLAGS_8", "--epochs 3", "PRETRAINED_FLAGS", "--optimizer sgd --lr 0.001",
+                "PRETRAINED_FLAGS_8", "");
+        assertEquals(0, r.code(), r.stderr());
+        String[] lines = r.stdout().split("\n");
+        assertEquals(4, lines.length, r.stdout());
+        assertTrue(lines[0].startsWith("f16 s2 gmf (to-do): ncf-train ") && lines[0].contains(" --factor 16 --seed 2 ")
+                && lines[0].endsWith(" --model gmf --negatives 8 --epochs 7"), lines[0]);
+        assertTrue(lines[1].startsWith("f8 s2 gmf (to-do): ") && lines[1].endsWith(" --model gmf --epochs 3"),
+                lines[1]);
+        assertTrue(lines[2].startsWith("f16 s2 neumf-pre-test (to-do): ")
+                && lines[2].contains(" --pretrained-gmf " + out.resolve("f16/s2/gmf/model-by-test") + " ")
+                && lines[2].endsWith(" --optimizer sgd --lr 0.001 --epochs 7"), lines[2]);
+        assertTrue(lines[3].startsWith("f8 s2 neumf-pre-test (to-do): ")
+                && lines[3].endsWith("/mlp/model-by-test --epochs 7"), lines[3]);
+        assertTrue(Files.notExists(out.resolve("wall.log")) && Files.notExists(out.resolve(".trainer")),
+                "PLAN=1 ran nothing");
+    }
+
+    @Test
+    void thePlanMarksARunFinishedWithOtherFlagsAsRefused() throws Exception {
+        Files.createDirectories(out.resolve("split"));
+        Path done = Files.createDirectories(out.resolve("f8/s1/mlp"));
+        Files.writeString(done.resolve("report.json"), "{}");
+        Files.writeString(done.resolve("flags"), "--epochs 20\n");
+        Result r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
+                "MODELS", "mlp", "MLP_FLAGS_8", "--embedding-l2 0.001");
+        assertEquals(0, r.code(), r.stderr());
+        assertTrue(r.stdout().startsWith("f8 s1 mlp (refused: done with --epochs 20): "), r.stdout());
+        Files.writeString(done.resolve("flags"), "--embedding-l2 0.001 --epochs 20\n");
+        r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
+                "MODELS", "mlp", "MLP_FLAGS_8", "--embedding-l2 0.001");
+        assertTrue(r.stdout().startsWith("f8 s1 mlp (done): "), r.stdout());
     }
 }
