@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -233,6 +234,32 @@ public final class PaperTable {
         return c.addSeries(name, x, y);
     }
 
+    /**
+     * The wall time of the invocations in wall.log (lines "START END SECONDS ...", epoch seconds): the time at least
+     * one of them was running, so that invocations run side by side (into other folders, their runs copied in) are
+     * counted once.
+     */
+    static double wallSeconds(List<String> lines) {
+        List<long[]> spans = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].matches("\\d+") && f[1].matches("\\d+")) {
+                spans.add(new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])});
+            }
+        }
+        spans.sort(Comparator.comparingLong(span -> span[0]));
+        long total = 0;
+        long end = Long.MIN_VALUE;
+        for (long[] span : spans) {
+            long from = Math.max(span[0], end);
+            if (span[1] > from) {
+                total += span[1] - from;
+            }
+            end = Math.max(end, span[1]);
+        }
+        return total;
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: PaperTable OUT (the folder paper-table.sh writes)");
@@ -240,16 +267,8 @@ public final class PaperTable {
         }
         Path out = Path.of(args[0]);
         List<Run> runs = read(out);
-        double wall = 0;
         Path wallLog = out.resolve("wall.log");
-        if (Files.isRegularFile(wallLog)) {
-            for (String line : Files.readAllLines(wallLog)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 3) {
-                    wall += Double.parseDouble(f[2]);
-                }
-            }
-        }
+        double wall = Files.isRegularFile(wallLog) ? wallSeconds(Files.readAllLines(wallLog)) : 0;
         String table = markdown(runs, wall);
         Files.writeString(out.resolve("table.md"), table);
         if (!runs.isEmpty()) {

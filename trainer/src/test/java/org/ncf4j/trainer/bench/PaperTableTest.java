@@ -51,6 +51,16 @@ class PaperTableTest {
         assertTrue(Files.size(out.resolve("factors.png")) > 1000);
     }
 
+    /** Invocations side by side are counted once: the wall time is the time at least one of them ran. */
+    @Test
+    void theWallTimeCountsOverlappingInvocationsOnce() {
+        assertEquals(0, PaperTable.wallSeconds(List.of()));
+        assertEquals(300, PaperTable.wallSeconds(List.of("1000 1100 100 jobs=2", "1200 1400 200 jobs=1")));
+        // 1000-1500 with 1100-1300 inside it and 1400-1600 overlapping its end, out of order: 1000-1600
+        assertEquals(600, PaperTable.wallSeconds(List.of("1400 1600 200 jobs=1", "1000 1500 500 jobs=2",
+                "1100 1300 200 jobs=1", "a line from an older script")));
+    }
+
     /** A pretrained NeuMF whose initialised model no epoch beat is read at epoch 0, both ways; settings unlike the paper's are named. */
     @Test
     void theInitialisedModelOfAPretrainedRunIsACandidate() throws Exception {
