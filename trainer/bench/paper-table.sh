@@ -21,13 +21,23 @@
 #   which did better than the paper's plain SGD at factor 8; "--optimizer sgd --lr 0.001" is the paper's way),
 #   GMF_FLAGS and MLP_FLAGS (extra flags for the GMF and MLP runs, which NeuMF with pretraining starts from; e.g.
 #   "--embedding-l2 0.001 --epochs 40": an --epochs there replaces EPOCHS for that model); GMF_FLAGS_<f>,
-#   MLP_FLAGS_<f> and PRETRAINED_FLAGS_<f> replace them at factor f only (e.g. PRETRAINED_FLAGS_8). A finished run
-#   made with other flags is refused, naming its folder: another recipe wants another OUT. PLAN=1 prints each run's
-#   ncf-train flags and exits, building and training nothing.
-set -euo pipefail
+#   MLP_FLAGS_<f> and PRETRAINED_FLAGS_<f> replace them at factor f only (e.g. PRETRAINED_FLAGS_8; set and empty
+#   means no extra flags there). Flags are split at spaces: a value cannot hold one. A finished run made with other
+#   flags is refused, naming its folder: another recipe wants another OUT. PLAN=1 prints each run's ncf-train flags
+#   and state (to-do, to resume, done, refused, blocked) and exits, building, training and writing nothing.
+set -euo pipefail -o noglob
 { # read whole before it runs: the table takes hours, and a checkout changed meanwhile must not change this run
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-out="$(mkdir -p "${1:-$root/runs/paper-table}" && cd "${1:-$root/runs/paper-table}" && pwd)"
+case "${PLAN:-0}" in
+  0) plan=0 ;; 1) plan=1 ;;
+  *) echo "paper-table: PLAN is '$PLAN'; PLAN=1 prints what would run, PLAN=0 (or unset) runs it" >&2; exit 2 ;;
+esac
+if (( plan )); then
+  out="$(realpath -m "${1:-$root/runs/paper-table}")"
+else
+  out="$(mkdir -p "${1:-$root/runs/paper-table}" && cd "${1:-$root/runs/paper-table}" && pwd)"
+fi
+unset $(compgen -v NCF_TABLE_ || true) # only what this invocation sets below reaches the runs
 export NCF_TABLE_OUT="$out" NCF_TABLE_ROOT="$root"
 export NCF_TABLE_DATA="${NCF_SPLIT:-$root/../shared/data/ml-1m-ncf}"
 export NCF_TABLE_EPOCHS="${EPOCHS:-20}" NCF_TABLE_PRE="${PRETRAINED_FLAGS:-}"
@@ -42,10 +52,15 @@ for m in $models; do
 done
 for f in $factors; do
   [[ $f =~ ^[1-9][0-9]*$ ]] || { echo "paper-table: factor '$f' in FACTORS is not a positive whole number" >&2; exit 2; }
-  for kind in GMF MLP PRETRAINED; do # a factor's own flags: GMF_FLAGS_8 becomes NCF_TABLE_GMF_8, and so on
-    var="${kind}_FLAGS_$f"
-    [[ -z "${!var+set}" ]] || export "NCF_TABLE_${kind/PRETRAINED/PRE}_$f=${!var}"
-  done
+done
+for var in $(compgen -v | grep -E '^(GMF|MLP|PRETRAINED)_FLAGS_' || true); do # a factor's own flags
+  f="${var##*_}"
+  if [[ " $(echo $factors) " != *" $f "* ]]; then
+    echo "paper-table: $var is not used: $f is not one of FACTORS ($(echo $factors))" >&2
+    continue
+  fi
+  kind="${var%%_*}"
+  export "NCF_TABLE_${kind/PRETRAINED/PRE}_$f=${!var}" # GMF_FLAGS_8 becomes NCF_TABLE_GMF_8, and so on
 done
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
@@ -74,36 +89,52 @@ run_args() { # run_args FACTOR SEED MODEL: sets the caller's args (ncf-train's) 
 }
 export -f run_args
 
-run_one() { # run_one FACTOR SEED MODEL
+run_state() { # run_state FACTOR SEED MODEL (after run_args): done, to-do, to resume, or why it cannot run
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
-  mkdir -p "$(dirname "$dir")"
-  local -a args own
-  run_args "$@"
+  if [[ -f "$dir/report.json" ]]; then # finished; runs made before the flags were recorded have no flags file
+    if [[ -f "$dir/flags" && "$(cat "$dir/flags")" != "${own[*]}" ]]; then
+      echo "refused: $dir was trained with $(cat "$dir/flags"), not ${own[*]}; use another OUT, or remove that" \
+        "folder to train it again"
+    else
+      echo done
+    fi
+    return
+  fi
   if [[ $3 == neumf-pre* ]]; then
     local part=model
     [[ $3 == neumf-pre-test ]] && part=model-by-test
-    local m
+    local m after=""
     for m in gmf mlp; do
       if [[ ! -f "$NCF_TABLE_OUT/f$1/s$2/$m/report.json" ]]; then
-        echo "FAILED factors $1 seed $2 $3: it starts from a finished $m run, and $NCF_TABLE_OUT/f$1/s$2/$m" \
-          "has none; train it first (add $m to MODELS)" >&2
-        return 1
+        # PLAN: a part this invocation trains first (its first phase) is not missing yet
+        if [[ ${NCF_TABLE_PLANNED:-} == *" $m "* ]]; then after+=" $m"; continue; fi
+        echo "blocked: it starts from a finished $m run, and $NCF_TABLE_OUT/f$1/s$2/$m has none; train it first" \
+          "(add $m to MODELS)"
+        return
       fi
       if [[ ! -d "$NCF_TABLE_OUT/f$1/s$2/$m/$part" ]]; then
-        echo "FAILED factors $1 seed $2 $3: $NCF_TABLE_OUT/f$1/s$2/$m has no $part (trained by an older" \
-          "trainer); remove that folder to train it again" >&2
-        return 1
+        echo "blocked: $NCF_TABLE_OUT/f$1/s$2/$m has no $part (trained by an older trainer); remove that folder" \
+          "to train it again"
+        return
       fi
     done
+    if [[ -n $after ]]; then echo "to-do after$after"; return; fi
   fi
-  if [[ -f "$dir/report.json" ]]; then # finished; runs made before the flags were recorded have no flags file
-    if [[ -f "$dir/flags" && "$(cat "$dir/flags")" != "${own[*]}" ]]; then
-      echo "FAILED factors $1 seed $2 $3: $dir was trained with $(cat "$dir/flags"), not ${own[*]}; use" \
-        "another OUT, or remove that folder to train it again" >&2
-      return 1
-    fi
-    return 0
-  fi
+  if [[ -d "$dir.partial" ]]; then echo "to resume"; else echo to-do; fi
+}
+export -f run_state
+
+run_one() { # run_one FACTOR SEED MODEL
+  local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
+  local -a args own
+  run_args "$@"
+  local state
+  state="$(run_state "$@")"
+  case $state in
+    done) return 0 ;;
+    refused:* | blocked:*) echo "FAILED factors $1 seed $2 $3: ${state#*: }" >&2; return 1 ;;
+  esac
+  mkdir -p "$(dirname "$dir")"
   local t0=$SECONDS
   if "$NCF_TABLE_ROOT/bin/ncf-train" "${args[@]}" >> "$dir.log" 2>&1; then
     echo "${own[*]}" > "$dir.partial/flags"
@@ -124,19 +155,12 @@ queue() { # queue MODELS..., those of them in $models
     if [[ $models == *" $m "* ]]; then echo "$f $s $m"; fi
   done; done; done | sort -s -k1,1nr
 }
-if [[ -n "${PLAN:-}" ]]; then # what would run, and with which flags; nothing is built or trained
+if (( plan )); then # what would run, and with which flags; nothing is built, trained or written
+  export NCF_TABLE_PLANNED="$models"
   (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
     args=() own=()
     run_args "$f" "$s" "$m"
-    state=to-do
-    [[ -d "$out/f$f/s$s/$m.partial" ]] && state="to resume"
-    if [[ -f "$out/f$f/s$s/$m/report.json" ]]; then
-      state=done
-      if [[ -f "$out/f$f/s$s/$m/flags" && "$(cat "$out/f$f/s$s/$m/flags")" != "${own[*]}" ]]; then
-        state="refused: done with $(cat "$out/f$f/s$s/$m/flags")"
-      fi
-    fi
-    echo "f$f s$s $m ($state): ncf-train ${args[*]}"
+    echo "f$f s$s $m ($(run_state "$f" "$s" "$m")): ncf-train$(printf ' %q' "${args[@]}")"
   done
   exit 0
 fi

@@ -22,6 +22,9 @@ class PaperTableScriptTest {
     private Result run(String... keysAndValues) throws Exception {
         Path script = Path.of("bench/paper-table.sh").toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), out.toString());
+        // the caller's own table settings must not reach the script under test
+        pb.environment().keySet().removeIf(key -> key.matches("(NCF_TABLE_|PLAN|FACTORS|SEEDS|MODELS|EPOCHS|NCF_SPLIT"
+                + "|(GMF|MLP|PRETRAINED)_FLAGS).*"));
         for (int i = 0; i < keysAndValues.length; i += 2) {
             pb.environment().put(keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -68,10 +71,11 @@ class PaperTableScriptTest {
                 && lines[0].endsWith(" --model gmf --negatives 8 --epochs 7"), lines[0]);
         assertTrue(lines[1].startsWith("f8 s2 gmf (to-do): ") && lines[1].endsWith(" --model gmf --epochs 3"),
                 lines[1]);
-        assertTrue(lines[2].startsWith("f16 s2 neumf-pre-test (to-do): ")
+        // its GMF is trained first, by this invocation, but nothing trains its MLP
+        assertTrue(lines[2].startsWith("f16 s2 neumf-pre-test (blocked: it starts from a finished mlp run, ")
                 && lines[2].contains(" --pretrained-gmf " + out.resolve("f16/s2/gmf/model-by-test") + " ")
                 && lines[2].endsWith(" --optimizer sgd --lr 0.001 --epochs 7"), lines[2]);
-        assertTrue(lines[3].startsWith("f8 s2 neumf-pre-test (to-do): ")
+        assertTrue(lines[3].startsWith("f8 s2 neumf-pre-test (blocked: ")
                 && lines[3].endsWith("/mlp/model-by-test --epochs 7"), lines[3]);
         assertTrue(Files.notExists(out.resolve("wall.log")) && Files.notExists(out.resolve(".trainer")),
                 "PLAN=1 ran nothing");
@@ -86,10 +90,69 @@ class PaperTableScriptTest {
         Result r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
                 "MODELS", "mlp", "MLP_FLAGS_8", "--embedding-l2 0.001");
         assertEquals(0, r.code(), r.stderr());
-        assertTrue(r.stdout().startsWith("f8 s1 mlp (refused: done with --epochs 20): "), r.stdout());
+        assertTrue(r.stdout().startsWith("f8 s1 mlp (refused: " + done + " was trained with --epochs 20, not "
+                + "--embedding-l2 0.001 --epochs 20; "), r.stdout());
         Files.writeString(done.resolve("flags"), "--embedding-l2 0.001 --epochs 20\n");
         r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
                 "MODELS", "mlp", "MLP_FLAGS_8", "--embedding-l2 0.001");
+        assertEquals(0, r.code(), r.stderr());
         assertTrue(r.stdout().startsWith("f8 s1 mlp (done): "), r.stdout());
+    }
+
+    @Test
+    void thePlanMarksAPretrainedRunWithoutItsPartsAsBlockedAndAPartialOneAsToResume() throws Exception {
+        Files.createDirectories(out.resolve("split"));
+        Path gmf = Files.createDirectories(out.resolve("f8/s1/gmf/model"));
+        Files.writeString(gmf.resolveSibling("report.json"), "{}");
+        Files.createDirectories(out.resolve("f8/s1/neumf-pre.partial"));
+        Result r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
+                "MODELS", "neumf-pre neumf-pre-test");
+        assertEquals(0, r.code(), r.stderr());
+        String[] lines = r.stdout().split("\n");
+        assertTrue(lines[0].startsWith("f8 s1 neumf-pre (blocked: it starts from a finished mlp run, and "
+                + out.resolve("f8/s1/mlp") + " has none; "), lines[0]);
+        assertTrue(lines[1].startsWith("f8 s1 neumf-pre-test (blocked: " + out.resolve("f8/s1/gmf")
+                + " has no model-by-test "), lines[1]);
+        r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
+                "MODELS", "mlp neumf-pre");
+        assertTrue(r.stdout().contains("\nf8 s1 neumf-pre (to-do after mlp): ncf-train "), r.stdout());
+        Path mlp = Files.createDirectories(out.resolve("f8/s1/mlp/model"));
+        Files.writeString(mlp.resolveSibling("report.json"), "{}");
+        r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "8", "SEEDS", "1",
+                "MODELS", "neumf-pre");
+        assertTrue(r.stdout().startsWith("f8 s1 neumf-pre (to resume): "), r.stdout());
+    }
+
+    @Test
+    void thePlanQuotesWhatItPrintsAndWritesNothing() throws Exception {
+        Path split = Files.createDirectories(out.resolve("a split"));
+        Path planned = out.resolve("not yet");
+        ProcessBuilder pb = new ProcessBuilder("bash", Path.of("bench/paper-table.sh").toAbsolutePath().toString(),
+                planned.toString());
+        pb.environment().put("PLAN", "1");
+        pb.environment().put("NCF_SPLIT", split.toString());
+        pb.environment().put("FACTORS", "8");
+        pb.environment().put("SEEDS", "1");
+        pb.environment().put("MODELS", "gmf");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), printed);
+        assertTrue(printed.contains(" --ncf-split " + out.resolve("a\\ split") + " "), printed);
+        assertTrue(Files.notExists(planned), "PLAN=1 made its OUT folder");
+    }
+
+    @Test
+    void aPlanOtherThanZeroOrOneAndFlagsForAFactorNotInTheTableAreNamed() throws Exception {
+        Result r = run("PLAN", "yes");
+        assertEquals(2, r.code(), r.stderr());
+        assertEquals("paper-table: PLAN is 'yes'; PLAN=1 prints what would run, PLAN=0 (or unset) runs it\n",
+                r.stderr());
+        Files.createDirectories(out.resolve("split"));
+        r = run("PLAN", "1", "NCF_SPLIT", out.resolve("split").toString(), "FACTORS", "16", "SEEDS", "1",
+                "MODELS", "gmf", "GMF_FLAGS_08", "--epochs 3", "NCF_TABLE_GMF_16", "--left-over");
+        assertEquals(0, r.code(), r.stderr());
+        assertEquals("paper-table: GMF_FLAGS_08 is not used: 08 is not one of FACTORS (16)\n", r.stderr());
+        assertTrue(r.stdout().endsWith(" --model gmf --epochs 20\n"), r.stdout());
     }
 }
