@@ -303,10 +303,14 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         }
     }
 
-    /** Runs requests in the current thread, which holds a run permit; execute releases it. */
+    /** Runs requests in the current thread, which holds a run permit; releases it. */
     private void runHere(List<Pending<Q, R>> batch) {
-        waiting.addAndGet(-batch.size());
-        execute(batch, true);
+        try {
+            waiting.addAndGet(-batch.size());
+            execute(batch, true);
+        } finally {
+            runs.release();
+        }
     }
 
     private void enqueue(Pending<Q, R> p) {
@@ -341,7 +345,11 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 batch.forEach(p -> p.result.completeExceptionally(refusal()));
                 break;
             }
-            execute(batch, false);
+            try {
+                execute(batch, false);
+            } finally {
+                runs.release();
+            }
         }
         if (carried != null) {
             waiting.decrementAndGet();
@@ -386,47 +394,33 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         return units + p.units;
     }
 
-    /**
-     * One model run, holding the guard and the run permit the caller acquired. The permit is released and the run
-     * recorded before any request's future completes, so a caller that sends its next request once it has its
-     * answer finds the model idle (and may run there at once), and the metrics already count the run it waited for.
-     */
+    /** One model run, holding the guard; completes each request's future. */
     private void execute(List<Pending<Q, R>> requested, boolean inline) {
         List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
-        List<R> results = null;
-        ServingException failure = null;
+        for (Pending<Q, R> p : requested) {
+            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+                batch.add(p);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
         long start = System.nanoTime();
-        long took;
-        try {
-            for (Pending<Q, R> p : requested) {
-                if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
-                    batch.add(p);
-                }
+        try (AutoCloseable hold = guard.enter()) {
+            if (hold == null) {
+                throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
             }
-            if (batch.isEmpty()) {
-                return;
-            }
-            start = System.nanoTime();
-            try (AutoCloseable hold = guard.enter()) {
-                if (hold == null) {
-                    throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
-                }
-                List<Q> requests = new ArrayList<>(batch.size());
-                batch.forEach(p -> requests.add(p.request));
-                results = call.run(requests);
-            } catch (Throwable e) {
-                failure = failure(e);
-            }
-            took = System.nanoTime() - start;
+            List<Q> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request));
+            List<R> results = call.run(requests);
+            complete(batch, results, null);
+        } catch (Throwable e) {
+            complete(batch, null, failure(e));
+        } finally {
+            long took = System.nanoTime() - start;
             long typical = typicalRunNanos;
             typicalRunNanos = typical + (took - typical) / 8;
-        } finally {
-            runs.release();
-        }
-        try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
-        } finally {
-            complete(batch, results, failure);
         }
     }
 
