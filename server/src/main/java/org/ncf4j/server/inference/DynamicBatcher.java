@@ -304,14 +304,10 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         }
     }
 
-    /** Runs requests in the current thread, which holds a run permit; releases it. */
+    /** Runs requests in the current thread, which holds a run permit; execute releases it. */
     private void runHere(List<Pending<Q, R>> batch) {
-        try {
-            waiting.addAndGet(-batch.size());
-            execute(batch, true);
-        } finally {
-            runs.release();
-        }
+        waiting.addAndGet(-batch.size());
+        execute(batch, true);
     }
 
     private void enqueue(Pending<Q, R> p) {
@@ -346,11 +342,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 batch.forEach(p -> p.result.completeExceptionally(refusal()));
                 break;
             }
-            try {
-                execute(batch, false);
-            } finally {
-                runs.release();
-            }
+            execute(batch, false);
         }
         if (carried != null) {
             waiting.decrementAndGet();
@@ -395,33 +387,47 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         return units + p.units;
     }
 
-    /** One model run, holding the guard; completes each request's future. */
+    /**
+     * One model run, holding the guard and the run permit the caller acquired. The permit is released and the run
+     * recorded before any request's future completes, so a caller that sends its next request once it has its
+     * answer finds the model idle (and may run there at once), and the metrics already count the run it waited for.
+     */
     private void execute(List<Pending<Q, R>> requested, boolean inline) {
         List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
-        for (Pending<Q, R> p : requested) {
-            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
-                batch.add(p);
-            }
-        }
-        if (batch.isEmpty()) {
-            return;
-        }
+        List<R> results = null;
+        ServingException failure = null;
         long start = System.nanoTime();
-        try (AutoCloseable hold = guard.enter()) {
-            if (hold == null) {
-                throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
+        long took;
+        try {
+            for (Pending<Q, R> p : requested) {
+                if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+                    batch.add(p);
+                }
             }
-            List<Q> requests = new ArrayList<>(batch.size());
-            batch.forEach(p -> requests.add(p.request));
-            List<R> results = call.run(requests);
-            complete(batch, results, null);
-        } catch (Throwable e) {
-            complete(batch, null, failure(e));
-        } finally {
-            long took = System.nanoTime() - start;
+            if (batch.isEmpty()) {
+                return;
+            }
+            start = System.nanoTime();
+            try (AutoCloseable hold = guard.enter()) {
+                if (hold == null) {
+                    throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
+                }
+                List<Q> requests = new ArrayList<>(batch.size());
+                batch.forEach(p -> requests.add(p.request));
+                results = call.run(requests);
+            } catch (Throwable e) {
+                failure = failure(e);
+            }
+            took = System.nanoTime() - start;
             long typical = typicalRunNanos;
             typicalRunNanos = typical + (took - typical) / 8;
+        } finally {
+            runs.release();
+        }
+        try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
+        } finally {
+            complete(batch, results, failure);
         }
     }
 
