@@ -171,6 +171,25 @@ class DynamicBatcherTest {
         }
     }
 
+    /** The model is free again before a caller hears its answer: a request sent on being answered runs at once. */
+    @Test
+    void aRequestSentOnBeingAnsweredFindsTheModelIdle() throws Exception {
+        CountDownLatch listening = new CountDownLatch(1);
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
+            if (batch.contains(1)) {
+                listening.await(); // until the test listens for this run's answer
+            }
+            return batch;
+        })) {
+            CompletableFuture<Boolean> nextRanAtOnce = new CompletableFuture<>();
+            // a bulk call goes to the worker, which completes it in its own thread, running the callback there
+            b.submitAll(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) ->
+                    nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone()));
+            listening.countDown();
+            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request waited for a run permit");
+        }
+    }
+
     @Test
     void onAnEventLoopALoneRequestRunsAtOnceAndABurstGoesBatchedToTheWorkers() throws Exception {
         DefaultEventExecutor loop = new DefaultEventExecutor();
