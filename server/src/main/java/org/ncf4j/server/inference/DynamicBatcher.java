@@ -242,10 +242,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     /**
      * Nothing waits and nothing runs: a request can run at once without delaying another. Under load requests
      * are left to the workers instead, where they are batched (a run of a few users costs less per user than a
-     * run of one). A worker gives its run back only after completing the run's requests, so a caller answered by
-     * a worker may still find it busy for a moment (package-private: tests wait for it).
+     * run of one).
      */
-    boolean idle() {
+    private boolean idle() {
         return queue.isEmpty() && runs.availablePermits() == settings.workers();
     }
 
