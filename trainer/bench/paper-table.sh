@@ -65,6 +65,11 @@ done
 jobs="${JOBS:-$(nproc)}"
 [[ -d "$NCF_TABLE_DATA" ]] || { echo "paper-table: no split folder $NCF_TABLE_DATA (set NCF_SPLIT)" >&2; exit 2; }
 
+part_of() { # part_of MODEL: the checkpoint of GMF and MLP a pretrained NeuMF starts from
+  if [[ $1 == neumf-pre-test ]]; then echo model-by-test; else echo model; fi # best test epoch / validation's
+}
+export -f part_of
+
 run_args() { # run_args FACTOR SEED MODEL: sets the caller's args (ncf-train's) and own (the model's flags)
   local dir="$NCF_TABLE_OUT/f$1/s$2/$3"
   args=(--ncf-split "$NCF_TABLE_DATA" --validation --factor "$1" --seed "$2"
@@ -79,8 +84,8 @@ run_args() { # run_args FACTOR SEED MODEL: sets the caller's args (ncf-train's) 
     *) own+=(--epochs "$NCF_TABLE_EPOCHS") ;;
   esac
   if [[ $3 == neumf-pre* ]]; then
-    local part=model # the checkpoints the validation item chose; neumf-pre-test: those of the best test epoch
-    [[ $3 == neumf-pre-test ]] && part=model-by-test
+    local part
+    part="$(part_of "$3")"
     args+=(--model neumf --pretrained-gmf "$NCF_TABLE_OUT/f$1/s$2/gmf/$part"
            --pretrained-mlp "$NCF_TABLE_OUT/f$1/s$2/mlp/$part" "${own[@]}")
   else
@@ -101,9 +106,8 @@ run_state() { # run_state FACTOR SEED MODEL (after run_args): done, to-do, to re
     return
   fi
   if [[ $3 == neumf-pre* ]]; then
-    local part=model
-    [[ $3 == neumf-pre-test ]] && part=model-by-test
-    local m after=""
+    local part m after=""
+    part="$(part_of "$3")"
     for m in gmf mlp; do
       if [[ ! -f "$NCF_TABLE_OUT/f$1/s$2/$m/report.json" ]]; then
         # PLAN: a part this invocation trains first (its first phase) is not missing yet

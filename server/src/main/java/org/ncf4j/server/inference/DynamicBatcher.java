@@ -393,36 +393,33 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      */
     private void execute(List<Pending<Q, R>> requested, boolean inline) {
         List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
+        for (Pending<Q, R> p : requested) {
+            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+                batch.add(p);
+            }
+        }
+        if (batch.isEmpty()) {
+            runs.release();
+            return;
+        }
         List<R> results = null;
         ServingException failure = null;
         long start = System.nanoTime();
-        long took;
-        try {
-            for (Pending<Q, R> p : requested) {
-                if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
-                    batch.add(p);
-                }
+        try (AutoCloseable hold = guard.enter()) {
+            if (hold == null) {
+                throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
             }
-            if (batch.isEmpty()) {
-                return;
-            }
-            start = System.nanoTime();
-            try (AutoCloseable hold = guard.enter()) {
-                if (hold == null) {
-                    throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
-                }
-                List<Q> requests = new ArrayList<>(batch.size());
-                batch.forEach(p -> requests.add(p.request));
-                results = call.run(requests);
-            } catch (Throwable e) {
-                failure = failure(e);
-            }
-            took = System.nanoTime() - start;
-            long typical = typicalRunNanos;
-            typicalRunNanos = typical + (took - typical) / 8;
+            List<Q> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request));
+            results = call.run(requests);
+        } catch (Throwable e) {
+            failure = failure(e);
         } finally {
             runs.release();
         }
+        long took = System.nanoTime() - start;
+        long typical = typicalRunNanos;
+        typicalRunNanos = typical + (took - typical) / 8;
         try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
         } finally {
