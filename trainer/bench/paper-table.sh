@@ -182,8 +182,13 @@ wall() { # appends this invocation's wall time to OUT/wall.log, once
   logged=1
 }
 trap wall EXIT
-todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
-  [[ -f "$out/f$f/s$s/$m/report.json" ]] || echo "$f $s $m"; done | wc -l)
+todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | {
+  NCF_TABLE_PLANNED="$models" # the runs that will train: not those done, refused or blocked
+  while read -r f s m; do
+    args=() own=()
+    run_args "$f" "$s" "$m"
+    case "$(run_state "$f" "$s" "$m")" in to*) echo "$f $s $m" ;; esac
+  done; } | wc -l)
 echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs), $jobs at a time," \
   "results in $out" >&2
 status=0
