@@ -159,13 +159,16 @@ queue() { # queue MODELS..., those of them in $models
     if [[ $models == *" $m "* ]]; then echo "$f $s $m"; fi
   done; done; done | sort -s -k1,1nr
 }
-if (( plan )); then # what would run, and with which flags; nothing is built, trained or written
-  export NCF_TABLE_PLANNED="$models"
+plan() { # each queued run, in order, as "f<factor> s<seed> <model> (<state>): ncf-train <its flags>"
+  local NCF_TABLE_PLANNED="$models" # what this invocation trains first is not missing (run_state reads it)
   (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | while read -r f s m; do
     args=() own=()
     run_args "$f" "$s" "$m"
     echo "f$f s$s $m ($(run_state "$f" "$s" "$m")): ncf-train$(printf ' %q' "${args[@]}")"
   done
+}
+if (( plan )); then # what would run, and with which flags; nothing is built, trained or written
+  plan
   exit 0
 fi
 env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the trainer once, before the runs start
@@ -182,13 +185,7 @@ wall() { # appends this invocation's wall time to OUT/wall.log, once
   logged=1
 }
 trap wall EXIT
-todo=$( (queue mlp neumf gmf; queue neumf-pre neumf-pre-test) | {
-  NCF_TABLE_PLANNED="$models" # the runs that will train: not those done, refused or blocked
-  while read -r f s m; do
-    args=() own=()
-    run_args "$f" "$s" "$m"
-    case "$(run_state "$f" "$s" "$m")" in to*) echo "$f $s $m" ;; esac
-  done; } | wc -l)
+todo=$(plan | grep -c '^[^(]* (to' || true) # the runs that will train: not those done, refused or blocked
 echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs), $jobs at a time," \
   "results in $out" >&2
 status=0
