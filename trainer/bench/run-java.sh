@@ -6,7 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 main="$1"
 shift
-mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl trainer -am test-compile dependency:build-classpath \
+. "$root/bin/lib/build.sh" # for ncf_locked: one Maven run of the checkout at a time
+ncf_locked mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl trainer -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=134217728
 java ${JAVA_OPTS:-} -Dai.djl.pytorch.num_threads=1 -Djava.awt.headless=true \
