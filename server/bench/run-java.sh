@@ -6,7 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 main="$1"
 shift
 if [[ "${NCF_SKIP_BUILD:-}" != 1 ]]; then # NCF_SKIP_BUILD=1: reuse the last build (several runs in a row)
-  mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl server -am test-compile dependency:build-classpath \
+  . "$root/bin/lib/build.sh" # for ncf_locked: one Maven run of the checkout at a time
+  ncf_locked mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl server -am test-compile dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 fi
 java --add-modules jdk.incubator.vector ${JAVA_OPTS:-} -Djava.awt.headless=true \

@@ -175,7 +175,8 @@ env -u NCF_TRAINER_JAR "$root/bin/ncf-train" --help > /dev/null # builds the tra
 # the runs use a copy of the trainer, so that rebuilding the checkout meanwhile cannot disturb them
 snapshot="$out/.trainer"
 rm -rf "$snapshot" && mkdir -p "$snapshot"
-cp -r "$root/trainer/target/ncf-trainer.jar" "$root/trainer/target/lib" "$snapshot/"
+. "$root/bin/lib/build.sh" # the copy waits for any build of the checkout that started meanwhile
+ncf_locked cp -r "$root/trainer/target/ncf-trainer.jar" "$root/trainer/target/lib" "$snapshot/"
 export NCF_TRAINER_JAR="$snapshot/ncf-trainer.jar"
 
 start=$(date +%s)

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/lib/build.sh, which the launchers use to build their module on first use: launchers started together run one
  * Maven build, not two over the same target folders, and a rebuild follows a new source, stamp or failure. Maven is
- * a stand-in here that records each run and fails when another run is still going.
+ * a stand-in here that records each run and fails when another run is still going. Needs flock(1), as the launchers
+ * do to take turns.
  */
 class LauncherBuildTest {
     @TempDir
@@ -49,7 +50,8 @@ class LauncherBuildTest {
     private Process launcher(String stamp, String... env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
                 "set -euo pipefail; root=\"$1\"; . \"$root/bin/lib/build.sh\"; "
-                        + "ncf_build test-launcher mod \"$root/mod/target/mod.jar\" \"$2\" \"-Pextra\" \"$root/mod/src\"",
+                        + "ncf_build test-launcher mod \"$root/mod/target/mod.jar\" \"$2\" \"-Pextra\" \"$root/mod/src\"; "
+                        + "eval \"${AFTER:-}\"",
                 "launcher", root.toString(), stamp);
         pb.environment().put("PATH", root.resolve("fake-bin") + ":" + System.getenv("PATH"));
         pb.environment().put("MVN_LOG", log.toString());
@@ -99,12 +101,47 @@ class LauncherBuildTest {
     }
 
     @Test
-    void aFailedBuildFailsTheLauncherAndReleasesTheLock() throws Exception {
+    void aFailedBuildFailsTheLauncher() throws Exception {
         assertEquals(1, exit(launcher("", "MVN_FAIL", "1")));
         assertTrue(Files.notExists(jar));
-        // the lock is free again: the next launcher builds at once
         assertEquals(0, exit(launcher("")));
         assertEquals(2, mavenRuns().size(), mavenRuns().toString());
         assertTrue(Files.exists(jar));
+    }
+
+    @Test
+    void theProgramALauncherStartsDoesNotHoldTheLock() throws Exception {
+        // what the launcher runs after its build (exec java) must not keep other launchers waiting
+        Process p = launcher("", "AFTER", "flock -n \"$root/target/.build.lock\" true && echo lock-free");
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.endsWith("lock-free\n"), output);
+    }
+
+    @Test
+    void anUpToDateLauncherDoesNotWaitForAnotherBuild() throws Exception {
+        assertEquals(0, exit(launcher("")));
+        Process holder = new ProcessBuilder("flock", "-o", root.resolve("target/.build.lock").toString(), "sleep", "60")
+                .start();
+        try {
+            Thread.sleep(300); // the holder has the lock
+            long start = System.nanoTime();
+            assertEquals(0, exit(launcher("")));
+            assertTrue(System.nanoTime() - start < 20_000_000_000L);
+            assertEquals(1, mavenRuns().size(), mavenRuns().toString());
+            // a stale one says what it waits for, and builds once the other build is over
+            Files.delete(jar);
+            Process waiting = launcher("");
+            Thread.sleep(1500);
+            assertTrue(waiting.isAlive(), "built while another build held the lock");
+            holder.destroy();
+            String output = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, waiting.waitFor(), output);
+            assertTrue(output.startsWith("test-launcher: waiting for another build of this checkout to finish"),
+                    output);
+            assertEquals(2, mavenRuns().size(), mavenRuns().toString());
+        } finally {
+            holder.destroy();
+        }
     }
 }
