@@ -39,7 +39,7 @@ class LauncherBuildTest {
                 echo "start $*" >> "$MVN_LOG"
                 mkdir "$MVN_LOG.running" 2> /dev/null || { echo overlap >> "$MVN_LOG"; exit 1; }
                 sleep 1
-                [[ -z "${MVN_FAIL:-}" ]] || { rmdir "$MVN_LOG.running"; echo "[ERROR] compilation failed" >&2; exit 1; }
+                [[ -z "${MVN_FAIL:-}" ]] || { rmdir "$MVN_LOG.running"; echo "stand-in mvn: failing, as MVN_FAIL asks" >&2; exit 1; }
                 mkdir -p "$(dirname "$MVN_JAR")" && touch "$MVN_JAR"
                 rmdir "$MVN_LOG.running"
                 """);
