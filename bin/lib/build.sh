@@ -10,37 +10,37 @@ ncf_locked() {
   mkdir -p "$root/target"
   (
     if command -v flock > /dev/null && ! flock -n 9; then
-      echo "${NCF_LOCK_LABEL:-ncf}: waiting for another build of this checkout to finish ($root/target/.build.lock)" >&2
+      echo "${0##*/}: waiting for another build of this checkout to finish ($root/target/.build.lock)" >&2
       flock 9
     fi
     "$@"
   ) 9> "$root/target/.build.lock"
 }
 
-# ncf_build LABEL MODULE JAR STAMP MAVEN_ARGS PATH...: builds MODULE and the modules it needs when JAR is missing,
-# a PATH (its sources and poms) is newer than JAR, or STAMP (build flags and commit; empty: not checked) differs from
-# the one JAR was built with. Checked again once the lock is held, so a build that finished meanwhile is not redone.
+# ncf_build MODULE JAR STAMP MAVEN_ARGS SOURCE_MODULE...: builds MODULE and the modules it needs when JAR is
+# missing, a source or pom of a SOURCE_MODULE (or the root pom) is newer than JAR, or STAMP (build flags and commit;
+# empty: not checked) differs from the one JAR was built with. Checked again once the lock is held, so a build that
+# finished meanwhile is not redone.
 ncf_build() {
-  if ! _ncf_stale "$3" "$4" "${@:6}"; then
+  if ! _ncf_stale "$@"; then
     return 0
   fi
-  NCF_LOCK_LABEL="$1" ncf_locked _ncf_build_if_stale "$@"
+  ncf_locked _ncf_build_if_stale "$@"
 }
 
-_ncf_stale() { # _ncf_stale JAR STAMP PATH...: true when JAR must be built
-  local jar=$1 stamp=$2
-  shift 2
+_ncf_stale() { # _ncf_stale MODULE JAR STAMP MAVEN_ARGS SOURCE_MODULE...: true when JAR must be built
+  local jar=$2 stamp=$3 m paths=("$root/pom.xml")
+  for m in "${@:5}"; do paths+=("$root/$m/src/main" "$root/$m/pom.xml"); done
   [[ ! -f "$jar" || ( -n "$stamp" && "$(cat "${jar%/*}/.built-with" 2> /dev/null)" != "$stamp" ) \
-      || -n "$(find "$@" -newer "$jar" -print -quit)" ]]
+      || -n "$(find "${paths[@]}" -newer "$jar" -print -quit)" ]]
 }
 
 _ncf_build_if_stale() {
-  local label=$1 module=$2 jar=$3 stamp=$4 maven_args=$5
-  shift 5
-  if ! _ncf_stale "$jar" "$stamp" "$@"; then
+  local module=$1 jar=$2 stamp=$3 maven_args=$4
+  if ! _ncf_stale "$@"; then
     return 0
   fi
-  echo "$label: building $module (mvn package, a minute or two the first time)..." >&2
+  echo "${0##*/}: building $module (mvn package, a minute or two the first time)..." >&2
   # shellcheck disable=SC2086 # the Maven flags are words
   mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl "$module" -am package -DskipTests $maven_args >&2 || return
   if [[ -n "$stamp" ]]; then printf '%s' "$stamp" > "${jar%/*}/.built-with"; fi

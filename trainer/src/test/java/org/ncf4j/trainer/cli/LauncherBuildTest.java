@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class LauncherBuildTest {
     void checkout() throws IOException {
         Files.createDirectories(root.resolve("bin/lib"));
         Files.copy(Path.of("../bin/lib/build.sh"), root.resolve("bin/lib/build.sh"));
-        Files.createDirectories(root.resolve("mod/src"));
+        Files.createDirectories(root.resolve("mod/src/main"));
         jar = root.resolve("mod/target/mod.jar");
         log = root.resolve("mvn.log");
         Path fakeBin = Files.createDirectories(root.resolve("fake-bin"));
@@ -46,13 +47,13 @@ class LauncherBuildTest {
         Files.setPosixFilePermissions(fakeBin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** Starts a launcher's build step: ncf_build with the module's jar, STAMP and sources. */
+    /** Starts a launcher's build step: ncf_build with the module's jar and STAMP. */
     private Process launcher(String stamp, String... env) throws IOException {
         ProcessBuilder pb = new ProcessBuilder("bash", "-c",
                 "set -euo pipefail; root=\"$1\"; . \"$root/bin/lib/build.sh\"; "
-                        + "ncf_build test-launcher mod \"$root/mod/target/mod.jar\" \"$2\" \"-Pextra\" \"$root/mod/src\"; "
+                        + "ncf_build mod \"$root/mod/target/mod.jar\" \"$2\" \"-Pextra\" mod; "
                         + "eval \"${AFTER:-}\"",
-                "launcher", root.toString(), stamp);
+                "test-launcher", root.toString(), stamp); // $0, the launcher's name in its messages
         pb.environment().put("PATH", root.resolve("fake-bin") + ":" + System.getenv("PATH"));
         pb.environment().put("MVN_LOG", log.toString());
         pb.environment().put("MVN_JAR", jar.toString());
@@ -93,9 +94,9 @@ class LauncherBuildTest {
         assertEquals(1, mavenRuns().size(), mavenRuns().toString());
         assertEquals(0, exit(launcher("flags commit-2")));
         assertEquals(2, mavenRuns().size(), mavenRuns().toString());
-        Files.writeString(root.resolve("mod/src/Changed.java"), "class Changed {}");
-        Files.setLastModifiedTime(root.resolve("mod/src/Changed.java"),
-                java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
+        Files.writeString(root.resolve("mod/src/main/Changed.java"), "class Changed {}");
+        Files.setLastModifiedTime(root.resolve("mod/src/main/Changed.java"),
+                FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 2000));
         assertEquals(0, exit(launcher("flags commit-2")));
         assertEquals(3, mavenRuns().size(), mavenRuns().toString());
     }
