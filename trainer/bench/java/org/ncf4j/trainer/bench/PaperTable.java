@@ -266,6 +266,10 @@ public final class PaperTable {
             System.exit(2);
         }
         Path out = Path.of(args[0]);
+        if (!Files.isDirectory(out)) {
+            System.err.println("PaperTable: no folder " + out + " (give the OUT folder paper-table.sh writes)");
+            System.exit(2);
+        }
         List<Run> runs = read(out);
         Path wallLog = out.resolve("wall.log");
         double wall = Files.isRegularFile(wallLog) ? wallSeconds(Files.readAllLines(wallLog)) : 0;
