@@ -187,8 +187,8 @@ wall() { # appends this invocation's wall time to OUT/wall.log, once
 }
 trap wall EXIT
 todo=$(plan | grep -c '^[^(]* (to' || true) # the runs that will train: not those done, refused or blocked
-echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs where the flags set none), $jobs at a time," \
-  "results in $out" >&2
+echo "paper-table: $todo runs to do (factors $factors; seeds $seeds; $NCF_TABLE_EPOCHS epochs where the flags set" \
+  "none), $jobs at a time, results in $out" >&2
 status=0
 queue mlp neumf gmf | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
 queue neumf-pre neumf-pre-test | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
