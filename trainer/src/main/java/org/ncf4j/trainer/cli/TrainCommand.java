@@ -108,6 +108,12 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = TrainConfig.FINE_TUNE_ALL)
     String fineTune;
 
+    @Option(names = "--average-from", paramLabel = "EPOCH", description = "From this epoch on, the model evaluated, "
+            + "chosen and saved is the mean of the parameters after each epoch since (tail averaging of the weights, "
+            + "as in stochastic weight averaging; training goes on from the parameters themselves); 0 averages "
+            + "nothing (default: ${DEFAULT-VALUE}).", defaultValue = "0")
+    int averageFrom;
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Output folder for the best model, "
             + "report.json and training.png (default: runs/<model>).")
     Path output;
@@ -150,7 +156,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             cfg = new TrainConfig(Variant.parse(model), factor, layers != null ? layers : TrainConfig.tower(factor),
                     epochs, batchSize, learningRate, optimizer, negatives, embeddingL2, layerL2, seed, threads, topK,
-                    !noFullRanking, pretrainedGmf, pretrainedMlp, alpha, fineTune);
+                    !noFullRanking, pretrainedGmf, pretrainedMlp, alpha, fineTune, averageFrom);
             DeviceChoice.requireKnown(device);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());

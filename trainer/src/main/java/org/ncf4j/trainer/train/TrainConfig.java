@@ -30,10 +30,14 @@ import org.ncf4j.graph.Variant;
  * @param alpha the weight of GMF in the pretrained NeuMF output layer (1 - alpha for MLP)
  * @param fineTune what of a pretrained NeuMF trains: {@link #FINE_TUNE_ALL} (every parameter) or
  *     {@link #FINE_TUNE_OUTPUT} (the output layer only, on the GMF and MLP features as pretrained)
+ * @param averageFrom 0, or the epoch from which the model evaluated, chosen and saved is the mean of the
+ *     parameters after each epoch since (tail averaging of the weights; training goes on from the parameters
+ *     themselves)
  */
 public record TrainConfig(Variant variant, int factor, int[] layers, int epochs, int batchSize, float learningRate,
                           String optimizer, int negatives, float embeddingL2, float layerL2, long seed, int threads, int topK,
-                          boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha, String fineTune) {
+                          boolean fullRanking, Path pretrainedGmf, Path pretrainedMlp, float alpha, String fineTune,
+                          int averageFrom) {
 
     /** Fine-tuning of a pretrained NeuMF: every parameter trains (the paper's way). */
     public static final String FINE_TUNE_ALL = "all";
@@ -97,6 +101,13 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         if (alpha < 0 || alpha > 1) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
+        if (averageFrom < 0) {
+            throw new IllegalArgumentException("--average-from must be >= 0 (0: no averaging), got " + averageFrom);
+        }
+        if (averageFrom > epochs) {
+            throw new IllegalArgumentException("--average-from " + averageFrom + " is after the last epoch (--epochs "
+                    + epochs + "): no epoch would be averaged");
+        }
         new ModelShape(variant, 1, 1, factor, layers); // the shape's own rules: factor and layer sizes
     }
 
@@ -114,11 +125,16 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
     /** The paper's settings for a variant: factor 8, MLP 64-32-16-8, 4 negatives, batch 256, Adam 0.001. */
     public static TrainConfig paper(Variant variant, int epochs) {
         return new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, epochs, 256, 0.001f, ADAM, 4, 0f, 0f, 1L,
-                1, 10, true, null, null, 0.5f, FINE_TUNE_ALL);
+                1, 10, true, null, null, 0.5f, FINE_TUNE_ALL, 0);
     }
 
     public boolean pretrained() {
         return pretrainedGmf != null;
+    }
+
+    /** Whether the model evaluated after {@code epoch} is the mean of the parameters since {@code averageFrom}. */
+    public boolean averages(int epoch) {
+        return averageFrom > 0 && epoch >= averageFrom;
     }
 
     /** Whether parameter {@code name} trains (all do, but with {@code --fine-tune output}). */

@@ -38,6 +38,8 @@ import org.ncf4j.trainer.sampling.NegativeSampler;
  * ({@link TrainingState}) is saved, so that a stopped run can go on ({@code resume}). With validation items, the
  * checkpoint of the best test HR is kept as well, in {@code <out>/model-by-test}: the part a NeuMF is pretrained
  * from under the paper's protocol, which chooses every checkpoint by test HR (as the authors' code saves it).
+ * With {@code --average-from}, the model evaluated, chosen and saved from that epoch on is the mean of the
+ * parameters since ({@link WeightAverage}); training goes on from the parameters themselves.
  */
 public final class TrainingRun {
     /** Sizes of the evaluation batches (pairs per forward pass). */
@@ -140,12 +142,13 @@ public final class TrainingRun {
             t.setDaemon(true);
             return t;
         });
-        try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2())) {
+        try (NcfModel model = NcfModel.create(spec, device, config.seed(), config.embeddingL2(), config.layerL2());
+             WeightAverage average = new WeightAverage(model, config.seed())) {
             java.util.function.Supplier<EpochTrainer> newTrainer = () -> new EpochTrainer(model,
                     config.optimizer(), config.learningRate(), config.batchSize(), config.threads(), config::trains);
             final EpochTrainer trainer;
             if (saved != null) {
-                trainer = TrainingState.restore(out, model, newTrainer);
+                trainer = TrainingState.restore(out, model, newTrainer, average);
             } else {
                 if (config.pretrained()) {
                     pretrain(model, fingerprint);
@@ -159,11 +162,12 @@ public final class TrainingRun {
                 }
                 if (saved != null) {
                     // the state is written before the best checkpoints: a kill in between left older ones
+                    NcfModel last = config.averages(done) ? average.model() : model; // the one epoch `done` chose
                     if (bestEpoch == done) {
-                        SavedModel.save(model, modelDir, fingerprint);
+                        SavedModel.save(last, modelDir, fingerprint);
                     }
                     if (byTestDir != null && bestByTest != null && bestByTest.epoch() == done) {
-                        SavedModel.save(model, byTestDir, fingerprint);
+                        SavedModel.save(last, byTestDir, fingerprint);
                     }
                     clearOutput(null);
                     listener.message(String.format("resuming %s after epoch %d of %d (best so far: epoch %d, HR@%d "
@@ -182,6 +186,10 @@ public final class TrainingRun {
                 NegativeSampler sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
                 listener.message("optimizer: " + trainer.optimizerDescription() + ", learning rate "
                         + config.learningRate() + ", batch size " + config.batchSize());
+                if (config.averageFrom() > 0) {
+                    listener.message(String.format("from epoch %d on, the model evaluated, chosen and saved is the mean"
+                            + " of the parameters after each epoch since (--average-from %1$d)", config.averageFrom()));
+                }
                 SampledEvaluator test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
                 SampledEvaluator validation = byValidation
                         ? new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH) : null;
@@ -219,8 +227,9 @@ public final class TrainingRun {
                     long t0 = System.nanoTime();
                     double loss = trainer.train(examples, listener::progress);
                     double trainSeconds = (System.nanoTime() - t0) / 1e9;
-                    EvalResult t = test.evaluate(model);
-                    EvalResult v = validation == null ? null : validation.evaluate(model);
+                    NcfModel evaluated = config.averages(epoch) ? average.add() : model;
+                    EvalResult t = test.evaluate(evaluated);
+                    EvalResult v = validation == null ? null : validation.evaluate(evaluated);
                     double score = v == null ? t.hitRate() : v.hitRate();
                     boolean best = score > bestScore;
                     if (best) {
@@ -237,15 +246,15 @@ public final class TrainingRun {
                     if (resumable) {
                         TrainingState.write(out, new TrainingState.Progress(epoch, bestEpoch, bestScore, bestHitRate,
                                 bestNdcg, records, initial, (System.nanoTime() - start) / 1e9, started.toString(),
-                                settingsToMatch, fingerprint), model, trainer);
+                                settingsToMatch, fingerprint, average.count()), model, trainer, average);
                     }
                     if (best) {
-                        SavedModel.save(model, modelDir, fingerprint);
+                        SavedModel.save(evaluated, modelDir, fingerprint);
                     }
                     if (bestByTest == null || t.hitRate() > bestByTest.hitRate()) {
                         bestByTest = record;
                         if (byTestDir != null) {
-                            SavedModel.save(model, byTestDir, fingerprint);
+                            SavedModel.save(evaluated, byTestDir, fingerprint);
                         }
                     }
                     listener.epochFinished(record, best);
@@ -387,6 +396,9 @@ public final class TrainingRun {
             s.put("pretrainedMlp", config.pretrainedMlp().toString());
             s.put("alpha", config.alpha());
             s.put("fineTune", config.fineTune());
+        }
+        if (config.averageFrom() > 0) { // absent when off, so that states saved before it was an option resume
+            s.put("averageFrom", config.averageFrom());
         }
         return s;
     }

@@ -33,7 +33,8 @@ import org.ncf4j.trainer.report.EpochRecord;
  * the uninterrupted run's.
  *
  * <p>The file: a magic line, the header ({@link Progress}) as JSON, then named arrays (the parameters in
- * definition order, then the optimizer's), each checked by name and length when read.
+ * definition order, then the optimizer's, then the mean of the parameters when there is one), each checked by name
+ * and length when read.
  */
 final class TrainingState {
     static final String FILE = "resume.state";
@@ -56,17 +57,23 @@ final class TrainingState {
      * @param started when the run started, ISO-8601
      * @param settings the settings that decide the result, but the number of epochs and of workers
      * @param dataFingerprint the training data's fingerprint
+     * @param averaged the number of epochs in the mean of the parameters ({@code --average-from}; 0 in states
+     *     written without it)
      */
     record Progress(int epochsDone, int bestEpoch, double bestScore, double bestHitRate, double bestNdcg,
                     List<EpochRecord> records, EpochRecord initial, double elapsedSeconds, String started, JsonNode settings,
-                    String dataFingerprint) {
+                    String dataFingerprint, int averaged) {
     }
 
     private TrainingState() {
     }
 
-    /** Saves the progress, the model's parameters and the trainer's optimizer state in {@code out}. */
-    static void write(Path out, Progress progress, NcfModel model, EpochTrainer trainer) throws IOException {
+    /**
+     * Saves the progress, the model's parameters, the trainer's optimizer state and the mean of the parameters
+     * ({@code progress.averaged()} epochs of {@code average}) in {@code out}.
+     */
+    static void write(Path out, Progress progress, NcfModel model, EpochTrainer trainer, WeightAverage average)
+            throws IOException {
         Directories.writeAtomically(out.resolve(FILE), tmp -> {
             try (DataOutputStream s = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
                     1 << 20))) {
@@ -78,6 +85,7 @@ final class TrainingState {
                     writeArray(s, e.getKey(), e.getValue().getArray().toFloatArray());
                 }
                 trainer.writeState(s);
+                average.write(s);
             }
         });
     }
@@ -95,13 +103,13 @@ final class TrainingState {
 
     /**
      * Loads the saved parameters into {@code model}, then makes its trainer ({@code newTrainer}, after the
-     * parameters are set: a trainer views their memory) and loads the optimizer's saved state into it, in one pass
-     * over the file.
+     * parameters are set: a trainer views their memory) and loads the optimizer's saved state into it, then the
+     * mean of the parameters into {@code average}, in one pass over the file.
      */
-    static EpochTrainer restore(Path out, NcfModel model, java.util.function.Supplier<EpochTrainer> newTrainer)
-            throws IOException {
+    static EpochTrainer restore(Path out, NcfModel model, java.util.function.Supplier<EpochTrainer> newTrainer,
+                                WeightAverage average) throws IOException {
         EpochTrainer[] made = new EpochTrainer[1];
-        restore(out, s -> {
+        restore(out, (s, progress) -> {
             for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
                 NDArray array = e.getValue().getArray();
                 float[] values = new float[Math.toIntExact(array.size())];
@@ -114,22 +122,22 @@ final class TrainingState {
             }
             made[0] = newTrainer.get();
             made[0].readState(s);
+            average.read(s, progress.averaged());
             if (s.read() != -1) {
-                throw new IOException("more data than this model and optimizer hold");
+                throw new IOException("more data than this model, optimizer and mean of the parameters hold");
             }
         });
         return made[0];
     }
 
     private interface Reader {
-        void read(DataInputStream s) throws IOException;
+        void read(DataInputStream s, Progress progress) throws IOException;
     }
 
     private static void restore(Path out, Reader reader) throws IOException {
         Path file = out.resolve(FILE);
         try (DataInputStream s = open(file)) {
-            header(s, file);
-            reader.read(s);
+            reader.read(s, header(s, file));
         } catch (EOFException e) {
             throw new DataException(file + ": the file ends early (truncated); start the run again without "
                     + "--resume", e);

@@ -308,7 +308,8 @@ class TrainCommandTest {
         String[][] outOfRange = {{"--epochs", "0", "epochs must be >= 1"}, {"--batch-size", "-1", "batch size"},
             {"--factor", "0", "factor must be >= 1"}, {"--model", "foo", "unknown model variant 'foo'"},
             {"--layers", "15,8", "must be even"}, {"--optimizer", "adamw", "expected one of adam, lazy-adam"},
-            {"--threads", "0", "threads must be >= 1"}};
+            {"--threads", "0", "threads must be >= 1"}, {"--average-from", "-1", "--average-from must be >= 0"},
+            {"--average-from", "21", "--average-from 21 is after the last epoch (--epochs 20)"}};
         for (String[] c : outOfRange) {
             Result r = run("--interactions", csv.toString(), c[0], c[1], "-o", dir.resolve("o").toString());
             assertTrue(r.err().contains(c[2]), c[0] + " " + c[1] + ": " + r.err());
@@ -464,6 +465,59 @@ class TrainCommandTest {
         assertEquals(0, again.code(), again.err());
         assertFalse(again.out().contains("epoch  4/4"), again.out());
         assertEquals(4, TrainingReport.read(stopped.resolve("report.json")).epochs().size());
+    }
+
+    /**
+     * With --average-from 2, epoch 2's model is epoch 2's parameters (a mean of one) and later epochs' the mean since;
+     * a run stopped after epoch 3 (a mean of two in its state) and resumed to epoch 4 gives the uninterrupted run's
+     * figures and best models to the last digit; another --average-from is refused on resume.
+     */
+    @Test
+    void anAveragedRunEvaluatesTheMeanAndResumesToTheUninterruptedOne() throws Exception {
+        String[] common = {"--model", "neumf", "--validation", "--no-export", "--no-full-ranking"};
+        Path plain = dir.resolve("plain");
+        assertEquals(0, train(plain, concat(common, "--epochs", "4")).code());
+        Path whole = dir.resolve("whole");
+        Result r = train(whole, concat(common, "--epochs", "4", "--average-from", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("from epoch 2 on, the model evaluated, chosen and saved is the mean of the "
+                + "parameters after each epoch since (--average-from 2)"), r.err());
+        TrainingReport p = TrainingReport.read(plain.resolve("report.json"));
+        TrainingReport a = TrainingReport.read(whole.resolve("report.json"));
+        for (int e = 0; e < 4; e++) { // training goes on from the parameters themselves: the same losses
+            assertEquals(p.epochs().get(e).loss(), a.epochs().get(e).loss(), "epoch " + (e + 1));
+        }
+        for (int e = 0; e < 2; e++) {
+            assertEquals(p.epochs().get(e).validationHitRate(), a.epochs().get(e).validationHitRate());
+            assertEquals(p.epochs().get(e).ndcg(), a.epochs().get(e).ndcg());
+        }
+        assertNotEquals(figures(p.epochs().get(3)), figures(a.epochs().get(3)), "epoch 4 is not the mean of 2 to 4");
+        assertTrue(Files.readString(whole.resolve("report.json")).contains("\"averageFrom\""));
+        assertFalse(Files.readString(plain.resolve("report.json")).contains("averageFrom"));
+
+        Path stopped = dir.resolve("stopped");
+        assertEquals(0, train(stopped, concat(common, "--epochs", "3", "--average-from", "2")).code());
+        Result other = train(stopped, concat(common, "--epochs", "4", "--average-from", "3", "--resume"));
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("averageFrom (2, now 3)"), other.err());
+        Result resumed = train(stopped, concat(common, "--epochs", "4", "--average-from", "2", "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("after epoch 3 of 4"), resumed.err());
+        TrainingReport b = TrainingReport.read(stopped.resolve("report.json"));
+        for (int e = 0; e < 4; e++) {
+            assertEquals(a.epochs().get(e).hitRate(), b.epochs().get(e).hitRate(), "epoch " + (e + 1));
+            assertEquals(a.epochs().get(e).ndcg(), b.epochs().get(e).ndcg(), "epoch " + (e + 1));
+            assertEquals(a.epochs().get(e).validationNdcg(), b.epochs().get(e).validationNdcg());
+        }
+        assertEquals(a.bestEpoch(), b.bestEpoch());
+        for (String m : List.of("model", "model-by-test")) {
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(m + "/ncf-0000.params")),
+                    Files.readAllBytes(stopped.resolve(m + "/ncf-0000.params"))), m + " differs");
+        }
+    }
+
+    private static List<Double> figures(EpochRecord r) {
+        return List.of(r.hitRate(), r.ndcg(), r.validationHitRate(), r.validationNdcg());
     }
 
     @Test

@@ -73,7 +73,7 @@ class RealDataExportParityTest {
         String runs = System.getenv("NCF_PARITY_RUNS");
         if (runs == null) {
             TrainConfig config = new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, 1, 1024, 0.002f,
-                    TrainConfig.ADAM, 4, 0, 0, 1, 1, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL);
+                    TrainConfig.ADAM, 4, 0, 0, 1, 1, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
             TrainingReport report = new TrainingRun(split, config, Device.cpu(), dir.resolve("run"), bundleDir,
                     false, null).run();
             checkpoint = dir.resolve("run/model");

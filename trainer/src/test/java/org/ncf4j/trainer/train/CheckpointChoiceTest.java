@@ -60,7 +60,7 @@ class CheckpointChoiceTest {
 
     private static TrainConfig config(int epochs, Path gmf, Path mlp) {
         return new TrainConfig(Variant.GMF, 4, new int[] {16, 8, 4}, epochs, 64, 0.05f, TrainConfig.ADAM, 4, 0, 0,
-                3, 1, 10, false, gmf, mlp, 0.5f, TrainConfig.FINE_TUNE_ALL);
+                3, 1, 10, false, gmf, mlp, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
     }
 
     /** Users and items in four groups; a user takes items of their own group half the time, at increasing times. */

@@ -22,7 +22,7 @@ class RealDataTrainingTest {
     void oneEpochOfGmfOnMovieLensReachesHitRate045(@TempDir Path out) throws Exception {
         Split split = new NcfSplitFiles(RealData.dir()).read();
         TrainConfig config = new TrainConfig(Variant.GMF, 8, new int[] {64, 32, 16, 8}, 1, 256, 0.001f,
-                TrainConfig.ADAM, 4, 0, 0, 1, 2, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL);
+                TrainConfig.ADAM, 4, 0, 0, 1, 2, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
         TrainingReport report = new TrainingRun(split, config, Device.cpu(), out, null, false, null).run();
         assertTrue(report.bestHitRate() >= 0.45, "HR@10 after one epoch: " + report.bestHitRate());
         assertTrue(report.bestNdcg() > 0.2, "NDCG@10 after one epoch: " + report.bestNdcg());

@@ -187,11 +187,11 @@ class SparseTrainerTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(Variant.GMF,
                 8, new int[] {16, 8}, 1, 8, 0.01f, "sgd", 4, 0, 0, 1, 2, 10, false, null, null, 0.5f,
-                TrainConfig.FINE_TUNE_ALL));
+                TrainConfig.FINE_TUNE_ALL, 0));
         assertTrue(e.getMessage().contains("--threads 2 needs --optimizer adam or lazy-adam"), e.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(
                 Variant.GMF, 8, new int[] {16, 8}, 1, 8, 0.01f, TrainConfig.ADAM, 4, 0, 0, 1, 0, 10, false, null, null,
-                0.5f, TrainConfig.FINE_TUNE_ALL));
+                0.5f, TrainConfig.FINE_TUNE_ALL, 0));
         assertEquals("threads must be >= 1, got 0", none.getMessage());
     }
 
