@@ -56,6 +56,8 @@ final class WeightAverage implements AutoCloseable {
             throw new IllegalStateException("nothing averaged yet");
         }
         if (averaged == null) {
+            // create() seeds PyTorch's generator again; harmless, as nothing after initialisation draws from it
+            // (sampling and shuffling have their own seeded generators): an averaged run's losses are a plain run's
             averaged = NcfModel.create(trained.spec(), trained.device(), seed, 0f, 0f);
         }
         for (Map.Entry<String, Parameter> p : averaged.parameters().entrySet()) {
