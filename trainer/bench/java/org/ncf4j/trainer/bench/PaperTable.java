@@ -70,6 +70,7 @@ public final class PaperTable {
                     + unlessPaper(r, "negatives", 4, "%s negatives") + unlessPaper(r, "batchSize", 256, "%s a batch")
                     + unlessPaper(r, "alpha", 0.5, "%s alpha")
                     + unlessPaper(r, "embeddingL2", 0, "embedding L2 %s") + unlessPaper(r, "layerL2", 0, "layer L2 %s")
+                    + unlessPaper(r, "averageFrom", 0, "weights averaged from epoch %s")
                     + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
         }
 

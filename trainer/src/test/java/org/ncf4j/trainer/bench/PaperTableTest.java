@@ -68,12 +68,13 @@ class PaperTableTest {
         EpochRecord initial = new EpochRecord(0, 0, 0.70, 0.42, 0.81, 0.56, 0, 0, 1, 0, 0);
         Path dir = Files.createDirectories(out.resolve("f16/s1/neumf-pre"));
         new TrainingReport("ml-1m", Map.of("seed", 1, "epochs", 1, "optimizer", "adam", "learningRate", 0.001,
-                "fineTune", "output", "negatives", 8, "batchSize", 256, "alpha", 0.5), epochs, initial, 0,
+                "fineTune", "output", "negatives", 8, "batchSize", 256, "alpha", 0.5, "averageFrom", 1), epochs,
+                initial, 0,
                 "validation HR@10", 0.70, 0.42, null, 60, null)
                 .write(dir.resolve("report.json"));
         List<PaperTable.Run> runs = PaperTable.read(out);
         String table = PaperTable.markdown(runs, 60);
         assertTrue(table.contains("| 16 | NeuMF, pretrained | 0.7000 | 0.4200 | 0.7000 | 0.4200 | 0.707 / 0.426 | 1 "
-                + "| 0/0 | 1 epochs, adam 0.001, 8 negatives, output layer only |"), table); // the paper's batch and alpha unsaid
+                + "| 0/0 | 1 epochs, adam 0.001, 8 negatives, weights averaged from epoch 1, output layer only |"), table); // the paper's batch and alpha unsaid
     }
 }
