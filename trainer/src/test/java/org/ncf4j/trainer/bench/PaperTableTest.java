@@ -69,8 +69,7 @@ class PaperTableTest {
         Path dir = Files.createDirectories(out.resolve("f16/s1/neumf-pre"));
         new TrainingReport("ml-1m", Map.of("seed", 1, "epochs", 1, "optimizer", "adam", "learningRate", 0.001,
                 "fineTune", "output", "negatives", 8, "batchSize", 256, "alpha", 0.5, "averageFrom", 1), epochs,
-                initial, 0,
-                "validation HR@10", 0.70, 0.42, null, 60, null)
+                initial, 0, "validation HR@10", 0.70, 0.42, null, 60, null)
                 .write(dir.resolve("report.json"));
         List<PaperTable.Run> runs = PaperTable.read(out);
         String table = PaperTable.markdown(runs, 60);
