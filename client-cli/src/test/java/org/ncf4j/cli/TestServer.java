@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.SyntheticBundles;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /**
  * A real ncf4j server in the test's JVM, on free ports, serving a bundle of random weights as {@code demo/1}

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 
@@ -41,11 +42,11 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
     public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     public Path scoreGraph() {
-        return dir.resolve(card.graphs().get("score"));
+        return dir.resolve(card.graphs().get(BundleFiles.SCORE_ROLE));
     }
 
     public Path rankGraph() {
-        return dir.resolve(card.graphs().get("rank"));
+        return dir.resolve(card.graphs().get(BundleFiles.RANK_ROLE));
     }
 
     /** The same bundle without the graphs' bytes (after they have been opened). */
@@ -82,10 +83,11 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
             int[] pop = BundleFiles.readInts(where + BundleFiles.POPULARITY, files.get(BundleFiles.POPULARITY));
             expect(where + BundleFiles.POPULARITY, "items", pop.length == 0 ? -1 : pop[0], card.numItems());
             expect(where + BundleFiles.POPULARITY, "values", pop.length - 1, card.numItems());
-            byte[] score = files.get(card.graphs().get("score"));
-            byte[] rank = files.get(card.graphs().get("rank"));
-            GraphCheck.score(where + card.graphs().get("score"), score, card);
-            GraphCheck.rank(where + card.graphs().get("rank"), rank, card);
+            byte[] score = files.get(card.graphs().get(BundleFiles.SCORE_ROLE));
+            byte[] rank = files.get(card.graphs().get(BundleFiles.RANK_ROLE));
+            ModelShape shape = card.shape(); // readCard has checked that it is one
+            GraphCheck.score(where + card.graphs().get(BundleFiles.SCORE_ROLE), score, shape);
+            GraphCheck.rank(where + card.graphs().get(BundleFiles.RANK_ROLE), rank, shape);
             return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank);
         } catch (BundleException e) {
             throw e;
@@ -144,7 +146,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         if (card.files().isEmpty() || card.graphs().isEmpty() || card.variant().isEmpty()) {
             throw new BundleException(where + BundleFiles.CARD + " lacks 'variant', 'graphs' or 'files'");
         }
-        for (String role : new String[] {"score", "rank"}) {
+        for (String role : new String[] {BundleFiles.SCORE_ROLE, BundleFiles.RANK_ROLE}) {
             String graph = card.graphs().get(role);
             if (graph == null || !card.files().containsKey(graph)) {
                 throw new BundleException(where + BundleFiles.CARD + " must name the '" + role + "' graph among "
@@ -168,6 +170,11 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         if (card.numUsers() < 1 || card.numItems() < 1) {
             throw new BundleException(where + BundleFiles.CARD + " gives " + card.numUsers() + " users and "
                     + card.numItems() + " items");
+        }
+        try {
+            card.shape();
+        } catch (IllegalArgumentException e) {
+            throw new BundleException(where + BundleFiles.CARD + " describes no model: " + e.getMessage(), e);
         }
         return card;
     }

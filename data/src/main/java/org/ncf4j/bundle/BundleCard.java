@@ -2,6 +2,8 @@ package org.ncf4j.bundle;
 
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 
 /**
  * {@code card.json}: what a bundle holds and how it was made.
@@ -39,6 +41,16 @@ public record BundleCard(int formatVersion, String variant, int factor, List<Int
         producer = producer == null ? "" : producer;
         graphs = graphs == null ? Map.of() : graphs;
         files = files == null ? Map.of() : files;
+    }
+
+    /**
+     * The model's shape as the card describes it.
+     *
+     * @throws IllegalArgumentException when the variant, sizes, factor or layers describe no model
+     */
+    public ModelShape shape() {
+        return new ModelShape(Variant.parse(variant), numUsers, numItems, factor,
+                layers.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** The same card listing these file hashes. */

@@ -27,6 +27,10 @@ public final class BundleFiles {
     public static final String CARD = "card.json";
     public static final String SCORE_GRAPH = "score.onnx";
     public static final String RANK_GRAPH = "rank.onnx";
+    /** The card's role of the pair-scoring graph (its key in {@link BundleCard#graphs}). */
+    public static final String SCORE_ROLE = "score";
+    /** The card's role of the whole-catalogue ranking graph. */
+    public static final String RANK_ROLE = "rank";
     public static final String USERS = "users.txt";
     public static final String ITEMS = "items.txt";
     public static final String SEEN = "seen.csr";

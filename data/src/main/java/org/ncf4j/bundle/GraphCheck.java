@@ -1,61 +1,66 @@
 package org.ncf4j.bundle;
 
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.GMF_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_0_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.OUTPUT_WEIGHT;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.contract.GraphIO;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.onnx.OnnxProto.GraphProto;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
 
-/** Checks that a bundle's ONNX graphs have the inputs, outputs and weight shapes its card describes. */
+/**
+ * Checks that a bundle's ONNX graphs have the inputs and outputs {@link GraphIO} names and the weights the card's
+ * shape implies ({@link ModelShape#parameters} for the scoring graph, {@link ModelShape#rankingConstants} for the
+ * ranking graph).
+ */
 final class GraphCheck {
     private GraphCheck() {
     }
 
     /** @param name the file, for messages */
-    static void score(String name, byte[] bytes, BundleCard card) {
+    static void score(String name, byte[] bytes, ModelShape shape) {
         GraphProto g = parse(name, bytes);
-        names(name, "inputs", g.getInputList(), List.of("user", "item"));
-        names(name, "outputs", g.getOutputList(), List.of("score", "logit"));
+        names(name, "inputs", g.getInputList(), GraphIO.SCORING_INPUTS);
+        names(name, "outputs", g.getOutputList(), GraphIO.SCORING_OUTPUTS);
         Map<String, List<Long>> dims = dims(g);
-        boolean gmf = !card.variant().equals("mlp");
-        boolean mlp = !card.variant().equals("gmf");
-        if (gmf) {
-            shape(name, dims, "gmf_user_embedding", card.numUsers(), card.factor());
-            shape(name, dims, "gmf_item_embedding", card.numItems(), card.factor());
+        Map<String, long[]> expected = shape.parameters();
+        for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_EMBEDDING, MLP_USER_EMBEDDING, MLP_ITEM_EMBEDDING,
+                OUTPUT_WEIGHT)) {
+            if (expected.containsKey(tensor)) {
+                shape(name, dims, tensor, expected.get(tensor));
+            }
         }
-        if (mlp) {
-            int half = card.layers().get(0) / 2;
-            shape(name, dims, "mlp_user_embedding", card.numUsers(), half);
-            shape(name, dims, "mlp_item_embedding", card.numItems(), half);
-        }
-        int predictive = (gmf ? card.factor() : 0) + (mlp ? card.layers().get(card.layers().size() - 1) : 0);
-        shape(name, dims, "output_weight", 1, predictive);
     }
 
-    static void rank(String name, byte[] bytes, BundleCard card) {
+    static void rank(String name, byte[] bytes, ModelShape shape) {
         GraphProto g = parse(name, bytes);
-        names(name, "inputs", g.getInputList(), List.of("user", "exclude", "k"));
-        names(name, "outputs", g.getOutputList(), List.of("items", "scores"));
+        names(name, "inputs", g.getInputList(), GraphIO.RANKING_INPUTS);
+        names(name, "outputs", g.getOutputList(), GraphIO.RANKING_OUTPUTS);
         Map<String, List<Long>> dims = dims(g);
-        if (!card.variant().equals("mlp")) {
-            shape(name, dims, "gmf_user_embedding", card.numUsers(), card.factor());
-            shape(name, dims, "gmf_item_side", card.factor(), card.numItems());
-        }
-        if (!card.variant().equals("gmf")) {
-            shape(name, dims, "mlp_user_embedding", card.numUsers(), card.layers().get(0) / 2);
-            if (card.layers().size() > 1) {
-                // [width, items] (items on the last axis); bundles exported before that layout have [items, width]
-                long width = card.layers().get(1);
-                if (!List.of((long) card.numItems(), width).equals(dims.get("mlp_0_item_side"))) {
-                    shape(name, dims, "mlp_0_item_side", width, card.numItems());
-                }
-            } else {
-                shape(name, dims, "mlp_item_side", 1, card.numItems());
+        Map<String, long[]> expected = shape.rankingConstants();
+        for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_SIDE, MLP_USER_EMBEDDING, MLP_ITEM_SIDE)) {
+            if (expected.containsKey(tensor)) {
+                shape(name, dims, tensor, expected.get(tensor));
             }
+        }
+        long[] itemSide = expected.get(MLP_0_ITEM_SIDE);
+        // [width, items] (items on the last axis); bundles exported before that layout have [items, width]
+        if (itemSide != null && !List.of(itemSide[1], itemSide[0]).equals(dims.get(MLP_0_ITEM_SIDE))) {
+            shape(name, dims, MLP_0_ITEM_SIDE, itemSide);
         }
     }
 
@@ -87,9 +92,9 @@ final class GraphCheck {
         return out;
     }
 
-    private static void shape(String file, Map<String, List<Long>> dims, String tensor, long rows, long cols) {
+    private static void shape(String file, Map<String, List<Long>> dims, String tensor, long[] shape) {
         List<Long> actual = dims.get(tensor);
-        List<Long> expected = List.of(rows, cols);
+        List<Long> expected = Arrays.stream(shape).boxed().toList();
         if (actual == null) {
             throw new BundleException(file + " has no weight '" + tensor + "'");
         }

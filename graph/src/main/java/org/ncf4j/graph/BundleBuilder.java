@@ -12,6 +12,7 @@ import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.bundle.BundleWriter;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
+import org.ncf4j.contract.ModelShape;
 
 /**
  * Writes a model bundle from plain weights: builds the scoring and ranking graphs, fills in the card (with its main
@@ -55,7 +56,8 @@ public final class BundleBuilder {
         BundleCard card = new BundleCard(BundleCard.FORMAT_VERSION, shape.variant().label(),
                 shape.variant().hasGmf() ? shape.factor() : 0, layers, shape.numUsers(), shape.numItems(), dataset,
                 training, metrics, Instant.now().toString(), PRODUCER,
-                Map.of("score", BundleFiles.SCORE_GRAPH, "rank", BundleFiles.RANK_GRAPH), Map.of());
+                Map.of(BundleFiles.SCORE_ROLE, BundleFiles.SCORE_GRAPH, BundleFiles.RANK_ROLE,
+                        BundleFiles.RANK_GRAPH), Map.of());
         Map<String, String> meta = metadata(card);
         byte[] score = ScoringGraph.build(weights, PRODUCER, meta).toByteArray();
         byte[] rank = RankingGraph.build(weights, PRODUCER, meta).toByteArray();

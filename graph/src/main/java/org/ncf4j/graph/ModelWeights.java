@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ncf4j.contract.ModelShape;
 
 /**
  * A model's parameters as plain row-major arrays, by the names {@link ModelShape#parameters} gives, so that graphs

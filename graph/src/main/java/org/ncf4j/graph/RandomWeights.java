@@ -3,6 +3,8 @@ package org.ncf4j.graph;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
 
 /**
  * Seeded random weights for a model shape: embeddings from N(0, 0.5), layer weights and biases uniform in
@@ -22,7 +24,7 @@ public final class RandomWeights {
                 size *= d;
             }
             float[] v = new float[Math.toIntExact(size)];
-            boolean embedding = name.endsWith("_embedding");
+            boolean embedding = TensorNames.isEmbedding(name);
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (embedding ? 0.5 * random.nextGaussian() : random.nextDouble() - 0.5);
             }

@@ -1,19 +1,30 @@
 package org.ncf4j.graph;
 
+import static org.ncf4j.contract.GraphIO.ITEM;
+import static org.ncf4j.contract.GraphIO.LOGIT;
+import static org.ncf4j.contract.GraphIO.SCORE;
+import static org.ncf4j.contract.GraphIO.USER;
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.GMF_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.OUTPUT_BIAS;
+import static org.ncf4j.contract.TensorNames.OUTPUT_WEIGHT;
 import static org.ncf4j.graph.OnnxGraph.attr;
 
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
-import org.ncf4j.graph.ModelShape;
 
 /**
- * The pair-scoring graph: inputs {@code user} and {@code item} (int64 [N]), outputs {@code score} (float32 [N], the
- * probability that the user interacts with the item) and {@code logit} (float32 [N], the score before the
- * sigmoid, which keeps the order where float32 probabilities saturate at 1). The same computation as
- * training model (see {@link ModelShape#parameters}) followed by a sigmoid: Gather, Mul, Concat, Gemm, Relu, Reshape and
- * Sigmoid only.
+ * The pair-scoring graph, with the inputs and outputs {@link org.ncf4j.contract.GraphIO} names: {@code user} and
+ * {@code item} (int64 [N]) give {@code score} (float32 [N], the probability that the user interacts with the item)
+ * and {@code logit} (float32 [N], the score before the sigmoid, which keeps the order where float32 probabilities
+ * saturate at 1). The training model's computation (see {@link ModelShape#parameters}) followed by a sigmoid:
+ * Gather, Mul, Concat, Gemm, Relu, Reshape and Sigmoid only.
  */
 public final class ScoringGraph {
     private ScoringGraph() {
@@ -23,34 +34,34 @@ public final class ScoringGraph {
         ModelShape spec = w.shape();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_score",
                 "Scores (user, item) pairs with " + spec);
-        g.input("user", DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
-        g.input("item", DataType.INT64, "dense item indices (see the bundle's items.txt)", "N");
+        g.input(USER, DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
+        g.input(ITEM, DataType.INT64, "dense item indices (see the bundle's items.txt)", "N");
         String features = null;
         if (spec.variant().hasGmf()) {
-            String pu = g.node("Gather", "gmf_user", List.of(embedding(g, w, "gmf_user_embedding"), "user"));
-            String qi = g.node("Gather", "gmf_item", List.of(embedding(g, w, "gmf_item_embedding"), "item"));
+            String pu = g.node("Gather", "gmf_user", List.of(embedding(g, w, GMF_USER_EMBEDDING), USER));
+            String qi = g.node("Gather", "gmf_item", List.of(embedding(g, w, GMF_ITEM_EMBEDDING), ITEM));
             features = g.node("Mul", "gmf", List.of(pu, qi));
         }
         if (spec.variant().hasMlp()) {
-            String pu = g.node("Gather", "mlp_user", List.of(embedding(g, w, "mlp_user_embedding"), "user"));
-            String qi = g.node("Gather", "mlp_item", List.of(embedding(g, w, "mlp_item_embedding"), "item"));
+            String pu = g.node("Gather", "mlp_user", List.of(embedding(g, w, MLP_USER_EMBEDDING), USER));
+            String qi = g.node("Gather", "mlp_item", List.of(embedding(g, w, MLP_ITEM_EMBEDDING), ITEM));
             String x = g.node("Concat", "mlp_input", List.of(pu, qi), attr("axis", 1));
             for (int k = 0; k < w.mlpLayers(); k++) {
-                String weight = embedding(g, w, "mlp_" + k + "_weight");
-                String bias = embedding(g, w, "mlp_" + k + "_bias");
+                String weight = embedding(g, w, TensorNames.mlpWeight(k));
+                String bias = embedding(g, w, TensorNames.mlpBias(k));
                 String linear = g.node("Gemm", "mlp_" + k + "_linear", List.of(x, weight, bias),
                         attr("transB", 1));
                 x = g.node("Relu", "mlp_" + k, List.of(linear));
             }
             features = features == null ? x : g.node("Concat", "neumf", List.of(features, x), attr("axis", 1));
         }
-        String logit2d = g.node("Gemm", "logit_column", List.of(features, embedding(g, w, "output_weight"),
-                embedding(g, w, "output_bias")), attr("transB", 1));
+        String logit2d = g.node("Gemm", "logit_column", List.of(features, embedding(g, w, OUTPUT_WEIGHT),
+                embedding(g, w, OUTPUT_BIAS)), attr("transB", 1));
         String flat = g.longs("flat_shape", new long[] {-1}, 1);
-        String logit = g.node("Reshape", "logit", List.of(logit2d, flat));
-        g.node("Sigmoid", "score", List.of(logit));
-        g.output("score", DataType.FLOAT, "probability of an interaction, in input order", "N");
-        g.output("logit", DataType.FLOAT, "the score before the sigmoid; rank by it, since probabilities round "
+        String logit = g.node("Reshape", LOGIT, List.of(logit2d, flat));
+        g.node("Sigmoid", SCORE, List.of(logit));
+        g.output(SCORE, DataType.FLOAT, "probability of an interaction, in input order", "N");
+        g.output(LOGIT, DataType.FLOAT, "the score before the sigmoid; rank by it, since probabilities round "
                 + "to exactly 1 for large logits", "N");
         return g.model(version, "NCF " + spec + ": score = sigmoid(logit(user, item))", metadata);
     }

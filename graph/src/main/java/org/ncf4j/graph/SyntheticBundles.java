@@ -8,6 +8,8 @@ import java.util.SplittableRandom;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 
 /**
  * Bundles of random weights, with users {@code u0..} and items {@code i0..} and a seeded set of seen items per

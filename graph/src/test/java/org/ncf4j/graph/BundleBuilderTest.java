@@ -10,20 +10,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.bundle.Bundle;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
+import org.ncf4j.contract.Variant;
 
 class BundleBuilderTest {
     @Test
     void aBundleOfRandomWeightsPassesValidationForEveryVariant(@TempDir Path dir) throws Exception {
         for (Variant v : Variant.values()) {
             ModelShape shape = new ModelShape(v, 30, 20, 4, new int[] {8, 4, 2});
-            long t0 = System.nanoTime();
             SyntheticBundles.write(dir.resolve(v.label()), shape, 7, 5);
             Bundle b = Bundle.read(dir.resolve(v.label()));
             assertEquals(v.label(), b.card().variant());
             assertEquals(30, b.users().size());
             assertEquals("i19", b.items().id(19));
             assertEquals(b.seen().size(), java.util.Arrays.stream(b.popularity()).sum());
-            assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "building a tiny bundle took seconds");
         }
     }
 
@@ -41,11 +42,11 @@ class BundleBuilderTest {
     void weightsMustMatchTheShape() {
         ModelShape shape = new ModelShape(Variant.GMF, 5, 6, 2, new int[0]);
         Map<String, float[]> values = new HashMap<>(RandomWeights.of(shape, 1).values());
-        values.put("gmf_user_embedding", new float[3]);
+        values.put(TensorNames.GMF_USER_EMBEDDING, new float[3]);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ModelWeights(shape, values));
-        assertTrue(e.getMessage().contains("gmf_user_embedding"), e.getMessage());
-        values.remove("gmf_user_embedding");
+        assertTrue(e.getMessage().contains(TensorNames.GMF_USER_EMBEDDING), e.getMessage());
+        values.remove(TensorNames.GMF_USER_EMBEDDING);
         assertThrows(IllegalArgumentException.class, () -> new ModelWeights(shape, values));
     }
 }

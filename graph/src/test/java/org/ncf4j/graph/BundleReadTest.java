@@ -18,6 +18,8 @@ import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleException;
 import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.bundle.Sha256;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 
 /** How a bundle is read: each file once, size-capped, links kept inside the bundle, absent card entries empty. */
 class BundleReadTest {

@@ -29,8 +29,8 @@ import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 
 /** The server as a process of its own: how it starts, says it is ready, and stops. */
 class ServerProcessTest {

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.ncf4j.bundle.BundleFiles;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.SyntheticBundles;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /**
  * Small bundles of random weights (NeuMF, users {@code u0..u39}, items {@code i0..i23}, six seen items per user),

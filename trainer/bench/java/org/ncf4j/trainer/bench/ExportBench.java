@@ -11,14 +11,15 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.ncf4j.bundle.Bundle;
+import org.ncf4j.contract.GraphIO;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /**
  * On MovieLens 1M: the time to export NeuMF (factor 8, 64-32-16-8) as a bundle, and, in-process on ONNX Runtime
@@ -102,7 +103,7 @@ public final class ExportBench {
         try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {user}), new long[] {1});
              OnnxTensor e = OnnxTensor.createTensor(env, LongBuffer.wrap(exclude), new long[] {seen.length, 2});
              OnnxTensor k = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {10}), new long[] {1});
-             OrtSession.Result r = s.run(Map.of("user", u, "exclude", e, "k", k))) {
+             OrtSession.Result r = s.run(Map.of(GraphIO.USER, u, GraphIO.EXCLUDE, e, GraphIO.K, k))) {
             r.get(0);
         }
     }
@@ -112,7 +113,7 @@ public final class ExportBench {
         Arrays.fill(users, user);
         try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(users), new long[] {items.length});
              OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(items), new long[] {items.length});
-             OrtSession.Result r = s.run(Map.of("user", u, "item", i))) {
+             OrtSession.Result r = s.run(Map.of(GraphIO.USER, u, GraphIO.ITEM, i))) {
             r.get(0);
         }
     }

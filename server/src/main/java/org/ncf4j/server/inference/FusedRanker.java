@@ -1,5 +1,15 @@
 package org.ncf4j.server.inference;
 
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.GMF_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_0_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_0_USER_WEIGHT;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_OUTPUT_WEIGHT;
+import static org.ncf4j.contract.TensorNames.MLP_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_USER_OUTPUT_WEIGHT;
+import static org.ncf4j.contract.TensorNames.OUTPUT_BIAS;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -8,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 
@@ -87,22 +98,22 @@ public final class FusedRanker implements Ranker, PairScorer {
         widest = Math.max(1, java.util.Arrays.stream(layers).max().orElse(1));
         tile = Math.max(64, Math.min(1024, TILE_FLOATS / widest)) & ~(VECTOR_PAD - 1);
         factor = gmf ? card.factor() : 0;
-        gmfUser = gmf ? need(c, "gmf_user_embedding") : null;
-        gmfItemSide = gmf ? tiles(c, "gmf_item_side", factor) : null;
+        gmfUser = gmf ? need(c, GMF_USER_EMBEDDING) : null;
+        gmfItemSide = gmf ? tiles(c, GMF_ITEM_SIDE, factor) : null;
         half = mlp ? sizes.get(0) / 2 : 0;
-        mlpUser = mlp ? need(c, "mlp_user_embedding") : null;
-        userWeight = hidden ? need(c, "mlp_0_user_weight") : mlp ? need(c, "mlp_user_output_weight") : null;
-        itemSide = hidden ? tiles(c, "mlp_0_item_side", layers[0]) : null;
-        itemTerm = mlp && !hidden ? need(c, "mlp_item_side") : null;
+        mlpUser = mlp ? need(c, MLP_USER_EMBEDDING) : null;
+        userWeight = hidden ? need(c, MLP_0_USER_WEIGHT) : mlp ? need(c, MLP_USER_OUTPUT_WEIGHT) : null;
+        itemSide = hidden ? tiles(c, MLP_0_ITEM_SIDE, layers[0]) : null;
+        itemTerm = mlp && !hidden ? need(c, MLP_ITEM_SIDE) : null;
         int deeper = Math.max(0, layers.length - 1);
         weights = new float[deeper][];
         biases = new float[deeper][];
         for (int k = 0; k < deeper; k++) {
-            weights[k] = need(c, "mlp_" + (k + 1) + "_weight");
-            biases[k] = need(c, "mlp_" + (k + 1) + "_bias_column");
+            weights[k] = need(c, TensorNames.mlpWeight(k + 1));
+            biases[k] = need(c, TensorNames.mlpBiasColumn(k + 1));
         }
-        outputWeight = hidden ? need(c, "mlp_output_weight") : null;
-        outputBias = need(c, "output_bias")[0];
+        outputWeight = hidden ? need(c, MLP_OUTPUT_WEIGHT) : null;
+        outputBias = need(c, OUTPUT_BIAS)[0];
         vector = vectorApi ? new VectorTiles(factor, gmfUser, gmfItemSide, itemSide, layers, weights, biases,
                 outputWeight) : null;
     }
@@ -210,24 +221,24 @@ public final class FusedRanker implements Ranker, PairScorer {
 
     private void checkSizes(Map<String, Integer> rows) {
         if (gmfUser != null) {
-            size("gmf_user_embedding", gmfUser, (long) users * factor);
+            size(GMF_USER_EMBEDDING, gmfUser, (long) users * factor);
         }
         if (mlpUser != null) {
-            size("mlp_user_embedding", mlpUser, (long) users * half);
+            size(MLP_USER_EMBEDDING, mlpUser, (long) users * half);
             if (layers.length > 0) {
                 int width = layers[0];
-                size("mlp_0_user_weight", userWeight, (long) width * half);
-                if (rows.get("mlp_0_item_side") != width) {
-                    throw new IllegalArgumentException("mlp_0_item_side is [items, width], an older layout");
+                size(MLP_0_USER_WEIGHT, userWeight, (long) width * half);
+                if (rows.get(MLP_0_ITEM_SIDE) != width) {
+                    throw new IllegalArgumentException(MLP_0_ITEM_SIDE + " is [items, width], an older layout");
                 }
                 for (int k = 0; k < weights.length; k++) {
-                    size("mlp_" + (k + 1) + "_weight", weights[k], (long) layers[k + 1] * layers[k]);
-                    size("mlp_" + (k + 1) + "_bias_column", biases[k], layers[k + 1]);
+                    size(TensorNames.mlpWeight(k + 1), weights[k], (long) layers[k + 1] * layers[k]);
+                    size(TensorNames.mlpBiasColumn(k + 1), biases[k], layers[k + 1]);
                 }
-                size("mlp_output_weight", outputWeight, layers[layers.length - 1]);
+                size(MLP_OUTPUT_WEIGHT, outputWeight, layers[layers.length - 1]);
             } else {
-                size("mlp_user_output_weight", userWeight, half);
-                size("mlp_item_side", itemTerm, items);
+                size(MLP_USER_OUTPUT_WEIGHT, userWeight, half);
+                size(MLP_ITEM_SIDE, itemTerm, items);
             }
         }
     }

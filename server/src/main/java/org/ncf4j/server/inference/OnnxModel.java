@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import java.nio.LongBuffer;
 import java.util.Map;
 import java.util.Set;
+import org.ncf4j.contract.GraphIO;
 
 /**
  * A bundle's two ONNX graphs opened in ONNX Runtime: pair scoring and whole-catalogue ranking. Sessions are
@@ -22,7 +23,7 @@ public final class OnnxModel implements Ranker, PairScorer, AutoCloseable {
     public record Scored(float[] scores, float[] logits) {
     }
 
-    private static final Set<String> SCORE_OUTPUTS = Set.of("score", "logit");
+    private static final Set<String> SCORE_OUTPUTS = Set.of(GraphIO.SCORE, GraphIO.LOGIT);
 
     private final OrtEnvironment env;
     private final OrtSession scoring;
@@ -54,8 +55,9 @@ public final class OnnxModel implements Ranker, PairScorer, AutoCloseable {
     public Scored score(long[] users, long[] items) throws OrtException {
         try (OnnxTensor u = OnnxTensor.createTensor(env, LongBuffer.wrap(users), new long[] {users.length});
              OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(items), new long[] {items.length});
-             OrtSession.Result r = scoring.run(Map.of("user", u, "item", i), SCORE_OUTPUTS)) {
-            return new Scored((float[]) r.get("score").get().getValue(), (float[]) r.get("logit").get().getValue());
+             OrtSession.Result r = scoring.run(Map.of(GraphIO.USER, u, GraphIO.ITEM, i), SCORE_OUTPUTS)) {
+            return new Scored((float[]) r.get(GraphIO.SCORE).get().getValue(),
+                    (float[]) r.get(GraphIO.LOGIT).get().getValue());
         }
     }
 
@@ -66,9 +68,9 @@ public final class OnnxModel implements Ranker, PairScorer, AutoCloseable {
              OnnxTensor e = OnnxTensor.createTensor(env, LongBuffer.wrap(exclude), new long[] {exclude.length / 2,
                  2});
              OnnxTensor kt = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {k}), new long[] {1});
-             OrtSession.Result r = ranking.run(Map.of("user", u, "exclude", e, "k", kt))) {
-            return new Ranked((long[][]) r.get("items").get().getValue(),
-                    (float[][]) r.get("scores").get().getValue());
+             OrtSession.Result r = ranking.run(Map.of(GraphIO.USER, u, GraphIO.EXCLUDE, e, GraphIO.K, kt))) {
+            return new Ranked((long[][]) r.get(GraphIO.ITEMS).get().getValue(),
+                    (float[][]) r.get(GraphIO.SCORES).get().getValue());
         }
     }
 

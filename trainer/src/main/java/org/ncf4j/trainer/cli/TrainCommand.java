@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ncf4j.bundle.BundleWriter;
 import org.ncf4j.data.Split;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.train.DeviceChoice;
 import org.ncf4j.trainer.train.ResumeRefused;

@@ -9,7 +9,7 @@ import org.ncf4j.bundle.Sha256;
 import org.ncf4j.data.Split;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.graph.BundleBuilder;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.report.TrainingReport;
 

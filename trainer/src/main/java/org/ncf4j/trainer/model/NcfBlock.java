@@ -13,7 +13,8 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -67,19 +68,19 @@ public final class NcfBlock extends AbstractBlock {
         Initializer xavier = new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
                 XavierInitializer.FactorType.AVG, 3);
         if (spec.variant().hasGmf()) {
-            gmfUser = param("gmf_user_embedding", Parameter.Type.WEIGHT, embInit);
-            gmfItem = param("gmf_item_embedding", Parameter.Type.WEIGHT, embInit);
+            gmfUser = param(TensorNames.GMF_USER_EMBEDDING, Parameter.Type.WEIGHT, embInit);
+            gmfItem = param(TensorNames.GMF_ITEM_EMBEDDING, Parameter.Type.WEIGHT, embInit);
         }
         if (spec.variant().hasMlp()) {
-            mlpUser = param("mlp_user_embedding", Parameter.Type.WEIGHT, embInit);
-            mlpItem = param("mlp_item_embedding", Parameter.Type.WEIGHT, embInit);
+            mlpUser = param(TensorNames.MLP_USER_EMBEDDING, Parameter.Type.WEIGHT, embInit);
+            mlpItem = param(TensorNames.MLP_ITEM_EMBEDDING, Parameter.Type.WEIGHT, embInit);
             for (int k = 0; k + 1 < spec.layers().length; k++) {
-                mlpWeights.add(param("mlp_" + k + "_weight", Parameter.Type.WEIGHT, xavier));
-                mlpBiases.add(param("mlp_" + k + "_bias", Parameter.Type.BIAS, Initializer.ZEROS));
+                mlpWeights.add(param(TensorNames.mlpWeight(k), Parameter.Type.WEIGHT, xavier));
+                mlpBiases.add(param(TensorNames.mlpBias(k), Parameter.Type.BIAS, Initializer.ZEROS));
             }
         }
-        outWeight = param("output_weight", Parameter.Type.WEIGHT, xavier);
-        outBias = param("output_bias", Parameter.Type.BIAS, Initializer.ZEROS);
+        outWeight = param(TensorNames.OUTPUT_WEIGHT, Parameter.Type.WEIGHT, xavier);
+        outBias = param(TensorNames.OUTPUT_BIAS, Parameter.Type.BIAS, Initializer.ZEROS);
         if (getParameters().size() != spec.parameters().size()) {
             throw new IllegalStateException("the block's parameters " + getParameters().keys() + " differ from "
                     + spec.parameters().keySet());
@@ -109,7 +110,7 @@ public final class NcfBlock extends AbstractBlock {
 
     /** Whether a parameter is an embedding table (one row per user or item), by its stable name. */
     public static boolean isEmbedding(String name) {
-        return name.endsWith("_embedding");
+        return TensorNames.isEmbedding(name);
     }
 
     @Override

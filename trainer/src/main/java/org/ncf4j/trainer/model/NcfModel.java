@@ -10,7 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.ModelWeights;
 import java.io.IOException;
 import org.ncf4j.data.DataException;

@@ -2,8 +2,9 @@ package org.ncf4j.trainer.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
+import org.ncf4j.contract.Variant;
 import java.util.Map;
 
 /**
@@ -34,14 +35,14 @@ public final class Pretraining {
         Map<String, Parameter> fromMlp = mlp.parameters();
         for (Map.Entry<String, Parameter> e : to.entrySet()) {
             String name = e.getKey();
-            if (name.startsWith("gmf_")) {
+            if (TensorNames.isGmf(name)) {
                 copy(fromGmf.get(name), e.getValue());
-            } else if (name.startsWith("mlp_")) {
+            } else if (TensorNames.isMlp(name)) {
                 copy(fromMlp.get(name), e.getValue());
             }
         }
-        float[] hg = fromGmf.get("output_weight").getArray().toFloatArray();
-        float[] hm = fromMlp.get("output_weight").getArray().toFloatArray();
+        float[] hg = fromGmf.get(TensorNames.OUTPUT_WEIGHT).getArray().toFloatArray();
+        float[] hm = fromMlp.get(TensorNames.OUTPUT_WEIGHT).getArray().toFloatArray();
         float[] h = new float[hg.length + hm.length];
         for (int i = 0; i < hg.length; i++) {
             h[i] = alpha * hg[i];
@@ -49,10 +50,10 @@ public final class Pretraining {
         for (int i = 0; i < hm.length; i++) {
             h[hg.length + i] = (1 - alpha) * hm[i];
         }
-        float b = alpha * fromGmf.get("output_bias").getArray().getFloat(0)
-                + (1 - alpha) * fromMlp.get("output_bias").getArray().getFloat(0);
-        set(to.get("output_weight"), h);
-        set(to.get("output_bias"), new float[] {b});
+        float b = alpha * fromGmf.get(TensorNames.OUTPUT_BIAS).getArray().getFloat(0)
+                + (1 - alpha) * fromMlp.get(TensorNames.OUTPUT_BIAS).getArray().getFloat(0);
+        set(to.get(TensorNames.OUTPUT_WEIGHT), h);
+        set(to.get(TensorNames.OUTPUT_BIAS), new float[] {b});
     }
 
     private static void copy(Parameter from, Parameter to) {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.trainer.model.NcfBlock;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.sampling.EpochExamples;
@@ -84,8 +85,8 @@ final class SparseTrainer implements AutoCloseable {
         this.learningRate = learningRate;
         this.batchSize = batchSize;
         this.workers = workers;
-        List<String> order = List.of("gmf_user_embedding", "gmf_item_embedding", "mlp_user_embedding",
-                "mlp_item_embedding");
+        List<String> order = List.of(TensorNames.GMF_USER_EMBEDDING, TensorNames.GMF_ITEM_EMBEDDING,
+                TensorNames.MLP_USER_EMBEDDING, TensorNames.MLP_ITEM_EMBEDDING);
         List<NDArray> denseArrays = new ArrayList<>();
         SkippedSteps skipped = catchUp ? new SkippedSteps(learningRate, BETA1, BETA2) : null;
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {

@@ -2,8 +2,9 @@ package org.ncf4j.trainer.train;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
+import org.ncf4j.contract.Variant;
 
 /**
  * Everything that decides a training run's result, as recorded in its report.
@@ -139,7 +140,7 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
 
     /** Whether parameter {@code name} trains (all do, but with {@code --fine-tune output}). */
     public boolean trains(String name) {
-        return !fineTune.equals(FINE_TUNE_OUTPUT) || name.startsWith("output_");
+        return !fineTune.equals(FINE_TUNE_OUTPUT) || TensorNames.isOutput(name);
     }
 
     @Override

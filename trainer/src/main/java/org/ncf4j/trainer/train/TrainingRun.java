@@ -17,7 +17,7 @@ import org.ncf4j.data.Directories;
 import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
 import org.ncf4j.trainer.model.SavedModel;

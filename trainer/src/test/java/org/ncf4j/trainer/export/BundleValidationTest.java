@@ -28,7 +28,7 @@ import org.ncf4j.data.UserItems;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /** Exported bundles read back whole, and each kind of damage is refused with a message naming file and problem. */
 class BundleValidationTest {

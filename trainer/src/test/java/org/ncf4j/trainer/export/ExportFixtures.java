@@ -4,9 +4,9 @@ import ai.djl.Device;
 import ai.djl.nn.Parameter;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /** Small models whose parameters are spread widely enough that scores differ clearly between items. */
 final class ExportFixtures {

@@ -18,7 +18,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.graph.ScoringGraph;
 import org.ncf4j.graph.RankingGraph;
 

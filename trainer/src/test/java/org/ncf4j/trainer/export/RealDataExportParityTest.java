@@ -23,7 +23,7 @@ import org.ncf4j.data.Split;
 import org.ncf4j.eval.RankingMetrics;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.data.RealData;
 import org.ncf4j.trainer.train.TrainConfig;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 
 class PretrainingTest {
     private static final int[] LAYERS = {8, 4, 2};

@@ -12,9 +12,9 @@ import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 class CpuAdamTest {
 

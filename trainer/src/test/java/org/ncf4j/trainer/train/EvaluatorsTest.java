@@ -10,9 +10,9 @@ import org.ncf4j.data.EvalNegatives;
 import org.ncf4j.data.EvalSet;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.eval.RankingMetrics;
-import org.ncf4j.graph.ModelShape;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.trainer.model.NcfModel;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 
 /** The batched evaluators agree with scoring one pair at a time and ranking by hand. */
 class EvaluatorsTest {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
 import org.ncf4j.data.RealData;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 
 /**

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.sampling.EpochExamples;
 

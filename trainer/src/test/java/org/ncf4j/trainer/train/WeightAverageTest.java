@@ -13,8 +13,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.graph.ModelShape;
-import org.ncf4j.graph.Variant;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.model.NcfModel;
 
 class WeightAverageTest {

@@ -1,4 +1,4 @@
-package org.ncf4j.graph;
+package org.ncf4j.contract;
 
 import java.util.Locale;
 

@@ -1,4 +1,17 @@
-package org.ncf4j.graph;
+package org.ncf4j.contract;
+
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.GMF_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.GMF_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_0_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_0_USER_WEIGHT;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_ITEM_SIDE;
+import static org.ncf4j.contract.TensorNames.MLP_OUTPUT_WEIGHT;
+import static org.ncf4j.contract.TensorNames.MLP_USER_EMBEDDING;
+import static org.ncf4j.contract.TensorNames.MLP_USER_OUTPUT_WEIGHT;
+import static org.ncf4j.contract.TensorNames.OUTPUT_BIAS;
+import static org.ncf4j.contract.TensorNames.OUTPUT_WEIGHT;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -7,8 +20,9 @@ import java.util.Map;
 
 /**
  * The shape of an NCF model: variant, catalogue sizes, GMF factor and MLP layer sizes. It is the one definition of
- * the model's parameters ({@link #parameters}): the training block, the ONNX graphs and the bundle checks all go by
- * these names and shapes.
+ * the model's parameters ({@link #parameters}) and of the constants the ranking graph derives from them
+ * ({@link #rankingConstants}): the training block, the ONNX graphs, the bundle checks and the server's fused kernel
+ * all go by these names ({@link TensorNames}) and shapes.
  *
  * @param variant GMF, MLP or NeuMF
  * @param numUsers rows of the user embeddings
@@ -54,19 +68,52 @@ public record ModelShape(Variant variant, int numUsers, int numItems, int factor
     public Map<String, long[]> parameters() {
         Map<String, long[]> out = new LinkedHashMap<>();
         if (variant.hasGmf()) {
-            out.put("gmf_user_embedding", new long[] {numUsers, factor});
-            out.put("gmf_item_embedding", new long[] {numItems, factor});
+            out.put(GMF_USER_EMBEDDING, new long[] {numUsers, factor});
+            out.put(GMF_ITEM_EMBEDDING, new long[] {numItems, factor});
         }
         if (variant.hasMlp()) {
-            out.put("mlp_user_embedding", new long[] {numUsers, mlpEmbedding()});
-            out.put("mlp_item_embedding", new long[] {numItems, mlpEmbedding()});
+            out.put(MLP_USER_EMBEDDING, new long[] {numUsers, mlpEmbedding()});
+            out.put(MLP_ITEM_EMBEDDING, new long[] {numItems, mlpEmbedding()});
             for (int k = 0; k + 1 < layers.length; k++) {
-                out.put("mlp_" + k + "_weight", new long[] {layers[k + 1], layers[k]});
-                out.put("mlp_" + k + "_bias", new long[] {layers[k + 1]});
+                out.put(TensorNames.mlpWeight(k), new long[] {layers[k + 1], layers[k]});
+                out.put(TensorNames.mlpBias(k), new long[] {layers[k + 1]});
             }
         }
-        out.put("output_weight", new long[] {1, predictiveFactors()});
-        out.put("output_bias", new long[] {1});
+        out.put(OUTPUT_WEIGHT, new long[] {1, predictiveFactors()});
+        out.put(OUTPUT_BIAS, new long[] {1});
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The float constants of the whole-catalogue ranking graph by name, in a fixed order, with their shapes: the
+     * user embeddings as trained; GMF's item side {@code h_G * q_i} [factor, items]; with hidden MLP layers, the
+     * first layer split into its user columns [layers[1], half] and its item part with the bias [layers[1], items],
+     * the further layers' weights [layers[k + 1], layers[k]] and biases as columns [layers[k + 1], 1], and the MLP's
+     * output weights [1, last]; without hidden layers, the user's output weights [half, 1] and each item's term
+     * [1, items]; then the output bias [1]. Items run along the last axis.
+     */
+    public Map<String, long[]> rankingConstants() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        if (variant.hasGmf()) {
+            out.put(GMF_USER_EMBEDDING, new long[] {numUsers, factor});
+            out.put(GMF_ITEM_SIDE, new long[] {factor, numItems});
+        }
+        if (variant.hasMlp()) {
+            out.put(MLP_USER_EMBEDDING, new long[] {numUsers, mlpEmbedding()});
+            if (layers.length > 1) {
+                out.put(MLP_0_USER_WEIGHT, new long[] {layers[1], mlpEmbedding()});
+                out.put(MLP_0_ITEM_SIDE, new long[] {layers[1], numItems});
+                for (int k = 1; k + 1 < layers.length; k++) {
+                    out.put(TensorNames.mlpWeight(k), new long[] {layers[k + 1], layers[k]});
+                    out.put(TensorNames.mlpBiasColumn(k), new long[] {layers[k + 1], 1});
+                }
+                out.put(MLP_OUTPUT_WEIGHT, new long[] {1, layers[layers.length - 1]});
+            } else {
+                out.put(MLP_USER_OUTPUT_WEIGHT, new long[] {mlpEmbedding(), 1});
+                out.put(MLP_ITEM_SIDE, new long[] {1, numItems});
+            }
+        }
+        out.put(OUTPUT_BIAS, new long[] {1});
         return Collections.unmodifiableMap(out);
     }
 
