@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ncf4j.bundle.Bundle;
-import org.ncf4j.server.inference.FusedRanker;
+import org.ncf4j.server.kernel.FusedRanker;
+import org.ncf4j.server.kernel.KernelWarmUp;
 
 /**
  * The fused ranking kernel alone: time per user of a run of one user and of a run of eight (seen items excluded,
@@ -19,7 +20,7 @@ public final class KernelBench {
         Bundle bundle = Bundle.read(Path.of(args[0]));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
         FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
-        fused.warmUpOnce(2_000_000_000L);
+        new KernelWarmUp(2_000_000_000L).warmUp(fused);
         int users = bundle.users().size();
         SplittableRandom random = new SplittableRandom(1);
         StringBuilder line = new StringBuilder();

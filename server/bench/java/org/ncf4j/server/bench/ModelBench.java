@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.Directories;
+import org.ncf4j.server.batching.BatchSettings;
+import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.config.VersionPolicy;
-import org.ncf4j.server.inference.DynamicBatcher;
-import org.ncf4j.server.inference.ExecutionProvider;
-import org.ncf4j.server.inference.FusedRanker;
-import org.ncf4j.server.inference.ModelLoader;
-import org.ncf4j.server.inference.OnnxModel;
+import org.ncf4j.server.kernel.FusedRanker;
+import org.ncf4j.server.kernel.KernelWarmUp;
+import org.ncf4j.server.model.ModelLoader;
+import org.ncf4j.server.onnxruntime.ExecutionProvider;
+import org.ncf4j.server.onnxruntime.OnnxSessions;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.RepositoryScanner;
 import org.ncf4j.server.service.RecommendationService;
@@ -48,17 +50,16 @@ public final class ModelBench {
         Path repo = Files.createTempDirectory("ncf-model-bench");
         Files.createDirectories(repo.resolve("bench"));
         Files.createSymbolicLink(repo.resolve("bench/1"), bundleDir.toAbsolutePath());
-        DynamicBatcher.Settings batching = new DynamicBatcher.Settings(64, 0, 1024, 2,
-                DynamicBatcher.MAX_INLINE_NANOS);
+        BatchSettings batching = new BatchSettings(64, 0, 1024, 2, BatchSettings.MAX_INLINE_NANOS);
         ModelLoader loader = new ModelLoader(cpu, new ModelLoader.Settings(1, Bundle.MAX_FILE_BYTES, 256L << 20,
-                batching, new DynamicBatcher.Settings(10_000, 0, 1024, 2, DynamicBatcher.MAX_INLINE_NANOS)),
-                (call, n, t, d, i) -> { });
+                batching, new BatchSettings(10_000, 0, 1024, 2, BatchSettings.MAX_INLINE_NANOS)),
+                new KernelWarmUp(KernelWarmUp.MAX_NANOS), IoLoops.NONE, (call, n, t, d, i) -> { });
         ModelRepository repository = new ModelRepository(new RepositoryScanner(repo)::scan, loader,
                 VersionPolicy.parse("latest:1"), "", List.of());
         repository.scan(null, false);
         RecommendationService service = new RecommendationService(repository,
                 new RecommendationService.Limits(100_000, 10_000, true));
-        try (OnnxModel onnx = OnnxModel.open(bundle.scoreModel(), bundle.rankModel(), cpu, 1)) {
+        try (OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), cpu, 1)) {
             FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
             List<String> names = List.of("rank graph, one user, seen excluded, k=10",
                     "fused ranker (Java), one user, seen excluded, k=10",

@@ -6,13 +6,15 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.List;
+import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.config.ServingConfig;
+import org.ncf4j.server.grpc.GrpcEventLoops;
 import org.ncf4j.server.health.HealthService;
 import org.ncf4j.server.health.ServingHealth;
-import org.ncf4j.server.inference.DynamicBatcher;
-import org.ncf4j.server.inference.ExecutionProvider;
-import org.ncf4j.server.inference.ModelLoader;
+import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.metrics.ServingMetrics;
+import org.ncf4j.server.model.ModelLoader;
+import org.ncf4j.server.onnxruntime.ExecutionProvider;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.RepositoryPoller;
 import org.ncf4j.server.repository.RepositoryScanner;
@@ -22,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the server's plain classes from its settings: the execution provider, the loader, the repository (scanned
- * once before the server takes calls), its poller, health and the services. Each class takes what it needs in its
- * constructor and knows nothing of Micronaut, so tests build any of them alone.
+ * Wires the server's plain classes from its settings: the execution provider, the loader (with the process's one
+ * warm-up of the fused kernel, and the gRPC event loops that calls arrive on), the repository (scanned once before
+ * the server takes calls), its poller, health and the services. Each class takes what it needs in its constructor
+ * and knows nothing of Micronaut, so tests build any of them alone.
  */
 @Factory
 public class ServerFactory {
@@ -53,14 +56,16 @@ public class ServerFactory {
     }
 
     @Singleton
-    ModelLoader loader(ServingConfig c, ExecutionProvider.Choice provider, ServingMetrics metrics) {
+    ModelLoader loader(ServingConfig c, ExecutionProvider.Choice provider, GrpcEventLoops loops,
+                       ServingMetrics metrics) {
         long delay = c.maxQueueDelay().toNanos();
-        DynamicBatcher.Settings ranking = new DynamicBatcher.Settings(c.maxBatchSize(), delay, c.maxQueueSize(),
-                c.batchWorkers(), DynamicBatcher.MAX_INLINE_NANOS);
-        DynamicBatcher.Settings scoring = new DynamicBatcher.Settings(c.maxBatchPairs(), delay, c.maxQueueSize(),
-                c.batchWorkers(), DynamicBatcher.MAX_INLINE_NANOS);
+        BatchSettings ranking = new BatchSettings(c.maxBatchSize(), delay, c.maxQueueSize(), c.batchWorkers(),
+                BatchSettings.MAX_INLINE_NANOS);
+        BatchSettings scoring = new BatchSettings(c.maxBatchPairs(), delay, c.maxQueueSize(), c.batchWorkers(),
+                BatchSettings.MAX_INLINE_NANOS);
         return new ModelLoader(provider, new ModelLoader.Settings(c.intraOpThreads(), c.maxBundleFileBytes(),
-                c.rankingMemoryBytes(), ranking, scoring, c.kernel()), metrics::batch);
+                c.rankingMemoryBytes(), ranking, scoring, c.kernel()), new KernelWarmUp(KernelWarmUp.MAX_NANOS),
+                loops, metrics::batch);
     }
 
     /** The repository, scanned once here: the server starts with every loadable model loaded and warm. */

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.ncf4j.server.inference.RankingKernel;
+import org.ncf4j.server.config.RankingKernel;
 
 /**
  * The {@code ncf} settings, with their defaults; each can be set in application.yml or as an environment variable

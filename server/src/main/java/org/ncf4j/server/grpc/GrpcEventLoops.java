@@ -11,23 +11,43 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.ncf4j.server.batching.IoLoops;
 
 /**
  * The gRPC server's own Netty event loops (epoll on Linux, else NIO), ended when the application context closes.
  * gRPC's default loops are shared and ended a second after the last server releases them, so they would still be
  * waiting in native code ({@code epoll_wait}) when the JVM exits, and the JVM waits 300 ms for such threads before
  * it exits: ending them first shortens every shutdown by that much.
+ *
+ * <p>Being the loops' owner, it also tells the batchers which loop runs the current thread ({@link IoLoops}): a
+ * thread's loop is found once, among the worker loops by Netty's public {@code inEventLoop}, and kept in a
+ * thread-local of this instance (Netty's {@code FastThreadLocal}, an array slot on its own threads).
  */
 @Singleton
-public class GrpcEventLoops implements AutoCloseable {
+public class GrpcEventLoops implements IoLoops, AutoCloseable {
     private static final long CLOSE_MILLIS = 2_000;
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Class<? extends ServerChannel> channel;
+    /** The worker loop running each thread that has asked, or null for a thread that is none of them. */
+    private final FastThreadLocal<Executor> loopOfThread = new FastThreadLocal<>() {
+        @Override
+        protected Executor initialValue() {
+            for (EventExecutor loop : workers) {
+                if (loop.inEventLoop()) {
+                    return loop;
+                }
+            }
+            return null;
+        }
+    };
 
     public GrpcEventLoops() {
         boolean epoll = Epoll.isAvailable();
@@ -36,6 +56,12 @@ public class GrpcEventLoops implements AutoCloseable {
         // 0: Netty's default, twice the cores, as gRPC's own loops have
         workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("grpc-io", true), io);
         channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The worker loop (where calls are read and handled) running the current thread, or null on other threads. */
+    @Override
+    public Executor current() {
+        return loopOfThread.get();
     }
 
     /** Makes the server accept and serve on these loops. */

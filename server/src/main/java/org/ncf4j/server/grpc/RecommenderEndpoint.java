@@ -27,10 +27,10 @@ import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
-import org.ncf4j.server.service.ServingError;
-import org.ncf4j.server.service.ServingException;
 
 /**
  * Translates {@code ncf.v1.Recommender} messages to the services and back; failures become statuses through

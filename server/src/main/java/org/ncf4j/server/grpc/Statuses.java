@@ -2,8 +2,8 @@ package org.ncf4j.server.grpc;
 
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
-import org.ncf4j.server.service.ServingError;
-import org.ncf4j.server.service.ServingException;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ncf4j.server.service.Ids;
+import org.ncf4j.server.error.Ids;
 
 /**
  * The standard {@code grpc.health.v1.Health} service: {@code Check} answers a service's status (NOT_FOUND for a

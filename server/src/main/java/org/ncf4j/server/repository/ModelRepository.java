@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.ncf4j.server.config.VersionPolicy;
-import org.ncf4j.server.inference.RefCounted;
-import org.ncf4j.server.inference.ServedModel;
-import org.ncf4j.server.inference.VersionLoader;
-import org.ncf4j.server.service.ServingException;
+import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.model.RefCounted;
+import org.ncf4j.server.model.ServedModel;
+import org.ncf4j.server.model.VersionLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
-import org.ncf4j.server.inference.ServedModel;
-import org.ncf4j.server.service.Ids;
-import org.ncf4j.server.service.ServingException;
+import org.ncf4j.server.error.Ids;
+import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.model.ServedModel;
 
 /**
  * The repository at one moment, immutable: each model's loaded versions, refused versions (with why), versions

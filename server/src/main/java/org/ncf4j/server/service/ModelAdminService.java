@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import org.ncf4j.bundle.BundleCard;
-import org.ncf4j.server.inference.RefCounted;
-import org.ncf4j.server.inference.ServedModel;
+import org.ncf4j.server.error.Ids;
+import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.model.RefCounted;
+import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.ModelSnapshot;
 

@@ -1,6 +1,5 @@
 package org.ncf4j.server.service;
 
-import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,9 +8,11 @@ import java.util.concurrent.CompletionException;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
-import org.ncf4j.server.inference.OnnxModel;
-import org.ncf4j.server.inference.RefCounted;
-import org.ncf4j.server.inference.ServedModel;
+import org.ncf4j.server.compute.PairScores;
+import org.ncf4j.server.error.Ids;
+import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.model.RefCounted;
+import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
 
 /**
@@ -278,12 +279,7 @@ public final class RecommendationService {
         long[] users = new long[kept.length];
         Arrays.fill(users, p.user);
         long[] items = Arrays.stream(kept).asLongStream().toArray();
-        OnnxModel.Scored s;
-        try {
-            s = m.scoreNow(users, items);
-        } catch (OrtException e) {
-            throw new ServingException(ServingError.INTERNAL, "scoring the candidates failed", e);
-        }
+        PairScores s = m.scoreNow(users, items);
         Integer[] order = new Integer[kept.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
-import org.ncf4j.server.service.ServingError;
-import org.ncf4j.server.service.ServingException;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
 
 class StatusesTest {
     @Test

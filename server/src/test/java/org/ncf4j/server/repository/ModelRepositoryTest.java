@@ -21,11 +21,11 @@ import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.data.Directories;
 import org.ncf4j.server.TestBundles;
 import org.ncf4j.server.config.VersionPolicy;
-import org.ncf4j.server.inference.ModelLoaders;
-import org.ncf4j.server.inference.ServedModel;
-import org.ncf4j.server.inference.VersionLoader;
-import org.ncf4j.server.service.ServingError;
-import org.ncf4j.server.service.ServingException;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.model.ModelLoaders;
+import org.ncf4j.server.model.ServedModel;
+import org.ncf4j.server.model.VersionLoader;
 
 /** The repository against real bundle directories, loaded for real (small bundles load in milliseconds). */
 class ModelRepositoryTest {

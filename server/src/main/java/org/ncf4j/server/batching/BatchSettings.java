@@ -1,0 +1,25 @@
+package org.ncf4j.server.batching;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a {@link DynamicBatcher} combines requests, with Triton's knobs.
+ *
+ * @param maxBatchUnits the most units one run holds (a single larger request runs alone)
+ * @param maxQueueDelayNanos how long a batch's first request waits for more (0: only those already waiting)
+ * @param maxQueueSize how many requests may wait
+ * @param workers threads running batches, and the most runs at a time
+ * @param maxInlineNanos runs expected to take longer never run on the caller's (an I/O) thread
+ */
+public record BatchSettings(int maxBatchUnits, long maxQueueDelayNanos, int maxQueueSize, int workers,
+                            long maxInlineNanos) {
+    /** Runs expected to take longer than this never run on an I/O thread, by default. */
+    public static final long MAX_INLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    public BatchSettings {
+        if (maxBatchUnits < 1 || maxQueueDelayNanos < 0 || maxQueueSize < 1 || workers < 1) {
+            throw new IllegalArgumentException("batching needs a batch size >= 1, a queue delay >= 0, a "
+                    + "queue size >= 1 and at least one worker");
+        }
+    }
+}

@@ -1,0 +1,382 @@
+package org.ncf4j.server.batching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
+
+/**
+ * Combines concurrent requests into model runs, with Triton's knobs: a run holds at most {@code maxBatchUnits}
+ * units (users or pairs), a batch's first request waits at most {@code maxQueueDelay} for others, and at most
+ * {@code maxQueueSize} requests wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
+ * (deadline) are dropped before they run, and every run holds the {@link RunGuard} (the model's sessions) itself.
+ *
+ * <p>Without a queue delay, requests that arrive on an I/O loop's thread ({@link IoLoops}) are not handed to another thread when that
+ * can be avoided, since a hand-off costs more than a small model run on some machines. When the model is idle and
+ * its runs are short ({@code maxInlineNanos}), the first request of a pass over the sockets runs at once on that
+ * thread; requests that arrive later in the same pass (a burst on one connection) are collected and, once the
+ * pass ends, handed to the batch workers together, which batch them and leave the I/O thread free to read and
+ * write. A lone call thus costs the round trip and the model, and calls that overlap are batched; the workers
+ * complete their answers back on the I/O threads that received them. Requests from other threads run in the
+ * caller's thread under the same rule (nothing waiting or running), else on the workers.
+ *
+ * @param <Q> a request
+ * @param <R> its result
+ */
+public final class DynamicBatcher<Q, R> implements AutoCloseable {
+    /**
+     * One I/O loop's current pass: whether a request has arrived in it, and those collected after the first,
+     * to run once the pass ends.
+     */
+    private final class LoopBatch implements Runnable {
+        final List<Pending<Q, R>> collected = new ArrayList<>();
+        boolean inPass;
+
+        @Override
+        public void run() {
+            inPass = false;
+            List<Pending<Q, R>> all = new ArrayList<>(collected);
+            collected.clear();
+            flush(all);
+        }
+    }
+
+    private final String name;
+    private final BatchSettings settings;
+    private final ToIntFunction<Q> size;
+    private final BatchCall<Q, R> call;
+    private final RunObserver observer;
+    private final RunGuard guard;
+    private final IoLoops loops;
+    private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
+    /** Admitted requests not yet running: queued, or collected by an I/O thread. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Model runs in progress, at most one per worker. */
+    private final Semaphore runs;
+    private final ThreadLocal<LoopBatch> loopBatch = new ThreadLocal<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+    /** Smoothed duration of recent runs (nanoseconds), for the inline decision. */
+    private volatile long typicalRunNanos;
+
+    /**
+     * @param name for thread names and messages
+     * @param settings batching settings
+     * @param expectedRunNanos how long a run is expected to take until runs have been timed (a warm-up's time)
+     * @param size the units of a request
+     * @param call runs a batch
+     * @param observer told about each run (may be null)
+     * @param guard held around each run (may be null)
+     * @param loops tells whether a request's caller is an I/O loop (may be null: none is)
+     */
+    public DynamicBatcher(String name, BatchSettings settings, long expectedRunNanos, ToIntFunction<Q> size,
+                          BatchCall<Q, R> call, RunObserver observer, RunGuard guard, IoLoops loops) {
+        this.name = name;
+        this.settings = settings;
+        this.size = size;
+        this.call = call;
+        this.observer = observer == null ? RunObserver.NONE : observer;
+        this.guard = guard == null ? RunGuard.NONE : guard;
+        this.loops = loops == null ? IoLoops.NONE : loops;
+        this.runs = new Semaphore(settings.workers());
+        this.typicalRunNanos = expectedRunNanos;
+        for (int w = 0; w < settings.workers(); w++) {
+            Thread t = new Thread(this::work, name + "-batcher-" + w);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * Submits a request; the future completes with its result or a {@link ServingException}: OVERLOADED when the
+     * queue is full, DEADLINE_EXCEEDED when {@code timeoutNanos} (Long.MAX_VALUE: none) passes first, UNAVAILABLE
+     * when the batcher is closed, or the run's own failure. It may already be complete when returned (a request
+     * that ran in the caller's thread).
+     */
+    public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
+        Pending<Q, R> p = admit(request);
+        if (p == null) {
+            return CompletableFuture.failedFuture(refusal());
+        }
+        if (settings.maxQueueDelayNanos() == 0 && inlineAllowed()) {
+            Executor loop = p.origin;
+            if (loop != null) {
+                collect(loop, p);
+            } else if (idle() && runs.tryAcquire()) {
+                runHere(List.of(p));
+            } else {
+                enqueue(p);
+            }
+        } else {
+            enqueue(p);
+        }
+        return answer(p, timeoutNanos);
+    }
+
+    /** Submits several requests that are to share runs (a bulk call): they always go to the workers. */
+    public List<CompletableFuture<R>> submitAll(List<Q> requests, long timeoutNanos) {
+        List<CompletableFuture<R>> out = new ArrayList<>(requests.size());
+        for (Q q : requests) {
+            Pending<Q, R> p = admit(q);
+            if (p == null) {
+                out.add(CompletableFuture.failedFuture(refusal()));
+            } else {
+                enqueue(p);
+                out.add(answer(p, timeoutNanos));
+            }
+        }
+        return out;
+    }
+
+    private Pending<Q, R> admit(Q request) {
+        if (closed) {
+            return null;
+        }
+        while (true) {
+            int n = waiting.get();
+            if (n >= settings.maxQueueSize()) {
+                return null;
+            }
+            if (waiting.compareAndSet(n, n + 1)) {
+                return new Pending<>(request, size.applyAsInt(request), loops.current());
+            }
+        }
+    }
+
+    private ServingException refusal() {
+        return closed ? new ServingException(ServingError.UNAVAILABLE, name + " is shutting down")
+                : new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting.get()
+                        + " requests waiting); retry later");
+    }
+
+    private CompletableFuture<R> answer(Pending<Q, R> p, long timeoutNanos) {
+        if (timeoutNanos != Long.MAX_VALUE && !p.result.isDone()) {
+            // timing out completes the future, which also drops the request if it has not run yet
+            p.result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+        return p.result.handle((r, e) -> {
+            if (e == null) {
+                return r;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException) {
+                throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the deadline passed while " + name
+                        + " was queued or running");
+            }
+            throw failure(cause);
+        });
+    }
+
+    /**
+     * Nothing waits and nothing runs: a request can run at once without delaying another. Under load requests
+     * are left to the workers instead, where they are batched (a run of a few users costs less per user than a
+     * run of one).
+     */
+    private boolean idle() {
+        return queue.isEmpty() && runs.availablePermits() == settings.workers();
+    }
+
+    /** Whether runs are short enough to run on the caller's thread. */
+    private boolean inlineAllowed() {
+        return typicalRunNanos <= settings.maxInlineNanos();
+    }
+
+    /**
+     * A request received on an I/O thread. The first of a pass runs at once when the model is idle: a lone call
+     * waits for nothing. Later ones of the same pass (a burst on one connection) are collected and run together
+     * when the pass ends, the end being marked by a task queued on the loop, which runs after the rest of what
+     * the loop read.
+     */
+    private void collect(Executor loop, Pending<Q, R> p) {
+        LoopBatch batch = loopBatch.get();
+        if (batch == null) {
+            batch = new LoopBatch();
+            loopBatch.set(batch);
+        }
+        if (!batch.inPass) {
+            try {
+                loop.execute(batch);
+                batch.inPass = true;
+            } catch (RejectedExecutionException e) {
+                enqueue(p); // the loop is shutting down: the workers take it
+                return;
+            }
+            if (idle() && runs.tryAcquire()) {
+                runHere(List.of(p));
+                return;
+            }
+        }
+        batch.collected.add(p);
+    }
+
+    /**
+     * At the end of an I/O pass: a single request runs here when the model is idle; several (a burst) go to the
+     * workers, which batch them and leave this thread free to read and write while they run.
+     */
+    private void flush(List<Pending<Q, R>> all) {
+        all.removeIf(p -> {
+            if (p.result.isDone()) {
+                waiting.decrementAndGet();
+                return true;
+            }
+            return false;
+        });
+        if (all.isEmpty()) {
+            return;
+        }
+        if (all.size() == 1 && !closed && inlineAllowed() && idle() && runs.tryAcquire()) {
+            runHere(all);
+        } else {
+            all.forEach(this::enqueue);
+        }
+    }
+
+    /** Runs requests in the current thread, which holds a run permit; execute releases it. */
+    private void runHere(List<Pending<Q, R>> batch) {
+        waiting.addAndGet(-batch.size());
+        execute(batch, true);
+    }
+
+    private void enqueue(Pending<Q, R> p) {
+        queue.add(p);
+        if (closed && queue.remove(p)) {
+            // closed between admission and queueing: close() may already have drained the queue
+            waiting.decrementAndGet();
+            p.result.completeExceptionally(refusal());
+        }
+    }
+
+    private ServingException failure(Throwable e) {
+        return e instanceof ServingException s ? s : new ServingException(ServingError.INTERNAL, name
+                + " failed: " + e.getClass().getSimpleName(), e);
+    }
+
+    private void work() {
+        Pending<Q, R> carried = null;
+        while (!closed) {
+            List<Pending<Q, R>> batch = new ArrayList<>();
+            try {
+                carried = collectBatch(carried, batch);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                runs.acquire();
+            } catch (InterruptedException e) {
+                batch.forEach(p -> p.result.completeExceptionally(refusal()));
+                break;
+            }
+            execute(batch, false);
+        }
+        if (carried != null) {
+            waiting.decrementAndGet();
+            carried.result.completeExceptionally(refusal());
+        }
+    }
+
+    /**
+     * Fills {@code batch} with the first waiting request (the one carried over from the last batch, if any) and
+     * others until the size or the delay is reached; returns the request that did not fit, which starts this
+     * worker's next batch.
+     */
+    private Pending<Q, R> collectBatch(Pending<Q, R> carried, List<Pending<Q, R>> batch)
+            throws InterruptedException {
+        Pending<Q, R> first = carried != null ? carried : queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return null;
+        }
+        int units = take(batch, first, 0);
+        long deadline = first.queuedAt + settings.maxQueueDelayNanos();
+        while (units < settings.maxBatchUnits()) {
+            long left = deadline - System.nanoTime();
+            Pending<Q, R> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (!batch.isEmpty() && units + next.units > settings.maxBatchUnits()) {
+                return next;
+            }
+            units = take(batch, next, units);
+        }
+        return null;
+    }
+
+    /** Adds a request to the batch unless its caller already gave up; it no longer counts as waiting. */
+    private int take(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
+        waiting.decrementAndGet();
+        if (p.result.isDone()) {
+            return units;
+        }
+        batch.add(p);
+        return units + p.units;
+    }
+
+    /**
+     * One model run, holding the guard and the run permit the caller acquired. The permit is released and the run
+     * recorded before any request's future completes, so a caller that sends its next request once it has its
+     * answer finds the model idle (and may run there at once), and the metrics already count the run it waited for.
+     */
+    private void execute(List<Pending<Q, R>> requested, boolean inline) {
+        List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
+        for (Pending<Q, R> p : requested) {
+            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+                batch.add(p);
+            }
+        }
+        if (batch.isEmpty()) {
+            runs.release();
+            return;
+        }
+        List<R> results = null;
+        ServingException failure = null;
+        long start = System.nanoTime();
+        try (AutoCloseable hold = guard.enter()) {
+            if (hold == null) {
+                throw new ServingException(ServingError.UNAVAILABLE, name + " was unloaded; retry");
+            }
+            List<Q> requests = new ArrayList<>(batch.size());
+            batch.forEach(p -> requests.add(p.request));
+            results = call.run(requests);
+        } catch (Throwable e) {
+            failure = failure(e);
+        } finally {
+            runs.release();
+        }
+        long took = System.nanoTime() - start;
+        long typical = typicalRunNanos;
+        typicalRunNanos = typical + (took - typical) / 8;
+        try {
+            observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
+        } finally {
+            Pending.complete(batch, results, failure, inline);
+        }
+    }
+
+    /**
+     * Stops taking requests and fails those still waiting with UNAVAILABLE; the workers end after their current
+     * run (within 100 ms when idle). Does not wait for them, so it may be called from any thread, a worker's
+     * included.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Pending<Q, R> p; (p = queue.poll()) != null; ) {
+            waiting.decrementAndGet();
+            p.result.completeExceptionally(refusal());
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package org.ncf4j.server.kernel;
+
+import java.util.Arrays;
+import java.util.Optional;
+import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.server.compute.PairScorer;
+import org.ncf4j.server.compute.PairScores;
+import org.ncf4j.server.compute.Ranker;
+import org.ncf4j.server.compute.Rankings;
+
+/**
+ * The ranking graph's function computed in Java, for the CPU: the same constants (read from the graph's
+ * initializers, {@link GraphConstants}), the layers fused per tile of items ({@link TiledConstants}) so that a
+ * tile's hidden activations stay in the processor's second-level cache, where ONNX Runtime writes and reads each
+ * layer's output for the whole catalogue in turn. Results agree with the graph's up to float rounding; the model's
+ * loader checks that on a probe before serving with it. Thread-safe: a run's buffers are its own.
+ *
+ * <p>Per user: GMF's logits {@code p_u . (h_G * q_i)}; the MLP's first layer {@code relu(W1u p_u + itemSide_i)};
+ * the further layers; the output weights; then exclusions and the k best by logit, ties by the lower item index,
+ * as ONNX TopK orders them ({@link TopK}). Pairs ({@link #score}) go through the same layers, a tile of pairs at a
+ * time, with each pair's constants gathered into the tile first.
+ *
+ * <p>Where the JVM has the JDK's vector API ({@link #VECTOR_API}), a ranking's tiles are computed by
+ * {@link VectorTiles}, a vector of items at a time through every layer; otherwise, and for pairs, by the scalar
+ * loops of {@link ScalarTiles}, which the JIT vectorises layer by layer.
+ */
+public final class FusedRanker implements Ranker, PairScorer {
+    /**
+     * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
+     * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it where the JDK has that
+     * module, and the processor's vectors hold at least 256 bits (with fewer lanes the API gains little over the
+     * scalar loops, which the JIT vectorises too). Otherwise the scalar loops serve: the same results up to float
+     * rounding, slower.
+     */
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && VectorTiles.bits() >= 256;
+
+    private final TiledConstants constants;
+    private final int users;
+    private final int items;
+    private final int tile;
+    private final int half;
+    private final float[] mlpUser;
+    private final float[] userWeight;
+    private final float[] itemTerm;
+    private final boolean firstLayer; // hidden MLP layers: a user has a first-layer part
+    private final int width; // the first hidden layer's width
+    private final float outputBias;
+    /** Each thread's buffers (a run allocates only its results). */
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ScalarTiles scalar;
+    /** The vector API's tiles, or null: the scalar loops. */
+    private final VectorTiles vector;
+
+    private FusedRanker(TiledConstants c, boolean vectorApi) {
+        constants = c;
+        users = c.users;
+        items = c.items;
+        tile = c.tile;
+        half = c.half;
+        mlpUser = c.mlpUser;
+        userWeight = c.userWeight;
+        itemTerm = c.itemTerm;
+        firstLayer = c.itemSide != null;
+        width = firstLayer ? c.layers[0] : 0;
+        outputBias = c.outputBias;
+        scalar = new ScalarTiles(c);
+        vector = vectorApi ? new VectorTiles(c) : null;
+    }
+
+    /**
+     * The ranker for a bundle's ranking graph, or empty with the reason when the graph is not one this class
+     * computes (another producer, another layout, constants missing or of other sizes).
+     */
+    public static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot) {
+        return of(rankGraph, card, whyNot, VECTOR_API);
+    }
+
+    /**
+     * As {@link #of(byte[], BundleCard, StringBuilder)}, with the vector API's tiles where this JVM can have them,
+     * or without (tests of both).
+     */
+    static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot, boolean vectorApi) {
+        try {
+            ModelShape shape = card.shape();
+            TiledConstants c = new TiledConstants(shape, GraphConstants.read(rankGraph, shape));
+            return Optional.of(new FusedRanker(c, vectorApi && VECTOR_API));
+        } catch (IllegalArgumentException e) {
+            whyNot.append(e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Users of the model: user indices run from 0 to this, exclusive. */
+    public int users() {
+        return users;
+    }
+
+    /** Items of the catalogue: item indices run from 0 to this, exclusive. */
+    public int items() {
+        return items;
+    }
+
+    @Override
+    public Rankings rank(long[] users, long[] exclude, int k) {
+        int b = users.length;
+        long[][] outItems = new long[b][];
+        float[][] outScores = new float[b][];
+        float[][] logits = new float[b][items];
+        long[] pairs = byRow(exclude);
+        logits(users, logits, scratch.get());
+        int e = 0;
+        for (int row = 0; row < b; row++) {
+            float[] l = logits[row];
+            for (; e < pairs.length && pairs[e] == row; e += 2) {
+                l[(int) pairs[e + 1]] = Float.NEGATIVE_INFINITY;
+            }
+            int[] top = TopK.best(l, k);
+            long[] it = new long[k];
+            float[] sc = new float[k];
+            for (int j = 0; j < k; j++) {
+                it[j] = top[j];
+                sc[j] = sigmoid(l[top[j]]);
+            }
+            outItems[row] = it;
+            outScores[row] = sc;
+        }
+        return new Rankings(outItems, outScores);
+    }
+
+    /** The (row, item) pairs checked and ordered by row (they usually come so already). */
+    private long[] byRow(long[] exclude) {
+        boolean ordered = true;
+        for (int e = 0; e + 1 < exclude.length; e += 2) {
+            index(exclude[e + 1], items, "excluded item");
+            ordered &= e == 0 || exclude[e - 2] <= exclude[e];
+        }
+        if (ordered) {
+            return exclude;
+        }
+        long[][] rows = new long[exclude.length / 2][];
+        for (int e = 0; e < rows.length; e++) {
+            rows[e] = new long[] {exclude[2 * e], exclude[2 * e + 1]};
+        }
+        Arrays.sort(rows, (x, y) -> Long.compare(x[0], y[0]));
+        long[] out = new long[exclude.length];
+        for (int e = 0; e < rows.length; e++) {
+            out[2 * e] = rows[e][0];
+            out[2 * e + 1] = rows[e][1];
+        }
+        return out;
+    }
+
+    /** One thread's buffers: a tile's logits and the tile arithmetic's own. */
+    private final class Scratch {
+        final float[] logits = new float[tile];
+        final ScalarTiles.Scratch scalar = new ScalarTiles.Scratch(constants);
+        final VectorTiles.Scratch chunk = vector == null ? null : new VectorTiles.Scratch(constants.widest);
+    }
+
+    /**
+     * Every item's logit for each user, into {@code out} (one row per user). Tile by tile, every user of the batch
+     * in turn, so that a tile's item constants are read from memory once per batch.
+     */
+    private void logits(long[] users, float[][] out, Scratch s) {
+        float[][] pu = new float[users.length][];
+        for (int row = 0; row < users.length; row++) {
+            pu[row] = start(Math.toIntExact(users[row]), out[row]);
+        }
+        int tiles = constants.tiles();
+        for (int ti = 0; ti < tiles; ti++) {
+            for (int row = 0; row < users.length; row++) {
+                tile(ti, Math.toIntExact(users[row]), pu[row], out[row], s);
+            }
+        }
+    }
+
+    /**
+     * A user's logits before the tiles: the output bias, or with an MLP without hidden layers its whole logits;
+     * returns the user's part of the first MLP layer (null without hidden layers).
+     */
+    private float[] start(int u, float[] out) {
+        if (mlpUser != null && !firstLayer) {
+            float term = outputBias;
+            for (int j = 0; j < half; j++) {
+                term += mlpUser[u * half + j] * userWeight[j];
+            }
+            for (int i = 0; i < items; i++) {
+                out[i] = term + itemTerm[i];
+            }
+        } else {
+            Arrays.fill(out, outputBias);
+        }
+        if (!firstLayer) {
+            return null;
+        }
+        float[] pu = new float[width];
+        for (int o = 0; o < width; o++) {
+            float t = 0;
+            for (int j = 0; j < half; j++) {
+                t += mlpUser[u * half + j] * userWeight[o * half + j];
+            }
+            pu[o] = t;
+        }
+        return pu;
+    }
+
+    /** Adds one tile's GMF and MLP logits for user {@code u} (whose first-layer part is {@code pu}) to {@code out}. */
+    private void tile(int ti, int u, float[] pu, float[] out, Scratch s) {
+        float[] lt = s.logits;
+        int i0 = ti * tile;
+        int n = Math.min(tile, items - i0);
+        System.arraycopy(out, i0, lt, 0, n);
+        if (vector != null) {
+            vector.tile(ti, u, pu, lt, n, s.chunk);
+        } else {
+            scalar.tile(ti, u, pu, lt, n, s.scalar);
+        }
+        System.arraycopy(lt, 0, out, i0, n);
+    }
+
+    /**
+     * Probabilities and logits of the pairs (users[i], items[i]), as the scoring graph computes them (up to
+     * float rounding), a tile of pairs at a time.
+     */
+    @Override
+    public PairScores score(long[] pairUsers, long[] pairItems) {
+        if (pairUsers.length != pairItems.length) {
+            throw new IllegalArgumentException(pairUsers.length + " users for " + pairItems.length + " items");
+        }
+        int n = pairUsers.length;
+        float[] logits = new float[n];
+        Scratch s = scratch.get();
+        for (int from = 0; from < n; from += tile) {
+            scalar.pairs(pairUsers, pairItems, from, Math.min(tile, n - from), s.logits, logits, s.scalar);
+        }
+        float[] scores = new float[n];
+        for (int i = 0; i < n; i++) {
+            scores[i] = sigmoid(logits[i]);
+        }
+        return new PairScores(scores, logits);
+    }
+
+    /** How tiles are computed, for the load's log line: the vector API and its vector size, or scalar loops. */
+    public String tileCode() {
+        return vector != null ? "vector API, " + VectorTiles.bits() + "-bit" : "scalar loops";
+    }
+
+    /** {@code value} as an index into {@code size} entries, or IllegalArgumentException naming {@code what}. */
+    static int index(long value, int size, String what) {
+        if (value < 0 || value >= size) {
+            throw new IllegalArgumentException(what + " " + value + " is not in 0.." + (size - 1));
+        }
+        return (int) value;
+    }
+
+    private static float sigmoid(float logit) {
+        return (float) (1.0 / (1.0 + Math.exp(-logit)));
+    }
+}

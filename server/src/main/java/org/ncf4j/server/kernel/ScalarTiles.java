@@ -1,0 +1,247 @@
+package org.ncf4j.server.kernel;
+
+import java.util.Arrays;
+
+/**
+ * {@link FusedRanker}'s tile arithmetic in plain loops, which the JIT vectorises layer by layer: a tile of items for
+ * one user (where the JVM lacks the vector API, see {@link VectorTiles}), and a tile of (user, item) pairs, each
+ * pair's constants gathered into the tile first. A layer's activations for the whole tile go through the cache, one
+ * layer after the other, two layers' worth at a time.
+ */
+final class ScalarTiles {
+    private final int users;
+    private final int items;
+    private final int factor;
+    private final int half;
+    private final int tile;
+    private final float[] gmfUser;
+    private final float[][][] gmfItemSide;
+    private final float[] mlpUser;
+    private final float[] userWeight;
+    private final float[][][] itemSide;
+    private final float[] itemTerm;
+    private final int[] layers;
+    private final float[][] weights;
+    private final float[][] biases;
+    private final float[] outputWeight;
+    private final float outputBias;
+
+    ScalarTiles(TiledConstants c) {
+        users = c.users;
+        items = c.items;
+        factor = c.factor;
+        half = c.half;
+        tile = c.tile;
+        gmfUser = c.gmfUser;
+        gmfItemSide = c.gmfItemSide;
+        mlpUser = c.mlpUser;
+        userWeight = c.userWeight;
+        itemSide = c.itemSide;
+        itemTerm = c.itemTerm;
+        layers = c.layers;
+        weights = c.weights;
+        biases = c.biases;
+        outputWeight = c.outputWeight;
+        outputBias = c.outputBias;
+    }
+
+    /**
+     * A run's buffers: a tile's activations, two layers at a time; for pairs, also the tile's user and item indices
+     * and its users' MLP embeddings.
+     */
+    static final class Scratch {
+        final float[][] a;
+        final float[][] c;
+        final int[] pairUsers;
+        final int[] pairItems;
+        final float[][] userColumns;
+
+        Scratch(TiledConstants k) {
+            a = new float[k.widest][k.tile];
+            c = new float[k.widest][k.tile];
+            pairUsers = new int[k.tile];
+            pairItems = new int[k.tile];
+            userColumns = new float[k.half][k.tile];
+        }
+    }
+
+    /**
+     * Adds the GMF and MLP logits of tile {@code ti}'s first {@code n} items for user {@code u} (whose first-layer
+     * part is {@code pu}) to {@code lt}.
+     */
+    void tile(int ti, int u, float[] pu, float[] lt, int n, Scratch s) {
+        if (gmfItemSide != null) {
+            float[][] side = gmfItemSide[ti];
+            for (int j = 0; j < factor; j++) {
+                float p = gmfUser[u * factor + j];
+                float[] q = side[j];
+                for (int t = 0; t < n; t++) {
+                    lt[t] += p * q[t];
+                }
+            }
+        }
+        if (itemSide != null) {
+            float[][] h = s.a;
+            float[][] next = s.c;
+            float[][] side = itemSide[ti];
+            for (int o = 0; o < layers[0]; o++) {
+                float add = pu[o];
+                float[] x = side[o];
+                float[] y = h[o];
+                for (int t = 0; t < n; t++) {
+                    y[t] = Math.max(x[t] + add, 0f); // branch-free, unlike a conditional
+                }
+            }
+            tower(h, next, lt, n);
+        }
+    }
+
+    /**
+     * The logits of the {@code n} pairs from {@code from} of (pairUsers[i], pairItems[i]) into {@code out}, using
+     * {@code lt} (a tile's room) on the way.
+     *
+     * @throws IllegalArgumentException for a user or item index outside the model
+     */
+    void pairs(long[] pairUsers, long[] pairItems, int from, int n, float[] lt, float[] out, Scratch s) {
+        int[] u = s.pairUsers;
+        int[] it = s.pairItems;
+        for (int t = 0; t < n; t++) {
+            u[t] = FusedRanker.index(pairUsers[from + t], users, "user index");
+            it[t] = FusedRanker.index(pairItems[from + t], items, "item index");
+        }
+        Arrays.fill(lt, 0, n, outputBias);
+        if (gmfItemSide != null) {
+            for (int t = 0; t < n; t++) {
+                float[][] side = gmfItemSide[it[t] / tile];
+                int at = it[t] % tile;
+                int row = u[t] * factor;
+                float sum = 0;
+                for (int j = 0; j < factor; j++) {
+                    sum += gmfUser[row + j] * side[j][at];
+                }
+                lt[t] += sum;
+            }
+        }
+        if (mlpUser != null && layers.length == 0) {
+            for (int t = 0; t < n; t++) {
+                float sum = itemTerm[it[t]];
+                for (int j = 0; j < half; j++) {
+                    sum += mlpUser[u[t] * half + j] * userWeight[j];
+                }
+                lt[t] += sum;
+            }
+        }
+        if (itemSide != null) {
+            float[][] g = s.userColumns;
+            for (int j = 0; j < half; j++) {
+                float[] column = g[j];
+                for (int t = 0; t < n; t++) {
+                    column[t] = mlpUser[u[t] * half + j];
+                }
+            }
+            float[][] h = s.a;
+            for (int o = 0; o < layers[0]; o++) {
+                float[] y = h[o];
+                for (int t = 0; t < n; t++) {
+                    y[t] = itemSide[it[t] / tile][o][it[t] % tile];
+                }
+            }
+            layer(userWeight, null, half, layers[0], g, h, n); // relu(W1u p_u + the item's side)
+            tower(h, s.c, lt, n);
+        }
+        System.arraycopy(lt, 0, out, from, n);
+    }
+
+    /**
+     * From the first hidden layer's activations {@code h} of {@code n} items (or pairs) on: the further layers
+     * (using {@code next} and {@code h} in turn), then the output weights, added to {@code lt}.
+     */
+    private void tower(float[][] h, float[][] next, float[] lt, int n) {
+        for (int k = 0; k < weights.length; k++) {
+            layer(weights[k], biases[k], layers[k], layers[k + 1], h, next, n);
+            float[][] swap = h;
+            h = next;
+            next = swap;
+        }
+        int last = layers[layers.length - 1];
+        for (int o = 0; o < last; o++) {
+            float w = outputWeight[o];
+            float[] x = h[o];
+            for (int t = 0; t < n; t++) {
+                lt[t] += w * x[t];
+            }
+        }
+    }
+
+    /**
+     * {@code out = relu(W in + b)} for {@code n} items of a tile, items along the inner axis: two outputs and four
+     * inputs per pass, so that each input vector loaded serves two outputs (six loads and two stores for eight
+     * multiply-adds), then a pass of the ReLU over the pair. With {@code b} null, {@code out = relu(W in + out)}.
+     */
+    private static void layer(float[] w, float[] b, int in, int outWidth, float[][] h, float[][] out, int n) {
+        int o = 0;
+        for (; o + 1 < outWidth; o += 2) {
+            float[] y0 = out[o];
+            float[] y1 = out[o + 1];
+            if (b != null) {
+                Arrays.fill(y0, 0, n, b[o]);
+                Arrays.fill(y1, 0, n, b[o + 1]);
+            }
+            int r0 = o * in;
+            int r1 = r0 + in;
+            int j = 0;
+            for (; j + 3 < in; j += 4) {
+                float w00 = w[r0 + j];
+                float w01 = w[r0 + j + 1];
+                float w02 = w[r0 + j + 2];
+                float w03 = w[r0 + j + 3];
+                float w10 = w[r1 + j];
+                float w11 = w[r1 + j + 1];
+                float w12 = w[r1 + j + 2];
+                float w13 = w[r1 + j + 3];
+                float[] x0 = h[j];
+                float[] x1 = h[j + 1];
+                float[] x2 = h[j + 2];
+                float[] x3 = h[j + 3];
+                for (int t = 0; t < n; t++) {
+                    float a = x0[t];
+                    float c = x1[t];
+                    float d = x2[t];
+                    float e = x3[t];
+                    y0[t] += w00 * a + w01 * c + w02 * d + w03 * e;
+                    y1[t] += w10 * a + w11 * c + w12 * d + w13 * e;
+                }
+            }
+            for (; j < in; j++) {
+                float w0j = w[r0 + j];
+                float w1j = w[r1 + j];
+                float[] x = h[j];
+                for (int t = 0; t < n; t++) {
+                    y0[t] += w0j * x[t];
+                    y1[t] += w1j * x[t];
+                }
+            }
+            for (int t = 0; t < n; t++) {
+                y0[t] = Math.max(y0[t], 0f);
+                y1[t] = Math.max(y1[t], 0f);
+            }
+        }
+        for (; o < outWidth; o++) {
+            float[] y = out[o];
+            if (b != null) {
+                Arrays.fill(y, 0, n, b[o]);
+            }
+            int row = o * in;
+            for (int j = 0; j < in; j++) {
+                float wj = w[row + j];
+                float[] x = h[j];
+                for (int t = 0; t < n; t++) {
+                    y[t] += wj * x[t];
+                }
+            }
+            for (int t = 0; t < n; t++) {
+                y[t] = Math.max(y[t], 0f);
+            }
+        }
+    }
+}

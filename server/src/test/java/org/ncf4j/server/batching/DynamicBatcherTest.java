@@ -1,0 +1,320 @@
+package org.ncf4j.server.batching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.util.concurrent.DefaultEventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DynamicBatcherTest {
+    private static final long NO_DELAY = 0;
+    private static final long DELAY = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** A batch call that holds its run until released, so a test can act while a run is in progress. */
+    private static final class Gate implements BatchCall<Integer, Integer> {
+        private final CountDownLatch running = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public List<Integer> run(List<Integer> batch) throws InterruptedException {
+            running.countDown();
+            release.await();
+            return batch;
+        }
+
+        void awaitRunning() throws InterruptedException {
+            assertTrue(running.await(5, TimeUnit.SECONDS), "no run started");
+        }
+
+        void open() {
+            release.countDown();
+        }
+    }
+
+    private static BatchSettings settings(int units, long delay, int queue, int workers) {
+        return new BatchSettings(units, delay, queue, workers, BatchSettings.MAX_INLINE_NANOS);
+    }
+
+    private static <R> DynamicBatcher<Integer, R> batcher(BatchSettings s,
+                                                          BatchCall<Integer, R> call) {
+        return new DynamicBatcher<>("t", s, 0, q -> q, call, null, null, null);
+    }
+
+    /** Waits for a request's result, rethrowing its failure (always a ServingException). */
+    private static <Q, R> R submit(DynamicBatcher<Q, R> b, Q request, long timeoutNanos) {
+        try {
+            return b.submitAsync(request, timeoutNanos).join();
+        } catch (CompletionException e) {
+            throw (ServingException) e.getCause();
+        }
+    }
+
+    /** Submits from another thread, so that a request that runs in its caller's thread does not block the test. */
+    private static <R> CompletableFuture<R> inBackground(DynamicBatcher<Integer, R> b, int request) {
+        return CompletableFuture.supplyAsync(() -> b.submitAsync(request, Long.MAX_VALUE)).thenCompose(f -> f);
+    }
+
+    @Test
+    void concurrentRequestsShareABatchAndGetTheirOwnResults() throws Exception {
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(8, DELAY, 100, 1), 0, q -> 1,
+                batch -> {
+                    sizes.add(batch.size());
+                    return batch.stream().map(x -> x * 10).toList();
+                }, null, null, null)) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int x = i;
+                results.add(pool.submit(() -> submit(b, x, Long.MAX_VALUE)));
+            }
+            for (int i = 0; i < 8; i++) {
+                assertEquals(i * 10, results.get(i).get(10, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            assertTrue(sizes.stream().anyMatch(s -> s > 1), "never batched: " + sizes);
+            assertTrue(sizes.stream().allMatch(s -> s <= 8), sizes.toString());
+        }
+    }
+
+    @Test
+    void aBatchNeverExceedsTheMaximumSizeInUnits() throws Exception {
+        List<Integer> units = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(10, DELAY, 100, 1), batch -> {
+            units.add(batch.stream().mapToInt(Integer::intValue).sum());
+            return batch;
+        })) {
+            ExecutorService pool = Executors.newFixedThreadPool(7);
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                results.add(pool.submit(() -> submit(b, 4, Long.MAX_VALUE)));
+            }
+            results.add(pool.submit(() -> submit(b, 25, Long.MAX_VALUE))); // larger than a batch: runs alone
+            for (Future<Integer> f : results) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            assertTrue(units.stream().allMatch(u -> u <= 10 || u == 25), units.toString());
+        }
+    }
+
+    @Test
+    void aFullQueueIsOverloadedAtOnce() throws Exception {
+        Gate gate = new Gate();
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(1, DELAY, 1, 1), gate)) {
+            CompletableFuture<Integer> first = b.submitAsync(1, Long.MAX_VALUE);
+            gate.awaitRunning();
+            CompletableFuture<Integer> queued = b.submitAsync(1, Long.MAX_VALUE);
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.OVERLOADED, e.error());
+            assertTrue(e.getMessage().contains("queue is full"), e.getMessage());
+            gate.open();
+            assertEquals(1, first.get(5, TimeUnit.SECONDS));
+            assertEquals(1, queued.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aRequestCarriedOverToTheNextBatchIsNeverRefused() throws Exception {
+        Gate gate = new Gate();
+        // room for two waiting requests; batches of three units, so the second waiting request (2 + 2 > 3) is
+        // carried over to the worker's next batch, which must not count it against the queue again
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(3, NO_DELAY, 2, 1), gate)) {
+            CompletableFuture<Integer> running = inBackground(b, 1);
+            gate.awaitRunning();
+            CompletableFuture<Integer> second = b.submitAsync(2, Long.MAX_VALUE);
+            CompletableFuture<Integer> third = b.submitAsync(2, Long.MAX_VALUE);
+            gate.open();
+            assertEquals(1, running.get(5, TimeUnit.SECONDS));
+            assertEquals(2, second.get(5, TimeUnit.SECONDS));
+            assertEquals(2, third.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aDeadlineThatPassesInTheQueueIsDeadlineExceeded() throws Exception {
+        Gate gate = new Gate();
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(1, NO_DELAY, 10, 1), gate)) {
+            CompletableFuture<Integer> blocker = inBackground(b, 1);
+            gate.awaitRunning();
+            ServingException e = assertThrows(ServingException.class,
+                    () -> submit(b, 2, TimeUnit.MILLISECONDS.toNanos(50)));
+            assertEquals(ServingError.DEADLINE_EXCEEDED, e.error());
+            gate.open();
+            blocker.get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aLoneRequestRunsInItsCallersThread() {
+        try (DynamicBatcher<Integer, String> b = batcher(settings(4, NO_DELAY, 10, 1),
+                batch -> List.of(Thread.currentThread().getName()))) {
+            assertEquals(Thread.currentThread().getName(), submit(b, 1, Long.MAX_VALUE));
+        }
+    }
+
+    /** The model is free again before a caller hears its answer: a request sent on being answered runs at once. */
+    @Test
+    void aRequestSentOnBeingAnsweredFindsTheModelIdle() throws Exception {
+        CountDownLatch listening = new CountDownLatch(1);
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
+            if (batch.contains(1)) {
+                listening.await(); // until the test listens for this run's answer
+            }
+            return batch;
+        })) {
+            CompletableFuture<Boolean> nextRanAtOnce = new CompletableFuture<>();
+            // a bulk call goes to the worker, which completes it in its own thread, running the callback there
+            b.submitAll(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) ->
+                    nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone()));
+            listening.countDown();
+            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request waited for a run permit");
+        }
+    }
+
+    @Test
+    void onAnEventLoopALoneRequestRunsAtOnceAndABurstGoesBatchedToTheWorkers() throws Exception {
+        DefaultEventExecutor loop = new DefaultEventExecutor();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(2, NO_DELAY, 10, 1), 0,
+                q -> 1, batch -> {
+                    String where = Thread.currentThread().getName() + " x" + batch.size();
+                    runs.add(where);
+                    return batch.stream().map(x -> where).toList();
+                }, null, null, () -> loop.inEventLoop() ? loop : null)) {
+            String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
+            // a lone request: runs on the loop's thread once the task that received it ends
+            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get()
+                    .get(5, TimeUnit.SECONDS));
+            // five in one pass: the first runs at once; the four after it go to the worker, batched, leaving the
+            // loop free to read and write while they run
+            List<CompletableFuture<String>> five = loop.submit(() -> {
+                List<CompletableFuture<String>> out = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    out.add(b.submitAsync(i, Long.MAX_VALUE));
+                }
+                assertTrue(out.get(0).isDone(), "the first of a pass runs at once");
+                assertFalse(out.get(1).isDone(), "later ones wait for the end of the pass");
+                return out;
+            }).get();
+            assertEquals(loopThread + " x1", five.get(0).get(5, TimeUnit.SECONDS));
+            for (int i = 1; i < 5; i++) {
+                assertTrue(five.get(i).get(5, TimeUnit.SECONDS).startsWith("t-batcher-0"), five.get(i).get());
+            }
+            // a lone request of a later pass, with the model idle, runs on the loop again (the worker gave its run
+            // back before answering: aRequestSentOnBeingAnsweredFindsTheModelIdle)
+            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(9, Long.MAX_VALUE)).get()
+                    .get(5, TimeUnit.SECONDS));
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aModelWhoseRunsAreLongNeverRunsOnTheCallersThread() throws Exception {
+        long longRun = BatchSettings.MAX_INLINE_NANOS * 3;
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(4, NO_DELAY, 10, 1), longRun,
+                q -> 1, batch -> List.of(Thread.currentThread().getName()), null, null, null)) {
+            assertTrue(submit(b, 1, Long.MAX_VALUE).startsWith("t-batcher-"), "a slow model stays off the caller");
+        }
+    }
+
+    @Test
+    void closingFailsWhatWaitsAndEveryRequestRacingTheCloseCompletes() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            DynamicBatcher<Integer, Integer> b = batcher(settings(4, TimeUnit.MILLISECONDS.toNanos(5), 1000, 2),
+                    batch -> batch);
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<CompletableFuture<Integer>>> submitted = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                submitted.add(pool.submit(() -> b.submitAsync(1, Long.MAX_VALUE)));
+                if (i == 100) {
+                    b.close();
+                }
+            }
+            for (Future<CompletableFuture<Integer>> f : submitted) {
+                CompletableFuture<Integer> r = f.get(5, TimeUnit.SECONDS);
+                try {
+                    assertEquals(1, r.get(5, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    assertEquals(ServingError.UNAVAILABLE, ((ServingException) e.getCause()).error());
+                }
+            }
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aBatcherClosedFromItsOwnWorkerDoesNotWaitForItself() throws Exception {
+        DynamicBatcher<Integer, Integer> b = batcher(settings(4, 1000, 10, 1), batch -> batch);
+        long t0 = System.nanoTime();
+        CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
+        assertEquals(7, closed.get(5, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "closing waited");
+        ServingException e = assertThrows(ServingException.class, () -> submit(b, 8, Long.MAX_VALUE));
+        assertEquals(ServingError.UNAVAILABLE, e.error());
+    }
+
+    @Test
+    void aRunHoldsTheGuardAfterItsCallerHasGivenUp() throws Exception {
+        AtomicInteger holds = new AtomicInteger();
+        RunGuard guard = () -> {
+            holds.incrementAndGet();
+            return holds::decrementAndGet;
+        };
+        Gate gate = new Gate();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(4, 1000, 10, 1), 0, q -> 1,
+                gate, null, guard, null)) {
+            CompletableFuture<Integer> gaveUp = b.submitAsync(1, TimeUnit.MILLISECONDS.toNanos(200));
+            gate.awaitRunning();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> gaveUp.get(5, TimeUnit.SECONDS));
+            assertEquals(ServingError.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).error());
+            assertEquals(1, holds.get(), "the run must still hold what it runs on");
+            gate.open();
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (holds.get() != 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertEquals(0, holds.get());
+        }
+    }
+
+    @Test
+    void aRunWhoseGuardIsGoneIsUnavailable() {
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(4, NO_DELAY, 10, 1), 0,
+                q -> 1, batch -> batch, null, () -> null, null)) {
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.UNAVAILABLE, e.error());
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEachOfItsRequestsWithoutJavaText() {
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
+            throw new IllegalStateException("boom");
+        })) {
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.INTERNAL, e.error());
+            assertFalse(e.getMessage().contains("java.lang"), e.getMessage());
+            assertEquals("boom", e.getCause().getMessage(), "the cause is kept for the server's log");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package org.ncf4j.server.model;
+
+import org.ncf4j.server.batching.BatchSettings;
+import org.ncf4j.server.batching.IoLoops;
+import org.ncf4j.server.kernel.KernelWarmUp;
+import org.ncf4j.server.onnxruntime.ExecutionProvider;
+
+/** Loaders for tests: CPU, one intra-op thread, one worker per call type, a 256 MiB ranking budget. */
+public final class ModelLoaders {
+    /** The CPU provider, CUDA never tried. */
+    public static final ExecutionProvider.Choice CPU = ExecutionProvider.choose("cpu", 0, (o, d) -> { });
+    /**
+     * The fused kernel's warm-up, one for the tests' JVM as the server has one for its process: the JIT's code is
+     * shared, so one warm-up serves every loader.
+     */
+    public static final KernelWarmUp WARM_UP = new KernelWarmUp(KernelWarmUp.MAX_NANOS);
+
+    private ModelLoaders() {
+    }
+
+    /** Ranking runs of at most {@code maxUsers}, each batch's first call waiting {@code delayNanos} for more. */
+    public static ModelLoader cpu(int maxUsers, long delayNanos, ServedModel.BatchObserver observer) {
+        return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new BatchSettings(maxUsers, delayNanos, 100, 1, BatchSettings.MAX_INLINE_NANOS),
+                new BatchSettings(1000, delayNanos, 100, 1, BatchSettings.MAX_INLINE_NANOS)), WARM_UP, IoLoops.NONE,
+                observer);
+    }
+
+    public static ModelLoader cpu() {
+        return cpu(8, 0, (call, n, t, d, inline) -> { });
+    }
+}
