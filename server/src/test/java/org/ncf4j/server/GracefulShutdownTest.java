@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommendResponse;
 import org.ncf4j.api.v1.RecommenderGrpc;
+import org.ncf4j.server.metrics.ServingMetrics;
 
 /**
  * Stopping the server: health watchers are told NOT_SERVING and their streams closed (an open watch must not hold
@@ -40,7 +42,9 @@ class GracefulShutdownTest {
             RecommendRequest request = RecommendRequest.newBuilder().setUser("u1").setK(3).build();
             ListenableFuture<RecommendResponse> inFlight = RecommenderGrpc.newFutureStub(channel)
                     .withDeadlineAfter(20, TimeUnit.SECONDS).recommend(request);
-            Thread.sleep(300);
+            ServingMetrics metrics = server.getApplicationContext().getBean(ServingMetrics.class);
+            Await.until("the call has reached the server", Duration.ofSeconds(10),
+                    () -> metrics.inFlight() >= 2); // the watch and the call
             assertFalse(inFlight.isDone(), "the call should still wait in the batcher");
 
             assertTrue(ioThreads() > 0, "the server does not serve on its own event loops (grpc-io)");

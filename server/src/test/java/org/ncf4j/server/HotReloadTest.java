@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,12 +72,12 @@ class HotReloadTest extends ServerTestBase {
             }));
         }
         try {
-            Thread.sleep(300);
+            awaitMoreCalls(calls, 40, load); // on version 1
             TestBundles.write(dir.resolve("models/demo/2"), 2);
             var swapped = stub.reload(ReloadRequest.getDefaultInstance()).getModels(0);
             assertEquals(List.of(2L), swapped.getLoadedList());
             assertEquals(List.of(1L), swapped.getAvailableList());
-            Thread.sleep(300);
+            awaitMoreCalls(calls, 40, load); // on version 2, but for those in flight during the swap
             // a corrupt version 3 is refused; version 2 keeps answering
             Path corrupt = dir.resolve("models/demo/3");
             Files.createDirectories(corrupt);
@@ -95,7 +96,7 @@ class HotReloadTest extends ServerTestBase {
             Directories.deleteTree(dir.resolve("models/demo/2"));
             assertEquals(List.of(1L), stub.reload(ReloadRequest.getDefaultInstance()).getModels(0)
                     .getLoadedList());
-            Thread.sleep(300);
+            awaitMoreCalls(calls, 40, load); // on version 1 again
         } finally {
             running.set(false);
         }
@@ -108,5 +109,15 @@ class HotReloadTest extends ServerTestBase {
         assertFalse(versions.contains(3L));
         assertEquals(1, stub.score(ScoreRequest.newBuilder().setModel(ModelSpec.newBuilder().setName("demo"))
                 .addUsers("u0").addItems("i0").build()).getModel().getVersion());
+    }
+
+    /**
+     * Lets the load go on until {@code more} further calls have been answered, or a client has stopped (its
+     * failure is reported when its future is read).
+     */
+    private static void awaitMoreCalls(AtomicInteger calls, int more, List<Future<?>> load) {
+        int until = calls.get() + more;
+        Await.until(more + " more calls are answered", Duration.ofSeconds(30),
+                () -> calls.get() >= until || load.stream().anyMatch(Future::isDone));
     }
 }

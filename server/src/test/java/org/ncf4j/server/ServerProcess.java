@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The server as its own process ({@code java org.ncf4j.server.Application} on the test classpath), as Kubernetes
@@ -20,6 +23,8 @@ final class ServerProcess implements AutoCloseable {
     final int port;
     final int httpPort;
     final List<String> output = new CopyOnWriteArrayList<>();
+    /** True once the server says it is ready, false if its output ends first. */
+    private final CompletableFuture<Boolean> ready = new CompletableFuture<>();
     private final Thread reader;
 
     private ServerProcess(Process process, int port, int httpPort) {
@@ -31,9 +36,14 @@ final class ServerProcess implements AutoCloseable {
                     StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     output.add(line);
+                    if (line.contains(" ready in ")) {
+                        ready.complete(true);
+                    }
                 }
             } catch (IOException e) {
                 output.add("(reading the output failed: " + e + ")");
+            } finally {
+                ready.complete(false); // the process has ended (or closed its output) without being ready
             }
         }, "server-output");
         reader.setDaemon(true);
@@ -68,17 +78,13 @@ final class ServerProcess implements AutoCloseable {
 
     /** Waits for the line saying the server is ready; false when it exits or the time runs out first. */
     boolean awaitReady(long seconds) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < until) {
-            if (output.stream().anyMatch(l -> l.contains(" ready in "))) {
-                return true;
-            }
-            if (!process.isAlive()) {
-                return false;
-            }
-            Thread.sleep(20);
+        try {
+            return ready.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
         }
-        return false;
     }
 
     /** The exit code, after waiting for the output to end too. */

@@ -12,6 +12,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +103,10 @@ class ServerProcessTest {
                     return null;
                 });
             }
-            // the load is running (this JVM's first connection can take a second to set up), then a while more
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (ok.get() < 100 && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
+            // the load is running (this JVM's first connection can take a second to set up; if no call succeeds,
+            // the checks below say so with the server's output), then it goes on for the round's chosen time, so
+            // that the signal finds the server at a different point in each round
+            Await.holdsWithin(Duration.ofSeconds(30), () -> ok.get() >= 100);
             Thread.sleep(loadMillis);
             int before = ok.get();
             server.process.toHandle().destroy(); // SIGTERM (Process.destroy would also close the output)

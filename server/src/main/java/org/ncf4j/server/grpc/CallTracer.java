@@ -54,11 +54,12 @@ final class CallTracer extends ServerStreamTracer.Factory {
             public void streamClosed(Status status) {
                 long elapsed = System.nanoTime() - start;
                 metrics.callEnded();
-                metrics.call(rpc, counted(status.getCode(), elapsed, timeout).name(), elapsed);
+                // logged before counted: whoever sees a call counted finds its line logged
                 if (LOGGED.contains(status.getCode())) {
                     logBadRequest(rpc.equals("unknown") ? "unknown method " + Statuses.cap(fullMethodName) : rpc,
                             status);
                 }
+                metrics.call(rpc, counted(status.getCode(), elapsed, timeout).name(), elapsed);
             }
         };
     }

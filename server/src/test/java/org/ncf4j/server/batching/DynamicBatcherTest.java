@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.util.concurrent.DefaultEventExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +48,13 @@ class DynamicBatcherTest {
         }
     }
 
+    /**
+     * Settings under which any run may run on its caller's thread: where a run goes then depends on the batcher's
+     * state only (idle or not, a pass of an I/O loop or not), never on how long earlier runs took on this machine,
+     * which a busy machine stretches past {@link BatchSettings#MAX_INLINE_NANOS}.
+     */
     private static BatchSettings settings(int units, long delay, int queue, int workers) {
-        return new BatchSettings(units, delay, queue, workers, BatchSettings.MAX_INLINE_NANOS);
+        return new BatchSettings(units, delay, queue, workers, Long.MAX_VALUE);
     }
 
     private static <R> DynamicBatcher<Integer, R> batcher(BatchSettings s,
@@ -171,7 +175,11 @@ class DynamicBatcherTest {
         }
     }
 
-    /** The model is free again before a caller hears its answer: a request sent on being answered runs at once. */
+    /**
+     * The model is free again before a caller hears its answer: a request sent on being answered runs at once.
+     * (The run waits for the test to listen, however long that takes: the settings let runs of any length run
+     * inline, so the time it took cannot send the next request to the queue.)
+     */
     @Test
     void aRequestSentOnBeingAnsweredFindsTheModelIdle() throws Exception {
         CountDownLatch listening = new CountDownLatch(1);
@@ -186,52 +194,77 @@ class DynamicBatcherTest {
             b.submitAll(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) ->
                     nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone()));
             listening.countDown();
-            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request waited for a run permit");
+            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request was queued instead of running at once");
         }
     }
 
     @Test
     void onAnEventLoopALoneRequestRunsAtOnceAndABurstGoesBatchedToTheWorkers() throws Exception {
-        DefaultEventExecutor loop = new DefaultEventExecutor();
+        // an I/O loop: one thread running its tasks in order
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "io-loop"));
+        Thread loopThread = loop.submit(Thread::currentThread).get();
+        IoLoops loops = () -> Thread.currentThread() == loopThread ? loop : null;
         List<String> runs = new CopyOnWriteArrayList<>();
         try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(2, NO_DELAY, 10, 1), 0,
                 q -> 1, batch -> {
                     String where = Thread.currentThread().getName() + " x" + batch.size();
                     runs.add(where);
                     return batch.stream().map(x -> where).toList();
-                }, null, null, () -> loop.inEventLoop() ? loop : null)) {
-            String loopThread = loop.submit(() -> Thread.currentThread().getName()).get();
-            // a lone request: runs on the loop's thread once the task that received it ends
-            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get()
+                }, null, null, loops)) {
+            // a lone request: runs at once on the loop's thread
+            assertEquals("io-loop x1", loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get()
                     .get(5, TimeUnit.SECONDS));
             // five in one pass: the first runs at once; the four after it go to the worker, batched, leaving the
-            // loop free to read and write while they run
+            // loop free to read and write while they run, and are answered on the loop
+            List<String> answeredOn = new CopyOnWriteArrayList<>();
             List<CompletableFuture<String>> five = loop.submit(() -> {
                 List<CompletableFuture<String>> out = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    out.add(b.submitAsync(i, Long.MAX_VALUE));
+                    out.add(b.submitAsync(i, Long.MAX_VALUE).whenComplete((r, e) ->
+                            answeredOn.add(Thread.currentThread().getName())));
                 }
                 assertTrue(out.get(0).isDone(), "the first of a pass runs at once");
                 assertFalse(out.get(1).isDone(), "later ones wait for the end of the pass");
                 return out;
             }).get();
-            assertEquals(loopThread + " x1", five.get(0).get(5, TimeUnit.SECONDS));
+            assertEquals("io-loop x1", five.get(0).get(5, TimeUnit.SECONDS));
             for (int i = 1; i < 5; i++) {
                 assertTrue(five.get(i).get(5, TimeUnit.SECONDS).startsWith("t-batcher-0"), five.get(i).get());
             }
+            assertEquals(List.of("io-loop"), answeredOn.stream().distinct().toList(), "answers completed off the loop");
             // a lone request of a later pass, with the model idle, runs on the loop again (the worker gave its run
             // back before answering: aRequestSentOnBeingAnsweredFindsTheModelIdle)
-            assertEquals(loopThread + " x1", loop.submit(() -> b.submitAsync(9, Long.MAX_VALUE)).get()
+            assertEquals("io-loop x1", loop.submit(() -> b.submitAsync(9, Long.MAX_VALUE)).get()
                     .get(5, TimeUnit.SECONDS));
         } finally {
-            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            loop.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRequestFromALoopThatIsShuttingDownStillRunsAndIsAnswered() throws Exception {
+        ExecutorService loop = Executors.newSingleThreadExecutor(r -> new Thread(r, "io-loop"));
+        Thread loopThread = loop.submit(Thread::currentThread).get();
+        // the loop refuses new tasks (shutting down) while the task at hand still runs on its thread
+        ExecutorService refusing = Executors.newSingleThreadExecutor();
+        refusing.shutdown();
+        IoLoops loops = () -> Thread.currentThread() == loopThread ? refusing : null;
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(2, NO_DELAY, 10, 1), 0,
+                q -> 1, batch -> batch.stream().map(x -> Thread.currentThread().getName()).toList(), null, null,
+                loops)) {
+            // the end of its pass cannot be marked on the loop: the workers take it
+            assertTrue(loop.submit(() -> b.submitAsync(1, Long.MAX_VALUE)).get().get(5, TimeUnit.SECONDS)
+                    .startsWith("t-batcher-"));
+        } finally {
+            loop.shutdownNow();
         }
     }
 
     @Test
     void aModelWhoseRunsAreLongNeverRunsOnTheCallersThread() throws Exception {
         long longRun = BatchSettings.MAX_INLINE_NANOS * 3;
-        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", settings(4, NO_DELAY, 10, 1), longRun,
+        BatchSettings s = new BatchSettings(4, NO_DELAY, 10, 1, BatchSettings.MAX_INLINE_NANOS);
+        try (DynamicBatcher<Integer, String> b = new DynamicBatcher<>("t", s, longRun,
                 q -> 1, batch -> List.of(Thread.currentThread().getName()), null, null, null)) {
             assertTrue(submit(b, 1, Long.MAX_VALUE).startsWith("t-batcher-"), "a slow model stays off the caller");
         }
@@ -264,21 +297,37 @@ class DynamicBatcherTest {
 
     @Test
     void aBatcherClosedFromItsOwnWorkerDoesNotWaitForItself() throws Exception {
+        // a queue delay sends the request to the worker, which answers it, and so runs the callback, itself
         DynamicBatcher<Integer, Integer> b = batcher(settings(4, 1000, 10, 1), batch -> batch);
-        long t0 = System.nanoTime();
         CompletableFuture<Integer> closed = b.submitAsync(7, Long.MAX_VALUE).whenComplete((r, e) -> b.close());
-        assertEquals(7, closed.get(5, TimeUnit.SECONDS));
-        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2), "closing waited");
+        assertEquals(7, closed.get(5, TimeUnit.SECONDS), "a close waiting for its own worker never returns");
         ServingException e = assertThrows(ServingException.class, () -> submit(b, 8, Long.MAX_VALUE));
         assertEquals(ServingError.UNAVAILABLE, e.error());
     }
 
     @Test
+    void closingReturnsWhileARunIsInProgressWhichStillAnswers() throws Exception {
+        Gate gate = new Gate();
+        DynamicBatcher<Integer, Integer> b = batcher(settings(4, 1000, 10, 1), gate);
+        CompletableFuture<Integer> running = b.submitAsync(1, Long.MAX_VALUE);
+        gate.awaitRunning();
+        b.close(); // the gate holds the run until after this returns: a close that waited would never return
+        assertEquals(ServingError.UNAVAILABLE, assertThrows(ServingException.class,
+                () -> submit(b, 2, Long.MAX_VALUE)).error());
+        gate.open();
+        assertEquals(1, running.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aRunHoldsTheGuardAfterItsCallerHasGivenUp() throws Exception {
         AtomicInteger holds = new AtomicInteger();
+        CountDownLatch letGo = new CountDownLatch(1);
         RunGuard guard = () -> {
             holds.incrementAndGet();
-            return holds::decrementAndGet;
+            return () -> {
+                holds.decrementAndGet();
+                letGo.countDown();
+            };
         };
         Gate gate = new Gate();
         try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(4, 1000, 10, 1), 0, q -> 1,
@@ -289,10 +338,7 @@ class DynamicBatcherTest {
             assertEquals(ServingError.DEADLINE_EXCEEDED, ((ServingException) e.getCause()).error());
             assertEquals(1, holds.get(), "the run must still hold what it runs on");
             gate.open();
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (holds.get() != 0 && System.nanoTime() < until) {
-                Thread.sleep(5);
-            }
+            assertTrue(letGo.await(5, TimeUnit.SECONDS), "the run never let go of the guard");
             assertEquals(0, holds.get());
         }
     }

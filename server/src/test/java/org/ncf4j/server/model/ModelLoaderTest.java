@@ -31,13 +31,6 @@ import org.ncf4j.server.config.RankingKernel;
 import org.slf4j.LoggerFactory;
 
 class ModelLoaderTest {
-    /** Ranking runs of up to 8 users, no queue delay, runs never on the caller's thread. */
-    private static ModelLoader loader(RankingKernel kernel) {
-        return new ModelLoader(ModelLoaders.CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
-                new BatchSettings(8, 0, 100, 1, 0), new BatchSettings(1000, 0, 100, 1, 0), kernel),
-                ModelLoaders.WARM_UP, IoLoops.NONE, (call, users, t, d, inline) -> { });
-    }
-
     private static BundleCard card(int items, List<Integer> layers) {
         return new BundleCard(1, "neumf", 8, layers, 10, items, Map.of(), Map.of(), Map.of(), "", "", Map.of(),
                 Map.of());
@@ -90,7 +83,7 @@ class ModelLoaderTest {
         long[] pairItems = {0, 1, TestBundles.ITEMS - 1, 2};
         RankingKernel[] kernels = RankingKernel.values();
         for (int n = 0; n < kernels.length; n++) {
-            ModelLoader loader = loader(kernels[n]);
+            ModelLoader loader = ModelLoaders.cpu(kernels[n]);
             ServedModel m = loader.load("m", 1, b);
             try {
                 if (kernels[n] != RankingKernel.AUTO) {
@@ -123,7 +116,7 @@ class ModelLoaderTest {
                 .setProducerName("pytorch").build().toByteArray();
         Files.write(b.resolve(BundleFiles.RANK_GRAPH), other);
         TestBundles.editCard(b, card -> ((ObjectNode) card.get("files")).put(BundleFiles.RANK_GRAPH, Sha256.of(other)));
-        ModelLoader loader = loader(RankingKernel.FUSED);
+        ModelLoader loader = ModelLoaders.cpu(RankingKernel.FUSED);
         Logger log = (Logger) LoggerFactory.getLogger(ModelLoader.class);
         ListAppender<ILoggingEvent> lines = new ListAppender<>();
         lines.start();

@@ -2,6 +2,7 @@ package org.ncf4j.server.model;
 
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
+import org.ncf4j.server.config.RankingKernel;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
 
@@ -28,5 +29,12 @@ public final class ModelLoaders {
 
     public static ModelLoader cpu() {
         return cpu(8, 0, (call, n, t, d, inline) -> { });
+    }
+
+    /** Ranking runs of up to 8 users with {@code kernel}, no queue delay, runs never on the caller's thread. */
+    public static ModelLoader cpu(RankingKernel kernel) {
+        return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new BatchSettings(8, 0, 100, 1, 0), new BatchSettings(1000, 0, 100, 1, 0), kernel), WARM_UP,
+                IoLoops.NONE, (call, users, t, d, inline) -> { });
     }
 }
