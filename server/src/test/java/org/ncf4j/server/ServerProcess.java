@@ -65,7 +65,8 @@ final class ServerProcess implements AutoCloseable {
             throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:ErrorFile=" + errorDir.resolve("hs_err_pid%p.log"), "-cp", classpath,
+                "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:ErrorFile="
+                        + errorDir.resolve("hs_err_pid%p.log"), "-cp", classpath,
                 "-Dncf.repository=" + repository, "-Dgrpc.server.port=" + port, "-Dmicronaut.server.port=" + http,
                 "-Dncf.execution-provider=cpu", "-Dncf.poll-interval=0s"));
         for (String s : settings) {

@@ -21,14 +21,14 @@ import org.ncf4j.server.error.ServingException;
  * {@code maxQueueSize} requests wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
  * (deadline) are dropped before they run, and every run holds the {@link RunGuard} (the model's sessions) itself.
  *
- * <p>Without a queue delay, requests that arrive on an I/O loop's thread ({@link IoLoops}) are not handed to another thread when that
- * can be avoided, since a hand-off costs more than a small model run on some machines. When the model is idle and
- * its runs are short ({@code maxInlineNanos}), the first request of a pass over the sockets runs at once on that
- * thread; requests that arrive later in the same pass (a burst on one connection) are collected and, once the
- * pass ends, handed to the batch workers together, which batch them and leave the I/O thread free to read and
- * write. A lone call thus costs the round trip and the model, and calls that overlap are batched; the workers
- * complete their answers back on the I/O threads that received them. Requests from other threads run in the
- * caller's thread under the same rule (nothing waiting or running), else on the workers.
+ * <p>Without a queue delay, requests that arrive on an I/O loop's thread ({@link IoLoops}) are not handed to
+ * another thread when that can be avoided, since a hand-off costs more than a small model run on some machines.
+ * When the model is idle and its runs are short ({@code maxInlineNanos}), the first request of a pass over the
+ * sockets runs at once on that thread; requests that arrive later in the same pass (a burst on one connection) are
+ * collected and, once the pass ends, handed to the batch workers together, which batch them and leave the I/O
+ * thread free to read and write. A lone call thus costs the round trip and the model, and calls that overlap are
+ * batched; the workers complete their answers back on the I/O threads that received them. Requests from other
+ * threads run in the caller's thread under the same rule (nothing waiting or running), else on the workers.
  *
  * @param <Q> a request
  * @param <R> its result

@@ -3,8 +3,9 @@ package org.ncf4j.server.config;
 import java.util.Locale;
 
 /**
- * What ranks the catalogue for Recommend: the bundle's ranking graph in ONNX Runtime, or {@link FusedRanker},
- * the same function in Java with its layers fused per tile of items.
+ * What ranks the catalogue for Recommend: the bundle's ranking graph in ONNX Runtime, or the fused kernel
+ * ({@code kernel.FusedRanker}), the same function in Java with its layers fused per tile of items. A setting, and
+ * what a served model reports it ranks and scores with.
  */
 public enum RankingKernel {
     /** The fused kernel on the CPU provider when it agrees with the graph and is the faster of the two. */

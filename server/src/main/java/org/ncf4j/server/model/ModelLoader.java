@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads one version directory for serving: reads and validates the bundle (each file once, size-capped), opens its
  * graphs on the chosen execution provider, runs each once so the model is warm, picks what ranks the catalogue
- * (the ranking graph, or {@link FusedRanker} when it agrees with the graph on a probe and is faster, see
- * {@link RankingKernel}; Score then uses it too when its pairs agree with the scoring graph's), and how many
- * users one ranking run takes: the fastest per user among powers of two up
- * to {@code max-batch-size}, timed here, within the ranking memory budget. On any failure whatever was opened is
- * closed again.
+ * (the ranking graph, or {@link FusedRanker} when it agrees with the graph on a probe and is faster once the
+ * kernel's code is warm, see {@link RankingKernel} and {@link KernelWarmUp}; Score then uses it too when its pairs
+ * agree with the scoring graph's), and how many users one ranking run takes: the fastest per user among powers of
+ * two up to {@code max-batch-size}, timed here, within the ranking memory budget. On any failure whatever was
+ * opened is closed again.
  */
 public final class ModelLoader implements VersionLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
@@ -90,7 +90,12 @@ public final class ModelLoader implements VersionLoader {
         return provider;
     }
 
-    /** Loads {@code dir} as version {@code version} of model {@code name}. */
+    /**
+     * Loads {@code dir} as version {@code version} of model {@code name}.
+     *
+     * @throws OrtException when ONNX Runtime cannot open the graphs or run them at load: the version is refused
+     *     with ONNX Runtime's message
+     */
     @Override
     public ServedModel load(String name, long version, Path dir) throws OrtException {
         Bundle bundle = Bundle.read(dir, settings.maxFileBytes());

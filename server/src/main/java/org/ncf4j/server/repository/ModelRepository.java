@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The models of a repository directory, {@code <root>/<model>/<version>/}, kept in step with the disk as
  * Triton's repository is: each {@link #scan} reads the disk ({@link RepositoryScanner}), decides per model what to
- * load and unload ({@link VersionPlanner}, under the version policy), loads new versions ({@link ModelLoader}) and
+ * load and unload ({@link VersionPlanner}, under the version policy), loads new versions ({@link VersionLoader}) and
  * then publishes a new {@link ModelSnapshot} at once, so every call sees either the old versions or the new ones.
  * Versions swapped out close when their last call ends. A version that fails is refused and listed with why,
  * while the versions already loaded keep serving; it is retried when its files change, and on every reload. A

@@ -194,7 +194,7 @@ class DynamicBatcherTest {
             b.submitAll(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) ->
                     nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone()));
             listening.countDown();
-            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request was queued instead of running at once");
+            assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request was queued instead of run at once");
         }
     }
 

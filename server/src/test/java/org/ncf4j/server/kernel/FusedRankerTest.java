@@ -110,8 +110,8 @@ class FusedRankerTest {
                 PairScores got = fused.score(users, items);
                 assertArrayEquals(want.scores(), got.scores(), RankerCheck.TOLERANCE, shape.toString());
                 for (int p = 0; p < pairs; p++) {
-                    assertEquals(want.logits()[p], got.logits()[p], RankerCheck.LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p])),
-                            shape + " pair " + p);
+                    float tolerance = RankerCheck.LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p]));
+                    assertEquals(want.logits()[p], got.logits()[p], tolerance, shape + " pair " + p);
                 }
                 assertEquals(0, fused.score(new long[0], new long[0]).scores().length);
             }
