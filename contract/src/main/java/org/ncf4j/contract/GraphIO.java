@@ -21,6 +21,9 @@ public final class GraphIO {
     public static final String ITEMS = "items";
     public static final String SCORES = "scores";
 
+    /** The {@code producer_name} of the graphs ncf4j's exporter writes; the server's fused kernel reads only those. */
+    public static final String PRODUCER = "ncf4j";
+
     /** The scoring graph's inputs, in order. */
     public static final List<String> SCORING_INPUTS = List.of(USER, ITEM);
     /** The scoring graph's outputs, in order. */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.contract.GraphIO;
 import org.ncf4j.onnx.OnnxProto.AttributeProto;
 import org.ncf4j.onnx.OnnxProto.GraphProto;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
@@ -105,7 +106,7 @@ final class OnnxGraph {
 
     /** The model around the graph, with the card's entries as metadata properties. */
     ModelProto model(String producerVersion, String doc, Map<String, String> metadata) {
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("ncf4j")
+        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName(GraphIO.PRODUCER)
                 .setProducerVersion(producerVersion).setDomain("org.ncf4j").setModelVersion(1).setDocString(doc)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(graph);
         metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));

@@ -257,9 +257,13 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         }
     }
 
+    /** A run's failure for its callers; the server's own failures name the model and call type that failed. */
     private ServingException failure(Throwable e) {
-        return e instanceof ServingException s ? s : new ServingException(ServingError.INTERNAL, name
-                + " failed: " + e.getClass().getSimpleName(), e);
+        if (e instanceof ServingException s) {
+            return s.error() != ServingError.INTERNAL ? s : new ServingException(ServingError.INTERNAL, name
+                    + " failed: " + s.getMessage(), s.getCause() != null ? s.getCause() : s);
+        }
+        return new ServingException(ServingError.INTERNAL, name + " failed: " + e.getClass().getSimpleName(), e);
     }
 
     private void work() {

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import org.ncf4j.contract.GraphIO;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
@@ -36,7 +37,7 @@ final class GraphConstants {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException("the ranking graph does not parse: " + e.getMessage(), e);
         }
-        if (!model.getProducerName().equals("ncf4j")) {
+        if (!model.getProducerName().equals(GraphIO.PRODUCER)) {
             throw new IllegalArgumentException("the ranking graph was made by '" + model.getProducerName()
                     + "', not by ncf4j's exporter");
         }
