@@ -19,6 +19,7 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.settings.FineTune;
 
 /**
  * Gathers the runs of {@code paper-table.sh} ({@code OUT/f<factor>/s<seed>/<model>/report.json}) into one Markdown
@@ -71,7 +72,7 @@ public final class PaperTable {
                     + unlessPaper(r, "alpha", 0.5, "%s alpha")
                     + unlessPaper(r, "embeddingL2", 0, "embedding L2 %s") + unlessPaper(r, "layerL2", 0, "layer L2 %s")
                     + unlessPaper(r, "averageFrom", 0, "weights averaged from epoch %s")
-                    + (org.ncf4j.trainer.train.TrainConfig.FINE_TUNE_OUTPUT.equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
+                    + (FineTune.OUTPUT.word().equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
         }
 
         /**

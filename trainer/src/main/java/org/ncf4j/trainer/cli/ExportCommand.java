@@ -12,6 +12,8 @@ import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.settings.TrainConfig;
+import org.ncf4j.trainer.settings.TrainSetting;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,8 +62,9 @@ public final class ExportCommand implements Callable<Integer> {
         SavedModel.readSpec(checkpoint);
         Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent().resolve("report.json");
         TrainingReport training = Files.isRegularFile(reportFile) ? TrainingReport.read(reportFile) : null;
-        long splitSeed = seed != null ? seed : training != null && training.settings().get("seed") instanceof Number n
-                ? n.longValue() : 1L;
+        long splitSeed = seed != null ? seed : training != null
+                && training.settings().get(TrainSetting.SEED.key()) instanceof Number n ? n.longValue()
+                : TrainConfig.builder().build().seed();
         // the seed draws evaluation negatives (not in a bundle) and, with --validation, which items are held out
         Split split = DatasetLoader.load(data, splitSeed, err).requireTrainable();
         SavedModel.requireTrainedOn(checkpoint, BundleExporter.fingerprint(split.train()), "the model");

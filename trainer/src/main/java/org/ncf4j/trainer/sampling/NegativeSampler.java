@@ -15,10 +15,13 @@ public final class NegativeSampler {
     private final long seed;
     private final int sampleable;
 
+    /**
+     * @param train the training pairs, each a positive
+     * @param negativesPerPositive negatives drawn per positive, at least 0 (the training setting, which its config
+     *     checks)
+     * @param seed with the epoch, decides every draw and the shuffle
+     */
     public NegativeSampler(UserItems train, int negativesPerPositive, long seed) {
-        if (negativesPerPositive < 0) {
-            throw new IllegalArgumentException("negatives per positive must be >= 0, got " + negativesPerPositive);
-        }
         this.train = train;
         this.negativesPerPositive = negativesPerPositive;
         this.seed = seed;

@@ -5,6 +5,7 @@ import ai.djl.training.optimizer.Optimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.List;
+import org.ncf4j.trainer.settings.OptimizerKind;
 
 /**
  * A step of a DJL {@link Optimizer} on each parameter. Works on any device; DJL's PyTorch optimizers clear the
@@ -14,13 +15,13 @@ final class DjlOptimizerUpdate implements ParameterUpdate {
     private final Optimizer optimizer;
     private final List<String> ids;
     private final List<NDArray> weights;
-    private final String name;
+    private final OptimizerKind kind;
 
-    DjlOptimizerUpdate(Optimizer optimizer, List<String> ids, List<NDArray> weights, String name) {
+    DjlOptimizerUpdate(Optimizer optimizer, List<String> ids, List<NDArray> weights, OptimizerKind kind) {
         this.optimizer = optimizer;
         this.ids = ids;
         this.weights = weights;
-        this.name = name;
+        this.kind = kind;
     }
 
     @Override
@@ -35,13 +36,13 @@ final class DjlOptimizerUpdate implements ParameterUpdate {
 
     @Override
     public String describe() {
-        return name + " (DJL)";
+        return kind + " (DJL)";
     }
 
     /** DJL's SGD without momentum keeps no state; its Adam keeps its moments to itself. */
     @Override
     public String notResumable() {
-        return name.equals("sgd") ? null : "DJL's " + name + " (used on " + weights.get(0).getDevice()
+        return kind == OptimizerKind.SGD ? null : "DJL's " + kind + " (used on " + weights.get(0).getDevice()
                 + ") does not expose its moments";
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.sampling.EpochExamples;
+import org.ncf4j.trainer.settings.OptimizerKind;
 
 /**
  * Runs one epoch of minibatch training: sigmoid binary cross-entropy on logits, then an optimizer step.
@@ -42,14 +43,14 @@ public final class EpochTrainer implements AutoCloseable {
 
     /**
      * @param model the model to train
-     * @param optimizer "adam" (dense Adam's result at the cost of the embedding rows a batch uses, see
-     *     {@link SparseTrainer}), "lazy-adam" (the rows a batch uses only), "dense-adam" (every row every step) or
-     *     "sgd" (dense)
+     * @param optimizer {@link OptimizerKind#ADAM} (dense Adam's result at the cost of the embedding rows a batch
+     *     uses, see {@link SparseTrainer}), {@code LAZY_ADAM} (the rows a batch uses only), {@code DENSE_ADAM}
+     *     (every row every step) or {@code SGD} (dense)
      * @param learningRate the optimizer's step size
-     * @param batchSize examples per step
-     * @param threads training workers; more than one needs adam or lazy-adam
+     * @param batchSize examples per step, at least 1 (as {@link org.ncf4j.trainer.settings.TrainConfig} checks)
+     * @param threads training workers, at least 1; more than one needs an optimizer by rows on the CPU
      */
-    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize, int threads) {
+    public EpochTrainer(NcfModel model, OptimizerKind optimizer, float learningRate, int batchSize, int threads) {
         this(model, optimizer, learningRate, batchSize, threads, name -> true);
     }
 
@@ -57,20 +58,14 @@ public final class EpochTrainer implements AutoCloseable {
      * As above, training only the parameters {@code trains} accepts (by name); the others keep their values and
      * get no gradient.
      */
-    public EpochTrainer(NcfModel model, String optimizer, float learningRate, int batchSize, int threads,
+    public EpochTrainer(NcfModel model, OptimizerKind optimizer, float learningRate, int batchSize, int threads,
                         java.util.function.Predicate<String> trains) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-        }
         this.model = model;
         this.batchSize = batchSize;
-        boolean rowWise = optimizer.equals(TrainConfig.LAZY_ADAM) || optimizer.equals(TrainConfig.ADAM);
+        boolean rowWise = optimizer.byRows();
         if (rowWise && SparseTrainer.supports(model)) {
             this.sparse = new SparseTrainer(model, learningRate, batchSize, threads,
-                    optimizer.equals(TrainConfig.ADAM), trains);
+                    optimizer == OptimizerKind.ADAM, trains);
             this.update = null;
             this.fallback = null;
             return;
@@ -83,7 +78,7 @@ public final class EpochTrainer implements AutoCloseable {
         this.fallback = rowWise ? optimizer + " by rows needs float32 parameters on the CPU; " + model.device()
                 + " trains with DJL's dense Adam" : null;
         if (rowWise) {
-            optimizer = TrainConfig.DENSE_ADAM;
+            optimizer = OptimizerKind.DENSE_ADAM;
         }
         List<String> ids = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
@@ -100,11 +95,12 @@ public final class EpochTrainer implements AutoCloseable {
         this.update = updater(optimizer, learningRate, ids, weights);
     }
 
-    private static ParameterUpdate updater(String optimizer, float lr, List<String> ids, List<NDArray> weights) {
-        if (optimizer.equals(TrainConfig.DENSE_ADAM) && CpuAdam.supports(weights)) {
+    private static ParameterUpdate updater(OptimizerKind optimizer, float lr, List<String> ids,
+                                           List<NDArray> weights) {
+        if (optimizer == OptimizerKind.DENSE_ADAM && CpuAdam.supports(weights)) {
             return new CpuAdam(weights, lr, 0.9f, 0.999f, 1e-8f);
         }
-        Optimizer djl = optimizer.equals("sgd")
+        Optimizer djl = optimizer == OptimizerKind.SGD
                 ? Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).build()
                 : Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build();
         return new DjlOptimizerUpdate(djl, ids, weights, optimizer);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,9 @@ import org.ncf4j.trainer.report.TrainingChart;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.sampling.EpochExamples;
 import org.ncf4j.trainer.sampling.NegativeSampler;
+import org.ncf4j.trainer.settings.FineTune;
+import org.ncf4j.trainer.settings.TrainConfig;
+import org.ncf4j.trainer.settings.TrainSetting;
 
 /**
  * Trains one model on a split: samples each epoch's negatives on a background thread while the previous epoch
@@ -371,36 +373,12 @@ public final class TrainingRun {
             Pretraining.initialise(model, gmf, mlp, config.alpha());
         }
         listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)%s", config.pretrainedGmf(),
-                config.pretrainedMlp(), config.alpha(), config.fineTune().equals(TrainConfig.FINE_TUNE_OUTPUT)
+                config.pretrainedMlp(), config.alpha(), config.fineTune() == FineTune.OUTPUT
                         ? "; only the output layer trains (embeddings and hidden layers stay as pretrained)" : ""));
     }
 
     private Map<String, Object> settings() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("variant", config.variant().label());
-        s.put("factor", config.factor());
-        s.put("layers", Arrays.toString(config.layers()));
-        s.put("epochs", config.epochs());
-        s.put("batchSize", config.batchSize());
-        s.put("learningRate", config.learningRate());
-        s.put("optimizer", config.optimizer());
-        s.put("negatives", config.negatives());
-        s.put("embeddingL2", config.embeddingL2());
-        s.put("layerL2", config.layerL2());
-        s.put("seed", config.seed());
-        s.put("topK", config.topK());
-        s.put("device", device.toString());
-        s.put("threads", config.threads());
-        if (config.pretrained()) {
-            s.put("pretrainedGmf", config.pretrainedGmf().toString());
-            s.put("pretrainedMlp", config.pretrainedMlp().toString());
-            s.put("alpha", config.alpha());
-            s.put("fineTune", config.fineTune());
-        }
-        if (config.averageFrom() > 0) { // absent when off, so that states saved before it was an option resume
-            s.put("averageFrom", config.averageFrom());
-        }
-        return s;
+        return TrainSetting.report(config, device);
     }
 
     private static long parameterCount(NcfModel model) {

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.settings.TrainConfig;
+import org.ncf4j.trainer.settings.TrainSetting;
 
 class TrainCommandTest {
     @TempDir
@@ -68,6 +70,9 @@ class TrainCommandTest {
         TrainingReport report = TrainingReport.read(out.resolve("report.json"));
         assertEquals(6, report.epochs().size());
         assertEquals("test HR@10", report.selectedBy());
+        // the report's settings are the list's, in its order
+        assertEquals(List.copyOf(TrainSetting.report(TrainConfig.builder().build(), ai.djl.Device.cpu()).keySet()),
+                List.copyOf(report.settings().keySet()));
         EpochRecord best = report.epochs().get(report.bestEpoch() - 1);
         assertEquals(best.hitRate(), report.bestHitRate());
         for (EpochRecord e : report.epochs()) {

@@ -26,7 +26,7 @@ import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.data.RealData;
-import org.ncf4j.trainer.train.TrainConfig;
+import org.ncf4j.trainer.settings.TrainConfig;
 import org.ncf4j.trainer.train.TrainingRun;
 
 /**
@@ -72,8 +72,8 @@ class RealDataExportParityTest {
         double trainerNdcg;
         String runs = System.getenv("NCF_PARITY_RUNS");
         if (runs == null) {
-            TrainConfig config = new TrainConfig(variant, 8, new int[] {64, 32, 16, 8}, 1, 1024, 0.002f,
-                    TrainConfig.ADAM, 4, 0, 0, 1, 1, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
+            TrainConfig config = TrainConfig.builder().optVariant(variant).optEpochs(1).optBatchSize(1024)
+                    .optLearningRate(0.002f).optFullRanking(false).build();
             TrainingReport report = new TrainingRun(split, config, Device.cpu(), dir.resolve("run"), bundleDir,
                     false, null).run();
             checkpoint = dir.resolve("run/model");

@@ -18,6 +18,7 @@ import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.settings.TrainConfig;
 
 /**
  * With validation items, a run keeps two checkpoints: {@code model}, the epoch the validation item chose, and
@@ -59,8 +60,9 @@ class CheckpointChoiceTest {
     }
 
     private static TrainConfig config(int epochs, Path gmf, Path mlp) {
-        return new TrainConfig(Variant.GMF, 4, new int[] {16, 8, 4}, epochs, 64, 0.05f, TrainConfig.ADAM, 4, 0, 0,
-                3, 1, 10, false, gmf, mlp, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
+        return TrainConfig.builder().optVariant(Variant.GMF).optFactor(4).optLayers(16, 8, 4).optEpochs(epochs)
+                .optBatchSize(64).optLearningRate(0.05f).optSeed(3).optFullRanking(false).optPretrainedGmf(gmf)
+                .optPretrainedMlp(mlp).build();
     }
 
     /** Users and items in four groups; a user takes items of their own group half the time, at increasing times. */

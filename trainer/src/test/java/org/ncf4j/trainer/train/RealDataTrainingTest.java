@@ -11,6 +11,7 @@ import org.ncf4j.data.Split;
 import org.ncf4j.data.RealData;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.report.TrainingReport;
+import org.ncf4j.trainer.settings.TrainConfig;
 
 /**
  * One epoch of GMF on MovieLens 1M (the NCF paper's split) must reach HR@10 >= 0.45. Reads the directory named by
@@ -21,8 +22,8 @@ class RealDataTrainingTest {
     @Test
     void oneEpochOfGmfOnMovieLensReachesHitRate045(@TempDir Path out) throws Exception {
         Split split = new NcfSplitFiles(RealData.dir()).read();
-        TrainConfig config = new TrainConfig(Variant.GMF, 8, new int[] {64, 32, 16, 8}, 1, 256, 0.001f,
-                TrainConfig.ADAM, 4, 0, 0, 1, 2, 10, false, null, null, 0.5f, TrainConfig.FINE_TUNE_ALL, 0);
+        TrainConfig config = TrainConfig.builder().optVariant(Variant.GMF).optEpochs(1).optThreads(2)
+                .optFullRanking(false).build();
         TrainingReport report = new TrainingRun(split, config, Device.cpu(), out, null, false, null).run();
         assertTrue(report.bestHitRate() >= 0.45, "HR@10 after one epoch: " + report.bestHitRate());
         assertTrue(report.bestNdcg() > 0.2, "NDCG@10 after one epoch: " + report.bestNdcg());

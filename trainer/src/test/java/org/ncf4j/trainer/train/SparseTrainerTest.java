@@ -18,6 +18,7 @@ import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.sampling.EpochExamples;
+import org.ncf4j.trainer.settings.OptimizerKind;
 
 class SparseTrainerTest {
     private static final ModelShape SHAPE = new ModelShape(Variant.NEUMF, 40, 30, 4, new int[] {16, 8, 4});
@@ -42,7 +43,7 @@ class SparseTrainerTest {
         return out;
     }
 
-    private static Map<String, float[]> train(String optimizer, float embeddingL2, float layerL2, int threads,
+    private static Map<String, float[]> train(OptimizerKind optimizer, float embeddingL2, float layerL2, int threads,
                                               List<EpochExamples> epochs, int batch) {
         try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, embeddingL2, layerL2);
              EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, batch, threads)) {
@@ -59,8 +60,8 @@ class SparseTrainerTest {
         // (gathered rows, summed per row) must equal those of the dense embedding
         for (float l2 : new float[] {0f, 0.01f}) {
             List<EpochExamples> one = List.of(examples(64, 7));
-            Map<String, float[]> lazy = train(TrainConfig.LAZY_ADAM, l2, l2, 1, one, 64);
-            Map<String, float[]> dense = train(TrainConfig.DENSE_ADAM, l2, l2, 1, one, 64);
+            Map<String, float[]> lazy = train(OptimizerKind.LAZY_ADAM, l2, l2, 1, one, 64);
+            Map<String, float[]> dense = train(OptimizerKind.DENSE_ADAM, l2, l2, 1, one, 64);
             for (String name : dense.keySet()) {
                 assertArrayEquals(dense.get(name), lazy.get(name), 2e-6f, name + " with L2 " + l2);
             }
@@ -72,9 +73,9 @@ class SparseTrainerTest {
         // many steps, in which most rows are missing from most batches (batch 16 of 10 users and 30 items), across
         // two epochs (the end of an epoch catches every row up)
         List<EpochExamples> epochs = List.of(examples(96, 21), examples(96, 22));
-        Map<String, float[]> rows = train(TrainConfig.ADAM, 0.001f, 0.001f, 1, epochs, 16);
-        Map<String, float[]> dense = train(TrainConfig.DENSE_ADAM, 0.001f, 0.001f, 1, epochs, 16);
-        Map<String, float[]> lazy = train(TrainConfig.LAZY_ADAM, 0.001f, 0.001f, 1, epochs, 16);
+        Map<String, float[]> rows = train(OptimizerKind.ADAM, 0.001f, 0.001f, 1, epochs, 16);
+        Map<String, float[]> dense = train(OptimizerKind.DENSE_ADAM, 0.001f, 0.001f, 1, epochs, 16);
+        Map<String, float[]> lazy = train(OptimizerKind.LAZY_ADAM, 0.001f, 0.001f, 1, epochs, 16);
         for (String name : dense.keySet()) {
             float[] d = dense.get(name);
             double scale = 0;
@@ -98,8 +99,8 @@ class SparseTrainerTest {
         List<EpochExamples> two = List.of(examples(64, 7), examples(64, 8));
         try (NcfModel initial = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
             Map<String, float[]> start = values(initial);
-            Map<String, float[]> lazy = train(TrainConfig.LAZY_ADAM, 0, 0, 1, two, 32);
-            Map<String, float[]> dense = train(TrainConfig.DENSE_ADAM, 0, 0, 1, two, 32);
+            Map<String, float[]> lazy = train(OptimizerKind.LAZY_ADAM, 0, 0, 1, two, 32);
+            Map<String, float[]> dense = train(OptimizerKind.DENSE_ADAM, 0, 0, 1, two, 32);
             int dim = SHAPE.factor();
             // users of the last quarter never occur: lazy Adam keeps them, and so does dense Adam (zero moments)
             int unused = SHAPE.numUsers() - 1;
@@ -124,10 +125,10 @@ class SparseTrainerTest {
         for (int e = 0; e < 3; e++) {
             epochs.add(examples(2000, 11 + e));
         }
-        Map<String, float[]> a = train(TrainConfig.ADAM, 0, 0, 1, epochs, 50);
-        Map<String, float[]> b = train(TrainConfig.ADAM, 0, 0, 1, epochs, 50);
+        Map<String, float[]> a = train(OptimizerKind.ADAM, 0, 0, 1, epochs, 50);
+        Map<String, float[]> b = train(OptimizerKind.ADAM, 0, 0, 1, epochs, 50);
         a.forEach((name, v) -> assertArrayEquals(v, b.get(name), name));
-        Map<String, float[]> hogwild = train(TrainConfig.ADAM, 0, 0, 2, epochs, 50);
+        Map<String, float[]> hogwild = train(OptimizerKind.ADAM, 0, 0, 2, epochs, 50);
         try (NcfModel initial = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
             // every parameter moved from its start, with both workers' updates in the shared memory
             values(initial).forEach((name, v) -> {
@@ -143,8 +144,8 @@ class SparseTrainerTest {
     void hogwildLossFallsLikeOneWorkers() {
         try (NcfModel one = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0);
              NcfModel two = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0);
-             EpochTrainer t1 = new EpochTrainer(one, TrainConfig.ADAM, 0.01f, 50, 1);
-             EpochTrainer t2 = new EpochTrainer(two, TrainConfig.LAZY_ADAM, 0.01f, 50, 2)) {
+             EpochTrainer t1 = new EpochTrainer(one, OptimizerKind.ADAM, 0.01f, 50, 1);
+             EpochTrainer t2 = new EpochTrainer(two, OptimizerKind.LAZY_ADAM, 0.01f, 50, 2)) {
             double first1 = 0;
             double first2 = 0;
             double last1 = 0;
@@ -178,21 +179,14 @@ class SparseTrainerTest {
         return new EpochExamples(0, users, items, signs, n / 3, n - n / 3);
     }
 
+    /** The config refuses it first ({@code TrainConfigTest}); a trainer made without one refuses it too. */
     @Test
     void severalThreadsNeedLazyAdam() {
         try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new EpochTrainer(model, TrainConfig.DENSE_ADAM, 0.01f, 8, 2));
+                    () -> new EpochTrainer(model, OptimizerKind.DENSE_ADAM, 0.01f, 8, 2));
             assertTrue(e.getMessage().contains("needs --optimizer adam or lazy-adam"), e.getMessage());
         }
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(Variant.GMF,
-                8, new int[] {16, 8}, 1, 8, 0.01f, "sgd", 4, 0, 0, 1, 2, 10, false, null, null, 0.5f,
-                TrainConfig.FINE_TUNE_ALL, 0));
-        assertTrue(e.getMessage().contains("--threads 2 needs --optimizer adam or lazy-adam"), e.getMessage());
-        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(
-                Variant.GMF, 8, new int[] {16, 8}, 1, 8, 0.01f, TrainConfig.ADAM, 4, 0, 0, 1, 0, 10, false, null, null,
-                0.5f, TrainConfig.FINE_TUNE_ALL, 0));
-        assertEquals("threads must be >= 1, got 0", none.getMessage());
     }
 
     private static double distance(float[] a, float[] b) {
@@ -205,8 +199,8 @@ class SparseTrainerTest {
 
     /** Training only the output layer leaves embeddings and hidden layers as they were, with every optimizer. */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"adam", "lazy-adam", "dense-adam", "sgd"})
-    void frozenParametersKeepTheirValues(String optimizer) {
+    @org.junit.jupiter.params.provider.EnumSource(OptimizerKind.class)
+    void frozenParametersKeepTheirValues(OptimizerKind optimizer) {
         try (NcfModel model = NcfModel.create(SHAPE, Device.cpu(), 3, 0, 0)) {
             Map<String, float[]> before = values(model);
             try (EpochTrainer trainer = new EpochTrainer(model, optimizer, 0.01f, 16, 1,
