@@ -14,6 +14,7 @@ import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.settings.TrainConfig;
 import org.ncf4j.trainer.settings.TrainSetting;
+import org.ncf4j.trainer.train.RunFolder;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,7 +61,8 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BundleWriter.requireAbsent(output);
         SavedModel.readSpec(checkpoint);
-        Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent().resolve("report.json");
+        Path reportFile = report != null ? report : checkpoint.toAbsolutePath().getParent()
+                .resolve(RunFolder.REPORT);
         TrainingReport training = Files.isRegularFile(reportFile) ? TrainingReport.read(reportFile) : null;
         long splitSeed = seed != null ? seed : training != null
                 && training.settings().get(TrainSetting.SEED.key()) instanceof Number n ? n.longValue()

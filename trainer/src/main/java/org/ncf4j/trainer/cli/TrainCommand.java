@@ -3,7 +3,6 @@ package org.ncf4j.trainer.cli;
 import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ncf4j.bundle.BundleWriter;
@@ -106,8 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         EpochPrinter printer = new EpochPrinter(out, err, cfg.topK(), split.validation() != null);
         try {
-            report = new TrainingRun(split, cfg, decision.device(), outDir, bundle, exportDir == null, printer,
-                    data.describe(), resume).run();
+            report = TrainingRun.builder().setSplit(split).setConfig(cfg).setOutput(outDir)
+                    .optDevice(decision.device()).optExport(bundle, exportDir == null).optListener(printer)
+                    .optSource(data.describe()).optResume(resume).build().run();
         } catch (ResumeRefused e) {
             throw new UsageError(e.getMessage());
         }

@@ -15,8 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.data.DataException;
@@ -146,24 +144,6 @@ final class TrainingState {
         } catch (IOException e) {
             throw new DataException(file + ": " + e.getMessage() + "; start the run again without --resume", e);
         }
-    }
-
-    /** The names of the settings whose values differ between {@code saved} and {@code now}. */
-    static List<String> differences(JsonNode saved, JsonNode now) {
-        List<String> keys = new ArrayList<>();
-        for (Iterator<String> it = now.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!now.get(key).equals(saved.get(key))) {
-                keys.add(key + " (" + (saved.has(key) ? saved.get(key) : "unset") + ", now " + now.get(key) + ")");
-            }
-        }
-        for (Iterator<String> it = saved.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!now.has(key)) {
-                keys.add(key + " (" + saved.get(key) + ", now unset)");
-            }
-        }
-        return keys;
     }
 
     private static DataInputStream open(Path file) throws IOException {

@@ -74,8 +74,8 @@ class RealDataExportParityTest {
         if (runs == null) {
             TrainConfig config = TrainConfig.builder().optVariant(variant).optEpochs(1).optBatchSize(1024)
                     .optLearningRate(0.002f).optFullRanking(false).build();
-            TrainingReport report = new TrainingRun(split, config, Device.cpu(), dir.resolve("run"), bundleDir,
-                    false, null).run();
+            TrainingReport report = TrainingRun.builder().setSplit(split).setConfig(config)
+                    .setOutput(dir.resolve("run")).optExport(bundleDir, false).build().run();
             checkpoint = dir.resolve("run/model");
             trainerHr = report.bestHitRate();
             trainerNdcg = report.bestNdcg();

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ncf4j.data.Interactions;
 import org.ncf4j.data.LeaveOneOut;
 import org.ncf4j.data.Split;
 import org.ncf4j.contract.Variant;
@@ -31,9 +29,9 @@ class CheckpointChoiceTest {
 
     @Test
     void theValidationChoiceAndTheBestTestEpochAreEachKept() throws Exception {
-        Split split = new LeaveOneOut(true, 20, 1).split("synthetic", interactions(200, 60, 10, 8));
-        TrainingReport report = new TrainingRun(split, config(15, null, null), Device.cpu(), dir.resolve("gmf"),
-                null, false, null).run();
+        Split split = new LeaveOneOut(true, 20, 1).split("synthetic", GroupedData.interactions(200, 60, 10, 8));
+        TrainingReport report = TrainingRun.builder().setSplit(split).setConfig(config(15))
+                .setOutput(dir.resolve("gmf")).build().run();
         EpochRecord bestTest = report.bestByTest();
         // on this data (noisy groups, a high learning rate) the three differ: GMF's figures are the same on every
         // processor, so the checks below tell each checkpoint from the others
@@ -41,16 +39,16 @@ class CheckpointChoiceTest {
                 + bestTest.epoch() + ", validation's " + report.bestEpoch() + ": pick data where they differ");
         SampledEvaluator test = new SampledEvaluator(split.test(), 10, 1 << 16);
         assertEquals(report.bestHitRate(), hitRate(test, dir.resolve("gmf/model")), "validation's choice");
-        assertEquals(bestTest.hitRate(), hitRate(test, dir.resolve("gmf/" + TrainingRun.MODEL_BY_TEST)),
+        assertEquals(bestTest.hitRate(), hitRate(test, dir.resolve("gmf/" + RunFolder.MODEL_BY_TEST)),
                 "best test epoch " + bestTest.epoch());
         assertEquals(SavedModel.readDataFingerprint(dir.resolve("gmf/model")),
-                SavedModel.readDataFingerprint(dir.resolve("gmf/" + TrainingRun.MODEL_BY_TEST)));
+                SavedModel.readDataFingerprint(dir.resolve("gmf/" + RunFolder.MODEL_BY_TEST)));
 
         // without validation items the best checkpoint is the test's, and there is no second one
-        Split plain = new LeaveOneOut(false, 20, 1).split("synthetic", interactions(200, 60, 10, 8));
-        new TrainingRun(plain, config(2, null, null), Device.cpu(), dir.resolve("plain"), null, false, null).run();
+        Split plain = new LeaveOneOut(false, 20, 1).split("synthetic", GroupedData.interactions(200, 60, 10, 8));
+        TrainingRun.builder().setSplit(plain).setConfig(config(2)).setOutput(dir.resolve("plain")).build().run();
         assertTrue(Files.isDirectory(dir.resolve("plain/model")));
-        assertFalse(Files.exists(dir.resolve("plain/" + TrainingRun.MODEL_BY_TEST)));
+        assertFalse(Files.exists(dir.resolve("plain/" + RunFolder.MODEL_BY_TEST)));
     }
 
     private static double hitRate(SampledEvaluator test, Path checkpoint) throws Exception {
@@ -59,22 +57,8 @@ class CheckpointChoiceTest {
         }
     }
 
-    private static TrainConfig config(int epochs, Path gmf, Path mlp) {
+    private static TrainConfig config(int epochs) {
         return TrainConfig.builder().optVariant(Variant.GMF).optFactor(4).optLayers(16, 8, 4).optEpochs(epochs)
-                .optBatchSize(64).optLearningRate(0.05f).optSeed(3).optFullRanking(false).optPretrainedGmf(gmf)
-                .optPretrainedMlp(mlp).build();
-    }
-
-    /** Users and items in four groups; a user takes items of their own group half the time, at increasing times. */
-    private static Interactions interactions(int users, int items, int perUser, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        Interactions.Builder b = new Interactions.Builder();
-        for (int u = 0; u < users; u++) {
-            for (int k = 0; k < perUser; k++) {
-                int item = r.nextInt(10) < 5 ? u % 4 + 4 * r.nextInt(items / 4) : r.nextInt(items);
-                b.add("U" + u, "I" + item, 1000L * u + k);
-            }
-        }
-        return b.build("synthetic");
+                .optBatchSize(64).optLearningRate(0.05f).optSeed(3).optFullRanking(false).build();
     }
 }

@@ -2,7 +2,6 @@ package org.ncf4j.trainer.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +23,7 @@ class RealDataTrainingTest {
         Split split = new NcfSplitFiles(RealData.dir()).read();
         TrainConfig config = TrainConfig.builder().optVariant(Variant.GMF).optEpochs(1).optThreads(2)
                 .optFullRanking(false).build();
-        TrainingReport report = new TrainingRun(split, config, Device.cpu(), out, null, false, null).run();
+        TrainingReport report = TrainingRun.builder().setSplit(split).setConfig(config).setOutput(out).build().run();
         assertTrue(report.bestHitRate() >= 0.45, "HR@10 after one epoch: " + report.bestHitRate());
         assertTrue(report.bestNdcg() > 0.2, "NDCG@10 after one epoch: " + report.bestNdcg());
     }
