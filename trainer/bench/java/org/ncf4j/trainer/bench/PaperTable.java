@@ -20,6 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.settings.FineTune;
+import org.ncf4j.trainer.settings.TrainSetting;
 
 /**
  * Gathers the runs of {@code paper-table.sh} ({@code OUT/f<factor>/s<seed>/<model>/report.json}) into one Markdown
@@ -63,24 +64,31 @@ public final class PaperTable {
             EpochRecord bestTest = r.bestByTest();
             // the parts of neumf-pre-test were chosen by the test set: its validation choice would not be honest
             boolean validated = r.selectedBy().startsWith("validation") && !model.equals("neumf-pre-test");
-            return new Run(factor, model, ((Number) r.settings().get("seed")).longValue(),
+            return new Run(factor, model, ((Number) setting(r, TrainSetting.SEED)).longValue(),
                     validated ? new double[] {chosen.hitRate(), chosen.ndcg()} : null,
                     new double[] {bestTest.hitRate(), bestTest.ndcg()}, validated ? chosen.epoch() : -1,
-                    bestTest.epoch(), r.totalSeconds(), r.settings().get("epochs") + " epochs, "
-                    + r.settings().get("optimizer") + " " + r.settings().get("learningRate")
-                    + unlessPaper(r, "negatives", 4, "%s negatives") + unlessPaper(r, "batchSize", 256, "%s a batch")
-                    + unlessPaper(r, "alpha", 0.5, "%s alpha")
-                    + unlessPaper(r, "embeddingL2", 0, "embedding L2 %s") + unlessPaper(r, "layerL2", 0, "layer L2 %s")
-                    + unlessPaper(r, "averageFrom", 0, "weights averaged from epoch %s")
-                    + (FineTune.OUTPUT.word().equals(r.settings().get("fineTune")) ? ", output layer only" : ""));
+                    bestTest.epoch(), r.totalSeconds(), setting(r, TrainSetting.EPOCHS) + " epochs, "
+                    + setting(r, TrainSetting.OPTIMIZER) + " " + setting(r, TrainSetting.LEARNING_RATE)
+                    + unlessPaper(r, TrainSetting.NEGATIVES, 4, "%s negatives")
+                    + unlessPaper(r, TrainSetting.BATCH_SIZE, 256, "%s a batch")
+                    + unlessPaper(r, TrainSetting.ALPHA, 0.5, "%s alpha")
+                    + unlessPaper(r, TrainSetting.EMBEDDING_L2, 0, "embedding L2 %s")
+                    + unlessPaper(r, TrainSetting.LAYER_L2, 0, "layer L2 %s")
+                    + unlessPaper(r, TrainSetting.AVERAGE_FROM, 0, "weights averaged from epoch %s")
+                    + (FineTune.OUTPUT.word().equals(setting(r, TrainSetting.FINE_TUNE)) ? ", output layer only" : ""));
+        }
+
+        /** The run's value of a setting, as its report records it, or null when it records none. */
+        private static Object setting(TrainingReport r, TrainSetting setting) {
+            return r.settings().get(setting.key());
         }
 
         /**
-         * ", " and {@code format} with the value (", 8 negatives") when the run's setting {@code key} is set and not
+         * ", " and {@code format} with the value (", 8 negatives") when the run's {@code setting} is set and not
          * the paper's, else "".
          */
-        private static String unlessPaper(TrainingReport r, String key, double paper, String format) {
-            Object v = r.settings().get(key);
+        private static String unlessPaper(TrainingReport r, TrainSetting setting, double paper, String format) {
+            Object v = setting(r, setting);
             return v instanceof Number n && n.doubleValue() != paper ? ", " + String.format(format, v) : "";
         }
     }
