@@ -70,9 +70,8 @@ class TrainCommandTest {
         TrainingReport report = TrainingReport.read(out.resolve("report.json"));
         assertEquals(6, report.epochs().size());
         assertEquals("test HR@10", report.selectedBy());
-        // the report's settings are the list's, in its order
         assertEquals(List.copyOf(TrainSetting.report(TrainConfig.builder().build(), ai.djl.Device.cpu()).keySet()),
-                List.copyOf(report.settings().keySet()));
+                List.copyOf(report.settings().keySet()), "the report's settings are TrainSetting's, in its order");
         EpochRecord best = report.epochs().get(report.bestEpoch() - 1);
         assertEquals(best.hitRate(), report.bestHitRate());
         for (EpochRecord e : report.epochs()) {
