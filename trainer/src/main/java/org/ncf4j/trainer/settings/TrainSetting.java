@@ -21,6 +21,11 @@ import org.ncf4j.contract.Variant;
  * <p>The order is that of the report's settings (which runs saved before this list compare with on
  * {@code --resume}, and readers of {@code report.json} see) and of {@code --help}. A setting's {@link #key()}, the
  * constant's name in camel case, is both its component of {@link TrainConfig} and its key in the report.
+ *
+ * <p>A new setting is an entry here, a component of {@link TrainConfig} with its builder method and its checks,
+ * and a row in the documentation's flag table; the tests fail while one of them is missing. A setting the report
+ * records whatever its value changes the settings a resumed run compares: recorded only when it is not off (as
+ * {@link #AVERAGE_FROM}), runs saved before it still resume.
  */
 public enum TrainSetting {
     VARIANT("--model", "<model>", String.class, Variant.NEUMF.label(), "gmf, mlp or neumf (default: "

@@ -97,6 +97,22 @@ class SettingOptionsTest {
         assertEquals(Set.of(), missing, "settings of the config none of the command lines gives: add them to one");
     }
 
+    /** A flag a config file turns on stays on when the command line gives it too (picocli would toggle it back). */
+    @Test
+    void aFlagOnInAConfigFileAndOnTheCommandLineIsOn() {
+        for (List<String> args : List.of(List.<String>of(), List.of("--no-full-ranking"))) {
+            PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+            CommandLine cli = new CommandLine(new TrainCommand(quiet, quiet));
+            java.util.Properties file = new java.util.Properties();
+            file.setProperty("no-full-ranking", "true");
+            cli.setDefaultValueProvider(new CommandLine.PropertiesDefaultProvider(file));
+            List<String> all = new ArrayList<>(List.of("--interactions", "ratings.csv"));
+            all.addAll(args);
+            cli.parseArgs(all.toArray(String[]::new));
+            assertEquals(false, SettingOptions.config(cli.getCommandSpec()).fullRanking(), args.toString());
+        }
+    }
+
     /** The config's components by name, arrays as lists, null as "null", so that configs compare by value. */
     private static Map<String, Object> components(TrainConfig config) {
         Map<String, Object> values = new LinkedHashMap<>();
