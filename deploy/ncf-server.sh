@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The image's entry point: the server, with the JDK's vector API when the runtime has that incubating module (the
-# fused ranking kernel then computes a vector of items per instruction; without it, its scalar loops serve).
+# The image's entry point: the server with the JVM settings bin/ncf-server gives it (bin/lib/jvm.sh, which the
+# Dockerfiles copy beside this file: the JDK's vector API where the runtime has that incubating module).
 set -euo pipefail
-vector=()
-java --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@' && vector=(--add-modules jdk.incubator.vector)
-exec java "${vector[@]}" -jar /app/ncf-server.jar "$@"
+. "$(dirname "${BASH_SOURCE[0]}")/jvm.sh"
+ncf_jvm server
+exec java "${jvm_flags[@]}" -jar /app/ncf-server.jar "$@"

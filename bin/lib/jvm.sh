@@ -1,0 +1,29 @@
+# Sourced by the launchers (bin/ncf-server, bin/ncf-train), the benchmark runner (bin/lib/run-java.sh) and the
+# server image's entry point (deploy/ncf-server.sh; the images carry this file beside it): the JVM settings each
+# module's programs run with, defined once. Sourcing it only defines ncf_jvm.
+
+# ncf_jvm MODULE: sets the array jvm_flags to the java flags of MODULE's programs and exports the environment they
+# need; a module without settings of its own gets none.
+ncf_jvm() {
+  jvm_flags=()
+  case "$1" in
+    server)
+      # the vector API (an incubating module of the JDK) lets the fused ranking kernel compute a vector of items
+      # per instruction; a JDK without it serves with the kernel's scalar loops. (grep reads the whole list, so
+      # java never writes into a closed pipe.)
+      if java --list-modules 2> /dev/null | grep '^jdk.incubator.vector@' > /dev/null; then
+        jvm_flags+=(--add-modules jdk.incubator.vector)
+      fi
+      ;;
+    trainer)
+      # glibc hands large freed blocks back to the kernel straight away, so PyTorch's per-step temporaries (the
+      # size of the embedding tables) page-fault on every step; keeping them in the heap makes NeuMF training ~1.4x
+      # faster. Values set by the caller win. trainer/pom.xml gives the tests the same two values (surefire cannot
+      # source this file); the checks module's JvmSettingsTest keeps them equal.
+      export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+      export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-134217728}"
+      # the trainer draws its curves into PNG files, never on a screen
+      jvm_flags+=(-Djava.awt.headless=true)
+      ;;
+  esac
+}
