@@ -51,11 +51,9 @@ podman "${global[@]}" build --network host -v "$HOME/.m2:/root/.m2" -f deploy/Do
   || { tail -40 "$work/build.log"; exit 1; }
 
 say "a model repository with a small bundle of random weights"
-. bin/lib/build.sh # for ncf_locked: one Maven run of the checkout at a time
-ncf_locked mvn -q -B -Dstyle.color=never -pl graph -am install -DskipTests > /dev/null
-ncf_locked mvn -q -B -Dstyle.color=never -f graph/pom.xml dependency:build-classpath -Dmdep.outputFile="$work/cp" > /dev/null
-java -cp "$(cat "$work/cp"):graph/target/classes" org.ncf4j.graph.SyntheticBundles "$work/models/demo/1" neumf \
-  300 200 8 64,32,16,8 20 > /dev/null
+# graph's classes with the reactor's classpath, compiled in place: nothing is installed into the local repository
+bin/lib/run-java.sh graph org.ncf4j.graph.SyntheticBundles "$work/models/demo/1" neumf 300 200 8 64,32,16,8 20 \
+  > /dev/null
 chmod -R a+rX "$work/models"
 
 free_port() { local p="$1"; while (echo > "/dev/tcp/127.0.0.1/$p") 2> /dev/null; do p=$(( p + 1 )); done; echo "$p"; }

@@ -2,5 +2,4 @@
 # In-process latencies of a bundle (see ModelBench): the ranking graph for one user, a Recommend through the
 # service without gRPC, naive scoring of every item, and Score of 100 pairs
 # (scoring graph and fused kernel). Usage: model.sh BUNDLE_DIR [SECONDS]
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-exec "$here/run-java.sh" ModelBench "$@"
+exec "$(dirname "${BASH_SOURCE[0]}")/../../bin/lib/run-java.sh" server ModelBench "$@"

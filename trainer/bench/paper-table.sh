@@ -193,6 +193,6 @@ status=0
 queue mlp neumf gmf | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
 queue neumf-pre neumf-pre-test | xargs -r -P "$jobs" -L 1 bash -c 'run_one "$@"' _ || status=1
 wall
-"$root/trainer/bench/run-java.sh" PaperTable "$out"
+"$root/bin/lib/run-java.sh" trainer PaperTable "$out"
 exit $status
 }
