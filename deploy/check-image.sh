@@ -56,23 +56,23 @@ bin/lib/run-java.sh graph org.ncf4j.graph.SyntheticBundles "$work/models/demo/1"
   > /dev/null
 chmod -R a+rX "$work/models"
 
-free_port() { local p="$1"; while (echo > "/dev/tcp/127.0.0.1/$p") 2> /dev/null; do p=$(( p + 1 )); done; echo "$p"; }
-port="$(free_port 52051)"; http="$(free_port 58080)"
+. bin/lib/serving.sh # ncf_free_port, ncf_await_ready
+port="$(ncf_free_port 52051)"; http="$(ncf_free_port 58080)"
 say "starting the image: gRPC port $port, HTTP port $http, the repository mounted read-only"
 # both rank with the fused kernel: with auto, each process picks by its own timing at load, and the two kernels'
 # probabilities can differ in the last float digit (the items agree), where this check wants identical answers
 container="$(podman "${global[@]}" run -d --network host -v "$work/models:/models:ro" -e GRPC_SERVER_PORT="$port" \
   -e HTTP_PORT="$http" -e NCF_RANKING_KERNEL=fused "$image")"
-direct_port="$(free_port $(( port + 1 )))"; direct_http="$(free_port $(( http + 1 )))"
+direct_port="$(ncf_free_port $(( port + 1 )))"; direct_http="$(ncf_free_port $(( http + 1 )))"
 NCF_REPOSITORY="$work/models" GRPC_SERVER_PORT="$direct_port" HTTP_PORT="$direct_http" NCF_EXECUTION_PROVIDER=cpu \
   NCF_RANKING_KERNEL=fused ./bin/ncf-server > "$work/direct.log" 2>&1 &
 server=$!
-for _ in $(seq 1 120); do
-  podman "${global[@]}" logs "$container" 2>&1 | grep -q " ready in " && grep -q " ready in " "$work/direct.log" && break
-  sleep 1
-done
-podman "${global[@]}" logs "$container" 2>&1 | grep " ready in " | sed 's/^.* - /container: /' \
-  || { podman "${global[@]}" logs "$container" | tail -20; exit 1; }
+container_running() { [[ "$(podman "${global[@]}" inspect -f '{{.State.Running}}' "$container")" == true ]]; }
+ncf_await_ready "the container" "$port" "$http" 120 container_running \
+  || { podman "${global[@]}" logs "$container" 2>&1 | tail -20; exit 1; }
+ncf_await_ready "the server run directly" "$direct_port" "$direct_http" 120 kill -0 "$server" \
+  || { tail -20 "$work/direct.log"; exit 1; }
+podman "${global[@]}" logs "$container" 2>&1 | grep " ready in " | sed 's/^.* - /container: /' || true
 # the image's entry point adds the JDK's vector API where its runtime has it, as bin/ncf-server does: both must
 # compute the kernel the same way
 in_image="$(podman "${global[@]}" logs "$container" 2>&1 | grep -o 'fused Java kernel ([^)]*)' | head -1)"

@@ -25,20 +25,23 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$wo
 mkdir -p "$work/repo/bench"
 ln -s "$bundle" "$work/repo/bench/1"
 "$root/bin/ncf" --version > /dev/null
+. "$root/bin/lib/serving.sh"
 
-start() { # start NAME CHECKOUT PORT
-  NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$3" HTTP_PORT=$(( $3 + 1 )) NCF_EXECUTION_PROVIDER=cpu \
+start() { # start NAME CHECKOUT FROM_PORT: starts the server, waits until it is ready, sets NAME_port (its gRPC port)
+  local port http pid
+  port="$(ncf_free_port "$3")"
+  http="$(ncf_free_port $(( port + 1 )))"
+  NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$port" HTTP_PORT="$http" NCF_EXECUTION_PROVIDER=cpu \
     NCF_POLL_INTERVAL=1h "${server_pin[@]}" "$2/bin/ncf-server" > "$work/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 180); do
-    grep -q "loaded model bench" "$work/$1.log" && return 0
-    sleep 1
-  done
-  cat "$work/$1.log"; exit 1
+  pid=$!
+  pids+=("$pid")
+  # its health says when: the other checkout's server answers HTTP /health as this one's does
+  ncf_await_ready "the server of $2" "$port" "$http" 180 kill -0 "$pid" || { cat "$work/$1.log"; exit 1; }
+  printf -v "$1_port" '%s' "$port"
 }
-port=$(( 20000 + RANDOM % 20000 ))
-start this "$root" "$port"
-start base "$base" $(( port + 10 ))
+from=$(( 20000 + RANDOM % 20000 ))
+start this "$root" "$from"
+start base "$base" $(( this_port + 10 ))
 
 bench() { # bench PORT ARGS... -> "throughput p50"
   "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$1" --bundle "$bundle" --warmup "$warmup" --duration "$seconds" \
@@ -52,7 +55,7 @@ cases=("fallback-c1:--mix fallback=1 -k 10 -c 1" "recommend-c1:--mix recommend=1
 # earlier measure how far each build's compilation has got. PREWARM=0 measures from the start.
 prewarm="${PREWARM:-60}"
 if (( prewarm > 0 )); then
-  for p in "$port" $(( port + 10 )); do
+  for p in "$this_port" "$base_port"; do
     "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$p" --bundle "$bundle" --warmup 0 \
       --duration "$prewarm" --mix recommend=2,score=1,fallback=1 -k 10 -c 16 > /dev/null 2>&1
   done
@@ -64,7 +67,7 @@ for r in $(seq 1 "$rounds"); do
     # alternate which build goes first, so neither always runs on a machine the other just warmed
     if (( r % 2 )); then order="this base"; else order="base this"; fi
     for b in $order; do
-      p=$port; [[ $b == base ]] && p=$(( port + 10 ))
+      p=$this_port; [[ $b == base ]] && p=$base_port
       # shellcheck disable=SC2086
       read -r tput p50 <<< "$(bench "$p" $args)"
       printf "%-6s %-14s %-5s %12s %10s\n" "$r" "$name" "$b" "$tput" "$p50" | tee -a "$work/results"
