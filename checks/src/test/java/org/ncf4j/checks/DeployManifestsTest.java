@@ -1,4 +1,4 @@
-package org.ncf4j.server;
+package org.ncf4j.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,11 +41,13 @@ import org.ncf4j.server.config.ServingConfig;
 
 /**
  * deploy/'s Kubernetes manifests (rendered by {@code kubectl kustomize}, parsed into fabric8's typed objects), its
- * compose file and its Dockerfile agree with the server's configuration: ports, probes on the health service, a
- * grace period above the drain time, and environment variables that name real settings.
+ * compose file and its Dockerfiles agree with the server's configuration: ports, probes on the health service, a
+ * grace period above the drain time, and environment variables that name real settings. (That each image's entry
+ * point starts the server as bin/ncf-server does is JvmSettingsTest's.)
  */
 class DeployManifestsTest {
     private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final Path SERVER_SETTINGS = Path.of("..", "server", "src", "main", "resources", "application.yml");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
     private static int grpcPort;
@@ -54,7 +56,7 @@ class DeployManifestsTest {
 
     @BeforeAll
     static void serverSettings() throws IOException {
-        String yml = Files.readString(Path.of("src/main/resources/application.yml"));
+        String yml = Files.readString(SERVER_SETTINGS);
         grpcPort = Integer.parseInt(find(yml, "\\$\\{GRPC_SERVER_PORT:(\\d+)}"));
         httpPort = Integer.parseInt(find(yml, "\\$\\{HTTP_PORT:(\\d+)}"));
         drain = Duration.ofSeconds(Long.parseLong(find(yml, "await-termination: (\\d+)s")));

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.cli;
+package org.ncf4j.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
