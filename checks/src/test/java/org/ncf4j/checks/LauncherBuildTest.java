@@ -3,13 +3,17 @@ package org.ncf4j.checks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +35,10 @@ class LauncherBuildTest {
     void checkout() throws IOException {
         Files.createDirectories(root.resolve("bin/lib"));
         Files.copy(Path.of("../bin/lib/build.sh"), root.resolve("bin/lib/build.sh"));
+        // the reactor's pom and the module's, which build.sh watches besides the sources
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
         Files.createDirectories(root.resolve("mod/src/main"));
+        Files.writeString(root.resolve("mod/pom.xml"), "<project/>\n");
         jar = root.resolve("mod/target/mod.jar");
         log = root.resolve("mvn.log");
         Path fakeBin = Files.createDirectories(root.resolve("fake-bin"));
@@ -72,6 +79,36 @@ class LauncherBuildTest {
 
     private List<String> mavenRuns() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    /** Another build of the checkout: holds the build lock until destroyed; returns once it holds it. */
+    private Process anotherBuildHoldingTheLock() throws Exception {
+        Process holder = new ProcessBuilder("bash", "-c", "exec 9> \"$1\" && flock 9 && echo holding && exec sleep 600",
+                "holder", root.resolve("target/.build.lock").toString()).redirectErrorStream(true).start();
+        assertEquals("holding", firstLine(holder), "the holder took the lock");
+        return holder;
+    }
+
+    /** The first line {@code p} prints: what it says first, however long that takes, up to a minute. */
+    private static String firstLine(Process p) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(1, TimeUnit.MINUTES);
+    }
+
+    /** Returns once {@code launcher} waits for the build lock, in a blocking {@code flock 9}; fails after a minute. */
+    private static void awaitWaitingForTheLock(Process launcher) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (launcher.descendants().noneMatch(p -> p.info().command().orElse("").endsWith("/flock")
+                && List.of("9").equals(List.of(p.info().arguments().orElse(new String[0]))))) {
+            assertTrue(launcher.isAlive() && System.nanoTime() < until, "the launcher never waited for the lock");
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -122,27 +159,39 @@ class LauncherBuildTest {
     @Test
     void anUpToDateLauncherDoesNotWaitForAnotherBuild() throws Exception {
         assertEquals(0, exit(launcher("")));
-        Process holder = new ProcessBuilder("flock", "-o", root.resolve("target/.build.lock").toString(), "sleep", "60")
-                .start();
+        Process holder = anotherBuildHoldingTheLock();
         try {
-            Thread.sleep(300); // the holder has the lock
-            long start = System.nanoTime();
-            assertEquals(0, exit(launcher("")));
-            assertTrue(System.nanoTime() - start < 20_000_000_000L);
+            Process upToDate = launcher("");
+            // the holder keeps the lock for ten minutes: a launcher that waited for it would still be waiting
+            assertTrue(upToDate.waitFor(1, TimeUnit.MINUTES), "the up-to-date launcher waits for the other build");
+            String output = new String(upToDate.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, upToDate.exitValue(), output);
+            assertEquals("", output, "an up-to-date launcher says nothing");
+            assertTrue(holder.isAlive(), "it finished while the other build still held the lock: it did not wait");
             assertEquals(1, mavenRuns().size(), mavenRuns().toString());
-            // a stale one says what it waits for, and builds once the other build is over
-            Files.delete(jar);
-            Process waiting = launcher("");
-            Thread.sleep(1500);
-            assertTrue(waiting.isAlive(), "built while another build held the lock");
-            holder.destroy();
-            String output = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, waiting.waitFor(), output);
-            assertTrue(output.startsWith("test-launcher: waiting for another build of this checkout to finish"),
-                    output);
-            assertEquals(2, mavenRuns().size(), mavenRuns().toString());
         } finally {
             holder.destroy();
         }
+    }
+
+    @Test
+    void aStaleLauncherSaysWhatItWaitsForAndBuildsOnceTheOtherBuildIsOver() throws Exception {
+        assertEquals(0, exit(launcher("")));
+        Files.delete(jar);
+        Process holder = anotherBuildHoldingTheLock();
+        Process waiting;
+        try {
+            waiting = launcher("");
+            assertEquals("test-launcher: waiting for another build of this checkout to finish ("
+                    + root.resolve("target/.build.lock") + ")", firstLine(waiting));
+            awaitWaitingForTheLock(waiting);
+            assertEquals(1, mavenRuns().size(), "no build while the other one holds the lock: " + mavenRuns());
+        } finally {
+            holder.destroy();
+        }
+        String rest = new String(waiting.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, waiting.waitFor(), rest);
+        assertEquals(2, mavenRuns().size(), mavenRuns().toString());
+        assertTrue(Files.exists(jar));
     }
 }
