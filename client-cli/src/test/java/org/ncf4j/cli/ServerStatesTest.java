@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,17 +37,16 @@ class ServerStatesTest {
     @Test
     void aWatchPrintsEachChangeUntilTheServerStops() throws Exception {
         TestServer server = TestServer.start(Map.of());
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        Transcript out = new Transcript();
+        Transcript err = new Transcript();
         CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> Ncf.run(new PrintWriter(out, true),
                 new PrintWriter(err, true), "health", "--watch", "--target", server.target()));
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!out.toString().contains("server: SERVING\n") && System.nanoTime() < until) {
-            Thread.sleep(20);
+        try {
+            out.await("server: SERVING\n", 30);
+        } finally {
+            server.close();
         }
-        server.close();
         int code = watch.get(30, TimeUnit.SECONDS);
-        assertTrue(out.toString().contains("server: SERVING\n"), out.toString());
         assertTrue(out.toString().contains("server: NOT_SERVING\n"), "the stop is seen: " + out);
         assertEquals(3, code, "the stream ends UNAVAILABLE: " + err);
     }
@@ -66,6 +65,43 @@ class ServerStatesTest {
                     "score=1");
             assertEquals(2, noItems.code(), noItems.toString());
             assertTrue(noItems.message().contains("--items"), noItems.message());
+        }
+    }
+
+    /** What a command prints, as it prints it: a test can wait until a text appears. */
+    private static final class Transcript extends Writer {
+        private final StringBuilder text = new StringBuilder();
+
+        @Override
+        public synchronized void write(char[] chars, int offset, int length) {
+            text.append(chars, offset, length);
+            notifyAll();
+        }
+
+        /** Returns once {@code expected} has been printed; fails, showing what was, after {@code seconds}. */
+        synchronized void await(String expected, int seconds) throws InterruptedException {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (text.indexOf(expected) < 0) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("not printed within " + seconds + " s: " + expected + "; printed:\n"
+                            + text);
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public synchronized String toString() {
+            return text.toString();
         }
     }
 }
