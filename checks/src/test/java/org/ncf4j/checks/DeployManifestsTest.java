@@ -229,4 +229,23 @@ class DeployManifestsTest {
             }
         }
     }
+
+    @Test
+    void eachDockerfileBringsThePomOfEveryModuleTheReactorLists() throws Exception {
+        // Maven reads the pom of every module the root pom lists before it builds any: one missing fails the build
+        Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(DEPLOY.resolveSibling(
+                "pom.xml")));
+        List<String> modules = new ArrayList<>();
+        while (module.find()) {
+            modules.add(module.group(1));
+        }
+        assertTrue(modules.contains("server"), "the reactor's modules: " + modules);
+        for (String file : List.of("Dockerfile", "Dockerfile.cuda")) {
+            String dockerfile = Files.readString(DEPLOY.resolve(file));
+            for (String m : modules) {
+                assertTrue(dockerfile.contains("\nCOPY " + m + "/pom.xml " + m + "/\n"), file + " copies " + m
+                        + "/pom.xml");
+            }
+        }
+    }
 }
