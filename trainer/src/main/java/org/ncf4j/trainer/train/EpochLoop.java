@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.sampling.EpochExamples;
 import org.ncf4j.trainer.sampling.NegativeSampler;

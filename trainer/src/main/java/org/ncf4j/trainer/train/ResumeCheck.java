@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.ncf4j.data.DataException;
+import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.settings.TrainSetting;
 
 /**

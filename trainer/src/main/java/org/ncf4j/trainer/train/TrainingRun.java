@@ -13,6 +13,7 @@ import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
 import org.ncf4j.trainer.model.SavedModel;
+import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.report.Provenance;
 import org.ncf4j.trainer.report.TrainingReport;

@@ -1,6 +1,5 @@
 package org.ncf4j.trainer.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +10,6 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +17,8 @@ import java.util.Map;
 import org.ncf4j.data.DataException;
 import org.ncf4j.data.Directories;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.optim.EpochTrainer;
+import org.ncf4j.trainer.optim.NamedArrays;
 import org.ncf4j.trainer.report.EpochRecord;
 
 /**
@@ -30,16 +29,14 @@ import org.ncf4j.trainer.report.EpochRecord;
  * ({@link org.ncf4j.trainer.sampling.NegativeSampler}), so with one training worker a resumed run's figures are
  * the uninterrupted run's.
  *
- * <p>The file: a magic line, the header ({@link Progress}) as JSON, then named arrays (the parameters in
- * definition order, then the optimizer's, then the mean of the parameters when there is one), each checked by name
- * and length when read.
+ * <p>The file: a magic line, the header ({@link Progress}) as JSON, then named arrays ({@link NamedArrays}: the
+ * parameters in definition order, then the optimizer's, then the mean of the parameters when there is one), each
+ * checked by name and length when read.
  */
 final class TrainingState {
     static final String FILE = "resume.state";
     private static final String MAGIC = "ncf4j-training-state-1";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Values per chunk when arrays are written and read. */
-    private static final int CHUNK = 1 << 16;
 
     /**
      * The run's progress at an epoch's end.
@@ -80,7 +77,7 @@ final class TrainingState {
                 s.writeInt(header.length);
                 s.write(header);
                 for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-                    writeArray(s, e.getKey(), e.getValue().getArray().toFloatArray());
+                    NamedArrays.write(s, e.getKey(), e.getValue().getArray().toFloatArray());
                 }
                 trainer.writeState(s);
                 average.write(s);
@@ -109,14 +106,7 @@ final class TrainingState {
         EpochTrainer[] made = new EpochTrainer[1];
         restore(out, (s, progress) -> {
             for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-                NDArray array = e.getValue().getArray();
-                float[] values = new float[Math.toIntExact(array.size())];
-                readArray(s, e.getKey(), values);
-                if (CpuAdam.supports(List.of(array))) {
-                    CpuAdam.view(array).put(0, values); // into the tensor's own memory
-                } else {
-                    array.set(FloatBuffer.wrap(values));
-                }
+                NamedArrays.read(s, e.getKey(), e.getValue().getArray());
             }
             made[0] = newTrainer.get();
             made[0].readState(s);
@@ -165,53 +155,6 @@ final class TrainingState {
                     + "); start the run again without --resume", e);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DataException(file + ": its header is not valid (" + e.getOriginalMessage() + ")", e);
-        }
-    }
-
-    static void writeArray(DataOutputStream s, String name, float[] a) throws IOException {
-        s.writeUTF(name);
-        s.writeInt(a.length);
-        ByteBuffer b = ByteBuffer.allocate(Math.min(a.length, CHUNK) * Float.BYTES);
-        for (int from = 0; from < a.length; from += CHUNK) {
-            int n = Math.min(CHUNK, a.length - from);
-            b.clear();
-            b.asFloatBuffer().put(a, from, n);
-            s.write(b.array(), 0, n * Float.BYTES);
-        }
-    }
-
-    static void writeArray(DataOutputStream s, String name, long[] a) throws IOException {
-        s.writeUTF(name);
-        s.writeInt(a.length);
-        for (long v : a) {
-            s.writeLong(v);
-        }
-    }
-
-    /** Reads the array named {@code name} into {@code into}, whose length it must have. */
-    static void readArray(DataInputStream s, String name, float[] into) throws IOException {
-        expect(s, name, into.length);
-        byte[] bytes = new byte[Math.min(into.length, CHUNK) * Float.BYTES];
-        for (int from = 0; from < into.length; from += CHUNK) {
-            int n = Math.min(CHUNK, into.length - from);
-            s.readFully(bytes, 0, n * Float.BYTES);
-            ByteBuffer.wrap(bytes, 0, n * Float.BYTES).asFloatBuffer().get(into, from, n);
-        }
-    }
-
-    static void readArray(DataInputStream s, String name, long[] into) throws IOException {
-        expect(s, name, into.length);
-        for (int i = 0; i < into.length; i++) {
-            into[i] = s.readLong();
-        }
-    }
-
-    private static void expect(DataInputStream s, String name, int length) throws IOException {
-        String found = s.readUTF();
-        int n = s.readInt();
-        if (!found.equals(name) || n != length) {
-            throw new IOException("expected " + name + " of " + length + " values, found " + found + " of " + n
-                    + " (the state is of another model or optimizer)");
         }
     }
 }

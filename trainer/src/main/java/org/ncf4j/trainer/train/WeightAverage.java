@@ -8,6 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.optim.NamedArrays;
 
 /**
  * The mean of a model's parameters over the epochs added so far (tail averaging of the weights, as in stochastic
@@ -69,7 +70,7 @@ final class WeightAverage implements AutoCloseable {
     /** Writes the mean (one array per parameter, named {@code mean/<parameter>}), when something was added. */
     void write(DataOutputStream s) throws IOException {
         for (Map.Entry<String, float[]> m : mean.entrySet()) {
-            TrainingState.writeArray(s, "mean/" + m.getKey(), m.getValue());
+            NamedArrays.write(s, "mean/" + m.getKey(), m.getValue());
         }
     }
 
@@ -82,7 +83,7 @@ final class WeightAverage implements AutoCloseable {
         }
         for (Map.Entry<String, Parameter> p : trained.parameters().entrySet()) {
             float[] m = new float[Math.toIntExact(p.getValue().getArray().size())];
-            TrainingState.readArray(s, "mean/" + p.getKey(), m);
+            NamedArrays.read(s, "mean/" + p.getKey(), m);
             mean.put(p.getKey(), m);
         }
     }

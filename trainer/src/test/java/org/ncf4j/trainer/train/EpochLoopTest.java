@@ -14,6 +14,7 @@ import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;
 import org.ncf4j.trainer.sampling.NegativeSampler;
 import org.ncf4j.trainer.settings.TrainConfig;

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 /**
  * The zero-gradient steps an embedding row skipped (the steps of batches that did not use it), taken at once:

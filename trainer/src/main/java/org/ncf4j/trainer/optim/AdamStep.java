@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 /**
  * The arithmetic of one Adam step (Kingma and Ba, 2015) in PyTorch's formulation, shared by the dense and the

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import java.io.DataInputStream;
@@ -164,18 +164,18 @@ final class EmbeddingTable {
 
     /** Writes the rows' moments and, with catch-up, the step each row was last updated at. */
     void writeState(DataOutputStream out) throws IOException {
-        TrainingState.writeArray(out, name + ".m", first);
-        TrainingState.writeArray(out, name + ".v", second);
+        NamedArrays.write(out, name + ".m", first);
+        NamedArrays.write(out, name + ".v", second);
         if (lastStep != null) {
-            TrainingState.writeArray(out, name + ".last", lastStep);
+            NamedArrays.write(out, name + ".last", lastStep);
         }
     }
 
     void readState(DataInputStream in) throws IOException {
-        TrainingState.readArray(in, name + ".m", first);
-        TrainingState.readArray(in, name + ".v", second);
+        NamedArrays.read(in, name + ".m", first);
+        NamedArrays.read(in, name + ".v", second);
         if (lastStep != null) {
-            TrainingState.readArray(in, name + ".last", lastStep);
+            NamedArrays.read(in, name + ".last", lastStep);
         }
     }
 }

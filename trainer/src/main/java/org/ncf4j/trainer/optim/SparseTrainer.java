@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -119,7 +119,7 @@ final class SparseTrainer implements AutoCloseable {
 
     /** Writes the step count and the moments of the layers and of every table (between epochs). */
     void writeState(DataOutputStream out) throws IOException {
-        TrainingState.writeArray(out, "steps", new long[] {steps.get()});
+        NamedArrays.write(out, "steps", new long[] {steps.get()});
         denseAdam.writeState(out);
         for (EmbeddingTable table : tables) {
             if (table != null) {
@@ -130,7 +130,7 @@ final class SparseTrainer implements AutoCloseable {
 
     void readState(DataInputStream in) throws IOException {
         long[] t = new long[1];
-        TrainingState.readArray(in, "steps", t);
+        NamedArrays.read(in, "steps", t);
         steps.set(t[0]);
         denseAdam.readState(in);
         for (EmbeddingTable table : tables) {

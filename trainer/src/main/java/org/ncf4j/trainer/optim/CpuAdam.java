@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
 import java.io.DataInputStream;
@@ -111,21 +111,21 @@ final class CpuAdam implements ParameterUpdate {
 
     @Override
     public synchronized void writeState(DataOutputStream out) throws IOException {
-        TrainingState.writeArray(out, "adam.t", new long[] {t});
+        NamedArrays.write(out, "adam.t", new long[] {t});
         for (int p = 0; p < first.length; p++) {
-            TrainingState.writeArray(out, "adam.m" + p, first[p]);
-            TrainingState.writeArray(out, "adam.v" + p, second[p]);
+            NamedArrays.write(out, "adam.m" + p, first[p]);
+            NamedArrays.write(out, "adam.v" + p, second[p]);
         }
     }
 
     @Override
     public synchronized void readState(DataInputStream in) throws IOException {
         long[] step = new long[1];
-        TrainingState.readArray(in, "adam.t", step);
+        NamedArrays.read(in, "adam.t", step);
         t = step[0];
         for (int p = 0; p < first.length; p++) {
-            TrainingState.readArray(in, "adam.m" + p, first[p]);
-            TrainingState.readArray(in, "adam.v" + p, second[p]);
+            NamedArrays.read(in, "adam.m" + p, first[p]);
+            NamedArrays.read(in, "adam.v" + p, second[p]);
         }
     }
 }

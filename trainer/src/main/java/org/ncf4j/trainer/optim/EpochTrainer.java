@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.optim;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -139,7 +139,7 @@ public final class EpochTrainer implements AutoCloseable {
     }
 
     /** Writes the optimizer's state, between epochs. */
-    void writeState(DataOutputStream out) throws IOException {
+    public void writeState(DataOutputStream out) throws IOException {
         if (sparse != null) {
             sparse.writeState(out);
         } else {
@@ -148,7 +148,7 @@ public final class EpochTrainer implements AutoCloseable {
     }
 
     /** Reads what {@link #writeState} wrote, before the next epoch. */
-    void readState(DataInputStream in) throws IOException {
+    public void readState(DataInputStream in) throws IOException {
         if (sparse != null) {
             sparse.readState(in);
         } else {
