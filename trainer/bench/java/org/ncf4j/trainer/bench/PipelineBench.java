@@ -6,13 +6,13 @@ import java.util.Arrays;
 import org.ncf4j.data.NcfSplitFiles;
 import org.ncf4j.data.Split;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.trainer.eval.EvalResult;
+import org.ncf4j.trainer.eval.FullRankingEvaluator;
+import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.trainer.sampling.EpochExamples;
 import org.ncf4j.trainer.sampling.NegativeSampler;
-import org.ncf4j.trainer.train.EvalResult;
-import org.ncf4j.trainer.train.FullRankingEvaluator;
-import org.ncf4j.trainer.train.SampledEvaluator;
 
 /**
  * Times the parts of an epoch around the training steps on MovieLens 1M (the NCF split), one thread each:

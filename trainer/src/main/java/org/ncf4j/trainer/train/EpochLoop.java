@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.eval.EvalResult;
+import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.eval.EvalResult;
+import org.ncf4j.trainer.eval.FullRankingEvaluator;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.report.TrainingChart;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.data.LeaveOneOut;
 import org.ncf4j.data.Split;
 import org.ncf4j.contract.Variant;
+import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.report.EpochRecord;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.eval;
 
 import java.util.Arrays;
 import org.ncf4j.data.EvalSet;

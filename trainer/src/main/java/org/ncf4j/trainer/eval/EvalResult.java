@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.eval;
 
 /**
  * HR@K and NDCG@K over the evaluated users.

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
