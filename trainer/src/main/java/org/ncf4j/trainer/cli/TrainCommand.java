@@ -10,7 +10,6 @@ import org.ncf4j.data.Split;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.settings.TrainConfig;
 import org.ncf4j.trainer.settings.TrainSetting;
-import org.ncf4j.trainer.train.DeviceChoice;
 import org.ncf4j.trainer.train.ResumeRefused;
 import org.ncf4j.trainer.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;

@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.cli;
 
 import ai.djl.Device;
 import java.util.Locale;

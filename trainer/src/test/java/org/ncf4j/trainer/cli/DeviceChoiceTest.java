@@ -1,4 +1,4 @@
-package org.ncf4j.trainer.train;
+package org.ncf4j.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
