@@ -125,9 +125,8 @@ class ServerIntegrationTest extends ServerTestBase {
                 count(after, "ncf_batch_size_count{call=\"recommend\",thread=\"worker\"}"));
     }
 
-    private String scrape() throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(metricsUrl)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    private String scrape() {
+        return Prometheus.scrape(metricsUrl);
     }
 
     private static double count(String metrics, String series) {
