@@ -24,4 +24,4 @@ bench recommend-c1 --mix recommend=1 -k 10 -c 1
 bench recommend-c16 --mix recommend=1 -k 10 -c 16
 bench score100-c1 --mix score=1 --pairs 100 -c 1
 echo "server RSS $(ps -o rss= -p $server | tr -d ' ') KiB after; latency charts in $charts/"
-"$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep -E "^(rank|naive|Score|Recommend)"
+"$root/server/bench/model.sh" "$bundle" "$seconds" 2>/dev/null | grep -E "^(rank|fused|naive|Score|Recommend)"
