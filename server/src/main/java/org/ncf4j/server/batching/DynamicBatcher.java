@@ -174,7 +174,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
                 throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the deadline passed while " + name
                         + " was queued or running");
             }
-            throw failure(cause);
+            // a run's failure was made a ServingException where it happened (see failure); anything else is ours
+            throw cause instanceof ServingException s ? s : failure(cause);
         });
     }
 

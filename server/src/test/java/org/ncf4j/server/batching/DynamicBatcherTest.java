@@ -2,6 +2,7 @@ package org.ncf4j.server.batching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -361,6 +362,30 @@ class DynamicBatcherTest {
             assertEquals(ServingError.INTERNAL, e.error());
             assertFalse(e.getMessage().contains("java.lang"), e.getMessage());
             assertEquals("boom", e.getCause().getMessage(), "the cause is kept for the server's log");
+        }
+    }
+
+    @Test
+    void aRunThatFailsInTheRuntimeNamesTheBatcherOnceAndKeepsTheCause() {
+        IllegalStateException runtime = new IllegalStateException("the session failed");
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
+            throw new ServingException(ServingError.INTERNAL, "ONNX Runtime failed to run the ranking graph", runtime);
+        })) {
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.INTERNAL, e.error());
+            assertEquals("t failed: ONNX Runtime failed to run the ranking graph", e.getMessage());
+            assertSame(runtime, e.getCause());
+        }
+    }
+
+    @Test
+    void aRefusalOfTheRunReachesTheCallerAsItIs() {
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(4, NO_DELAY, 10, 1), batch -> {
+            throw ServingException.invalid("item 7 is not in the catalogue");
+        })) {
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 1, Long.MAX_VALUE));
+            assertEquals(ServingError.INVALID_REQUEST, e.error());
+            assertEquals("item 7 is not in the catalogue", e.getMessage());
         }
     }
 }
