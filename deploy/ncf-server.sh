@@ -4,4 +4,4 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/jvm.sh"
 ncf_jvm server
-exec java "${jvm_flags[@]}" -jar /app/ncf-server.jar "$@"
+exec java ${jvm_flags[@]+"${jvm_flags[@]}"} -jar /app/ncf-server.jar "$@"

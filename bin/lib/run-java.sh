@@ -11,7 +11,8 @@ module="$1"
 main="$2"
 shift 2
 [[ "$main" == *.* ]] || main="org.ncf4j.$module.bench.$main"
-if [[ "${NCF_SKIP_BUILD:-}" != 1 ]]; then
+# NCF_SKIP_BUILD=1 reuses the last build's classpath, but builds when there is none yet
+if [[ "${NCF_SKIP_BUILD:-}" != 1 || ! -f "$root/$module/target/bench.classpath" ]]; then
   . "$root/bin/lib/build.sh" # for ncf_locked: one Maven run of the checkout at a time
   ncf_locked mvn -q -B -Dstyle.color=never -f "$root/pom.xml" -pl "$module" -am test-compile \
     dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
@@ -23,5 +24,6 @@ if [[ "$module" == trainer ]]; then
   jvm_flags+=(-Dai.djl.pytorch.num_threads=1 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 fi
 target="$root/$module/target"
-exec java "${jvm_flags[@]}" ${JAVA_OPTS:-} \
+# ${a[@]+...}: an empty array is "unbound" under set -u in bash before 4.4 (macOS has 3.2)
+exec java ${jvm_flags[@]+"${jvm_flags[@]}"} ${JAVA_OPTS:-} \
   -cp "$(cat "$target/bench.classpath"):$target/classes:$target/test-classes" "$main" "$@"

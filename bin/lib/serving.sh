@@ -11,17 +11,27 @@ ncf_free_port() {
 
 # ncf_await_ready NAME GRPC_PORT HTTP_PORT SECONDS ALIVE_COMMAND...: waits until the server NAME is ready, its
 # process has ended (ALIVE_COMMAND fails: e.g. kill -0 PID) or SECONDS have passed, and prints one line saying which
-# (on standard error); returns 0 only when it is ready. Ready: HTTP /health answers 200, which it does only while a
-# model is loaded and the server is not stopping (as gRPC health says SERVING), and the gRPC port takes connections
-# (HTTP can be up a moment before gRPC listens).
+# (on standard error). Ready: HTTP /health answers 200, which it does only while a model is loaded and the server is
+# not stopping (as gRPC health says SERVING), and the gRPC port takes connections (HTTP can be up a moment before
+# gRPC listens). Returns 0 when ready; 2 when the server is up but serves no model (both ports answer and /health
+# says 503: the server loads the repository before its HTTP port opens, so a model that is not loaded by then was
+# refused or is missing, and its log says why); 1 otherwise.
 ncf_await_ready() {
-  local name="$1" grpc="$2" http="$3" limit="$4" t0=$SECONDS
+  local name="$1" grpc="$2" http="$3" limit="$4" t0=$SECONDS status
   shift 4
   while true; do
-    if _ncf_healthy "$http" && _ncf_listens "$grpc"; then
-      echo "${0##*/}: $name is ready after $(( SECONDS - t0 )) s (HTTP /health on port $http answers 200, gRPC" \
-        "port $grpc takes connections)" >&2
-      return 0
+    status="$(_ncf_health "$http")"
+    if [[ -n "$status" ]] && _ncf_listens "$grpc"; then
+      if [[ "$status" == 200 ]]; then
+        echo "${0##*/}: $name is ready after $(( SECONDS - t0 )) s (HTTP /health on port $http answers 200, gRPC" \
+          "port $grpc takes connections)" >&2
+        return 0
+      fi
+      if [[ "$status" == 503 ]]; then
+        echo "${0##*/}: $name started but serves no model (HTTP /health on port $http answers 503): its model" \
+          "was refused or is missing" >&2
+        return 2
+      fi
     fi
     if ! "$@" 2> /dev/null; then
       echo "${0##*/}: $name stopped while starting" >&2
@@ -39,9 +49,10 @@ _ncf_listens() { # _ncf_listens PORT: true when something on this machine takes 
   (echo > "/dev/tcp/127.0.0.1/$1") 2> /dev/null
 }
 
-_ncf_healthy() { # _ncf_healthy HTTP_PORT: true when GET /health answers 200 (within 5 s of asking)
-  local status
-  status="$( { exec 3<> "/dev/tcp/127.0.0.1/$1" && printf 'GET /health HTTP/1.0\r\n\r\n' >&3 \
-    && IFS= read -r -t 5 line <&3 && printf '%s' "$line"; } 2> /dev/null )" || return 1
-  [[ "$status" =~ ^HTTP/[0-9.]+\ 200 ]]
+_ncf_health() { # _ncf_health HTTP_PORT: the status code GET /health answers (within 5 s), or nothing
+  local line
+  line="$( { exec 3<> "/dev/tcp/127.0.0.1/$1" && printf 'GET /health HTTP/1.0\r\n\r\n' >&3 \
+    && IFS= read -r -t 5 line <&3 && printf '%s' "$line"; } 2> /dev/null )" || return 0
+  [[ "$line" =~ ^HTTP/[0-9.]+\ ([0-9]{3}) ]] && printf '%s' "${BASH_REMATCH[1]}"
+  return 0
 }
