@@ -38,7 +38,12 @@ ncf_await_ready() {
       return 1
     fi
     if (( SECONDS - t0 >= limit )); then
-      echo "${0##*/}: $name is not ready after $limit s (HTTP /health on port $http does not answer 200)" >&2
+      if [[ "$status" == 200 ]]; then
+        echo "${0##*/}: $name is not ready after $limit s (gRPC port $grpc takes no connections)" >&2
+      else
+        echo "${0##*/}: $name is not ready after $limit s (HTTP /health on port $http answers" \
+          "${status:-nothing}, not 200)" >&2
+      fi
       return 1
     fi
     sleep 0.5

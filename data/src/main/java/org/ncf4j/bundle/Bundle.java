@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 
@@ -153,17 +154,15 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
                         + "its hashed files, found graphs " + card.graphs());
             }
         }
-        boolean gmf = card.variant().equals("gmf") || card.variant().equals("neumf");
-        boolean mlp = card.variant().equals("mlp") || card.variant().equals("neumf");
-        if (!gmf && !mlp) {
-            throw new BundleException(where + BundleFiles.CARD + " has variant '" + card.variant()
-                    + "', expected gmf, mlp or neumf");
-        }
-        if (gmf && card.factor() < 1) {
+        // the variant as written by the exporter (its label, exactly), so that the checks below name the card's words
+        Variant variant = Arrays.stream(Variant.values()).filter(v -> v.label().equals(card.variant())).findFirst()
+                .orElseThrow(() -> new BundleException(where + BundleFiles.CARD + " has variant '" + card.variant()
+                        + "', expected gmf, mlp or neumf"));
+        if (variant.hasGmf() && card.factor() < 1) {
             throw new BundleException(where + BundleFiles.CARD + " gives factor " + card.factor() + " for "
                     + card.variant());
         }
-        if (mlp && (card.layers().isEmpty() || card.layers().get(0) < 2)) {
+        if (variant.hasMlp() && (card.layers().isEmpty() || card.layers().get(0) < 2)) {
             throw new BundleException(where + BundleFiles.CARD + " gives layers " + card.layers() + " for "
                     + card.variant());
         }

@@ -12,7 +12,8 @@ import java.util.List;
 public interface BatchCall<Q, R> {
     /**
      * @throws Exception fails every request of the batch: a {@link org.ncf4j.server.error.ServingException} as it
-     *     is, anything else as INTERNAL naming the batcher and the exception's class (the cause goes to the log)
+     *     is, but an INTERNAL one with the batcher's name before its message; anything else as INTERNAL naming the
+     *     batcher and the exception's class (the cause goes to the log)
      */
     List<R> run(List<Q> batch) throws Exception;
 }

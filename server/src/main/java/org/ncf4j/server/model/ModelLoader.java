@@ -3,10 +3,10 @@ package org.ncf4j.server.model;
 import ai.onnxruntime.OrtException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.contract.ModelShape;
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.compute.PairScorer;
@@ -230,14 +230,15 @@ public final class ModelLoader implements VersionLoader {
      * logits (masked and not), one float per item each.
      */
     static long perUserBytes(BundleCard card) {
+        ModelShape shape = card.shape();
         long floatsPerItem = 3;
-        if (!card.variant().equals("mlp")) {
+        if (shape.variant().hasGmf()) {
             floatsPerItem += 1;
         }
-        if (!card.variant().equals("gmf")) {
-            List<Integer> layers = card.layers();
-            for (int i = 1; i < layers.size(); i++) {
-                floatsPerItem += 2L * layers.get(i); // the linear output and its ReLU
+        if (shape.variant().hasMlp()) {
+            int[] layers = shape.layers();
+            for (int i = 1; i < layers.length; i++) {
+                floatsPerItem += 2L * layers[i]; // the linear output and its ReLU
             }
             floatsPerItem += 1;
         }
