@@ -10,6 +10,7 @@ import org.ncf4j.data.Split;
 import org.ncf4j.trainer.report.TrainingReport;
 import org.ncf4j.trainer.settings.TrainConfig;
 import org.ncf4j.trainer.settings.TrainSetting;
+import org.ncf4j.trainer.train.MemoryRefused;
 import org.ncf4j.trainer.train.ResumeRefused;
 import org.ncf4j.trainer.train.TrainingRun;
 import picocli.CommandLine.ArgGroup;
@@ -107,7 +108,7 @@ public final class TrainCommand implements Callable<Integer> {
             report = TrainingRun.builder().setSplit(split).setConfig(cfg).setOutput(outDir)
                     .optDevice(decision.device()).optExport(bundle, exportDir == null).optListener(printer)
                     .optSource(data.describe()).optResume(resume).build().run();
-        } catch (ResumeRefused e) {
+        } catch (ResumeRefused | MemoryRefused e) {
             throw new UsageError(e.getMessage());
         }
         out.printf((report.bestEpoch() == 0 ? "best epoch 0, the initialised model: no epoch of training beat it"

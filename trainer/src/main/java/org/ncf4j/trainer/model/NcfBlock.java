@@ -59,14 +59,22 @@ public final class NcfBlock extends AbstractBlock {
      * @param layerL2 L2 weight of the linear layers' weights (0 for none)
      */
     public NcfBlock(ModelShape spec, float embeddingL2, float layerL2) {
+        this(spec, embeddingL2, layerL2, true);
+    }
+
+    /**
+     * As above; {@code random} false initialises every parameter to zero (for parameters about to be read from a
+     * file: a random table of gigabytes takes seconds to draw).
+     */
+    NcfBlock(ModelShape spec, float embeddingL2, float layerL2, boolean random) {
         super(VERSION);
         this.spec = spec;
         this.embeddingL2 = embeddingL2;
         this.layerL2 = layerL2;
-        Initializer embInit = new NormalInitializer(0.01f);
+        Initializer embInit = random ? new NormalInitializer(0.01f) : Initializer.ZEROS;
         // magnitude 3 with the average fan gives the usual bound sqrt(6 / (fanIn + fanOut))
-        Initializer xavier = new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
-                XavierInitializer.FactorType.AVG, 3);
+        Initializer xavier = random ? new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+                XavierInitializer.FactorType.AVG, 3) : Initializer.ZEROS;
         if (spec.variant().hasGmf()) {
             gmfUser = param(TensorNames.GMF_USER_EMBEDDING, Parameter.Type.WEIGHT, embInit);
             gmfItem = param(TensorNames.GMF_ITEM_EMBEDDING, Parameter.Type.WEIGHT, embInit);

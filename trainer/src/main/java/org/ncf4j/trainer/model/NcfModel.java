@@ -14,6 +14,7 @@ import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.ModelWeights;
 import java.io.IOException;
 import org.ncf4j.data.DataException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,8 +24,10 @@ import java.util.Map;
  * primitive arrays and saving and loading of its parameters.
  */
 public final class NcfModel implements AutoCloseable {
-    /** The file name stem of saved parameters ({@code ncf-0000.params}). */
+    /** The model's name in DJL, and the file name stem of parameters saved by earlier versions. */
     public static final String NAME = "ncf";
+    /** The file of saved parameters. */
+    public static final String PARAMETERS = "parameters.bin";
 
     private final Model model;
     private final NcfBlock block;
@@ -47,16 +50,27 @@ public final class NcfModel implements AutoCloseable {
     }
 
     /**
-     * Loads parameters saved by {@link #save} into a model of the given shape.
+     * Loads parameters saved by {@link #save} into a model of the given shape; checkpoints saved by earlier versions
+     * in DJL's parameter file ({@code ncf-0000.params}) load too.
      *
      * @throws DataException naming the folder when the parameter file is missing, truncated or not this shape's
      */
     public static NcfModel load(ModelShape spec, Device device, Path dir) {
+        Path file = dir.resolve(PARAMETERS);
         Model model = Model.newInstance(NAME, device, "PyTorch");
-        NcfBlock block = new NcfBlock(spec);
-        model.setBlock(block);
         try {
+            if (Files.isRegularFile(file)) {
+                NcfBlock block = new NcfBlock(spec, 0f, 0f, false);
+                model.setBlock(block);
+                block.initialize(model.getNDManager(), DataType.FLOAT32, NcfBlock.inputShapes(1));
+                NcfModel loaded = new NcfModel(model, block);
+                ParameterFile.read(file, loaded.parameters());
+                return loaded;
+            }
+            NcfBlock block = new NcfBlock(spec);
+            model.setBlock(block);
             model.load(dir, NAME);
+            return new NcfModel(model, block);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
             String why = e instanceof java.io.EOFException ? "the parameter file ends early (truncated)"
@@ -65,11 +79,14 @@ public final class NcfModel implements AutoCloseable {
             throw new DataException("cannot load the " + spec.variant().label() + " parameters saved in " + dir
                     + ": " + why, e);
         }
-        return new NcfModel(model, block);
     }
 
+    /**
+     * Saves the parameters in {@code dir/parameters.bin} ({@link ParameterFile}), each written from the tensor's own
+     * memory a block at a time: tables of any size, no copy on the heap.
+     */
     public void save(Path dir) throws IOException {
-        model.save(dir, NAME);
+        ParameterFile.write(dir.resolve(PARAMETERS), parameters());
     }
 
     public ModelShape spec() {
@@ -102,7 +119,10 @@ public final class NcfModel implements AutoCloseable {
     /** A copy of the parameters as plain arrays, for export without an ML runtime. */
     public ModelWeights weights() {
         Map<String, float[]> values = new LinkedHashMap<>();
-        block.getParameters().forEach(p -> values.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        block.getParameters().forEach(p -> {
+            NDArray a = p.getValue().getArray();
+            values.put(p.getKey(), TensorMemory.supports(a) ? TensorMemory.of(a).toArray() : a.toFloatArray());
+        });
         return new ModelWeights(spec(), values);
     }
 

@@ -57,7 +57,13 @@ public final class Pretraining {
     }
 
     private static void copy(Parameter from, Parameter to) {
-        set(to, from.getArray().toFloatArray());
+        NDArray source = from.getArray();
+        NDArray target = to.getArray();
+        if (TensorMemory.supports(source) && TensorMemory.supports(target) && source.size() == target.size()) {
+            TensorMemory.of(target).copyFrom(TensorMemory.of(source)); // a block at a time, tables of any size
+        } else {
+            set(to, source.toFloatArray());
+        }
     }
 
     private static void set(Parameter to, float[] values) {

@@ -15,8 +15,9 @@ import org.ncf4j.data.DataException;
 import org.ncf4j.data.Directories;
 
 /**
- * A saved model directory: {@code model.json} (variant, sizes) and the DJL parameter file. Saving is atomic per
- * file, so a crash mid-save leaves the previous checkpoint readable.
+ * A saved model directory: {@code model.json} (variant, sizes) and the parameters ({@code parameters.bin}, or DJL's
+ * parameter file in checkpoints of earlier versions). Saving is atomic per file, so a crash mid-save leaves the
+ * previous checkpoint readable.
  */
 public final class SavedModel {
     public static final String SPEC_FILE = "model.json";
@@ -51,6 +52,8 @@ public final class SavedModel {
                             StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+            // a checkpoint of an earlier version, in DJL's file, is replaced by the one just saved
+            Files.deleteIfExists(dir.resolve(NcfModel.NAME + "-0000.params"));
         } finally {
             Directories.deleteTree(tmp);
         }

@@ -28,6 +28,11 @@ record AdamStep(float beta1, float beta2, float epsilon, float stepSize, float i
      * {@code m[mAt ..]} and {@code v[mAt ..]}.
      */
     void apply(float[] w, int wAt, float[] g, int gAt, float[] m, float[] v, int mAt, int n) {
+        apply(w, wAt, g, gAt, m, mAt, v, mAt, n);
+    }
+
+    /** As above, with the second moments at {@code v[vAt ..]}. */
+    void apply(float[] w, int wAt, float[] g, int gAt, float[] m, int mAt, float[] v, int vAt, int n) {
         float b1 = beta1;
         float b2 = beta2;
         float c1 = 1 - beta1;
@@ -38,9 +43,9 @@ record AdamStep(float beta1, float beta2, float epsilon, float stepSize, float i
         for (int i = 0; i < n; i++) {
             float gi = g[gAt + i];
             float mi = b1 * m[mAt + i] + c1 * gi;
-            float vi = b2 * v[mAt + i] + c2 * gi * gi;
+            float vi = b2 * v[vAt + i] + c2 * gi * gi;
             m[mAt + i] = mi;
-            v[mAt + i] = vi;
+            v[vAt + i] = vi;
             w[wAt + i] -= lr * mi / ((float) Math.sqrt(vi) * ic + eps);
         }
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.ncf4j.trainer.model.TensorMemory;
 
 /**
  * Dense Adam ({@link AdamStep}) fused into one pass per parameter over memory shared with the CPU tensors: for each
@@ -54,11 +55,13 @@ final class CpuAdam implements ParameterUpdate {
         zeros = new float[largest];
     }
 
-    /** Whether every weight can be updated in place through a direct buffer. */
+    /** The largest tensor updated here (its moments are arrays on the heap); larger ones use DJL's Adam. */
+    private static final long MAX_FLOATS = 1L << 27;
+
+    /** Whether every weight can be updated in place through a direct buffer, with its moments on the heap. */
     static boolean supports(List<NDArray> weights) {
         for (NDArray w : weights) {
-            if (!ai.djl.Device.Type.CPU.equals(w.getDevice().getDeviceType()) || w.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32
-                    || !w.toByteBuffer(true).isDirect()) {
+            if (!TensorMemory.supports(w) || w.size() > MAX_FLOATS || !w.toByteBuffer(true).isDirect()) {
                 return false;
             }
         }

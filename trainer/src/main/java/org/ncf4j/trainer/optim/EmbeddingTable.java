@@ -1,12 +1,12 @@
 package org.ncf4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.util.Arrays;
+import org.ncf4j.trainer.model.TensorMemory;
 
 /**
  * One embedding table trained row by row: a step gathers the rows its batch uses and updates only those rows, so
@@ -21,49 +21,98 @@ import java.util.Arrays;
  *       at the cost of the rows a batch uses.</li>
  * </ul>
  *
- * <p>The table is the model's own parameter memory (a direct buffer), so saving, evaluation and export see every
- * update. Workers may gather and update concurrently without locks (Hogwild, Recht et al. 2011): two workers that
- * update one row at once can lose one of the two steps, which rows this sparse make rare and harmless.
+ * <p>The table is the model's own parameter memory ({@link TensorMemory}, no copy), so saving, evaluation and export
+ * see every update. The moments live outside the JVM's heap too, in a tensor of their own whose row holds the
+ * row's first moments and then its second ones ([rows, 2 dim]): a step reads and writes each row's optimizer state
+ * at one place, which matters once the tables outgrow the caches (one cache miss per row where separate moment
+ * arrays took two). Workers may gather and update concurrently without locks (Hogwild, Recht et al. 2011): two
+ * workers that update one row at once can lose one of the two steps, which rows this sparse make rare and harmless.
  */
 final class EmbeddingTable {
-    /** One worker's buffers for coalescing a batch's gradient by row. */
+    /**
+     * One worker's buffers for coalescing a batch's gradient by row: a small open-addressing map from row to slot,
+     * sized by the batch (not by the table, whose size must not set a step's cost or memory).
+     */
     static final class Scratch {
-        private final int[] slotOfRow;
+        private int[] keys = new int[0];
+        private int[] slots = new int[0];
         private int[] unique = new int[0];
         private float[] sum = new float[0];
+        private float[] row = new float[0];
+        private float[] moments = new float[0];
 
         Scratch(EmbeddingTable table) {
-            slotOfRow = new int[table.rows];
-            Arrays.fill(slotOfRow, -1);
+            row = new float[table.dim];
+            moments = new float[2 * table.dim];
+        }
+
+        /** Prepares for a batch of {@code n} rows of {@code dim} values. */
+        void reserve(int n, int dim) {
+            if (unique.length < n) {
+                unique = new int[n];
+                sum = new float[n * dim];
+                int size = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1;
+                keys = new int[size];
+                slots = new int[size];
+                java.util.Arrays.fill(keys, -1);
+            }
+        }
+
+        /** The slot of {@code row}, or a new slot {@code next} for it (returned as {@code -1 - next}). */
+        int slotOf(int row, int next) {
+            int m = keys.length - 1;
+            int h = ((row * 0x9E3779B1) >>> 1) & m;
+            while (true) {
+                int k = keys[h];
+                if (k == row) {
+                    return slots[h];
+                }
+                if (k < 0) {
+                    keys[h] = row;
+                    slots[h] = next;
+                    return -1 - next;
+                }
+                h = (h + 1) & m;
+            }
+        }
+
+        /** Empties the map after a batch (a fill of twice the batch's size: cheaper than finding the keys). */
+        void clear() {
+            java.util.Arrays.fill(keys, -1);
         }
     }
 
     private final String name;
-    private final FloatBuffer weights;
+    private final TensorMemory weights;
     private final int rows;
     private final int dim;
-    private final float[] first;
-    private final float[] second;
+    /** [rows, 2 dim]: a row's first moments, then its second moments. */
+    private final TensorMemory moments;
     /** The step each row was last updated at (0: never), when skipped steps are caught up; else null. */
     private final long[] lastStep;
     private final SkippedSteps skipped;
 
     /**
      * @param table a contiguous float32 [rows, dim] tensor on the CPU
+     * @param state where the moments are allocated (closed with the optimizer)
      * @param skipped how rows take the steps they skipped (dense Adam's result), or null for lazy Adam
      */
-    EmbeddingTable(String name, NDArray table, SkippedSteps skipped) {
+    EmbeddingTable(String name, NDArray table, NDManager state, SkippedSteps skipped) {
         this.name = name;
-        this.weights = table.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        this.rows = Math.toIntExact(table.getShape().get(0));
-        this.dim = Math.toIntExact(table.getShape().get(1));
-        if ((long) rows * dim != weights.capacity()) {
-            throw new IllegalArgumentException("embedding " + name + " is not a contiguous [rows, dim] table");
+        this.weights = TensorMemory.of(table);
+        this.rows = Math.toIntExact(weights.rows());
+        this.dim = weights.rowLength();
+        if (table.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("embedding " + name + " is not a [rows, dim] table");
         }
-        first = new float[rows * dim];
-        second = new float[rows * dim];
+        this.moments = TensorMemory.of(state.zeros(new Shape(rows, 2L * dim)));
         this.skipped = skipped;
         lastStep = skipped != null ? new long[rows] : null;
+    }
+
+    /** Bytes of optimizer state per row of a table of {@code dim} values (moments and the last step). */
+    static long stateBytesPerRow(int dim, boolean catchUp) {
+        return 2L * dim * Float.BYTES + (catchUp ? Long.BYTES : 0);
     }
 
     String name() {
@@ -79,26 +128,28 @@ final class EmbeddingTable {
      * {@code adam.t()}: with catch-up, a row first takes the steps it skipped, so that the batch computes with the
      * weights dense Adam would have.
      */
-    void gather(int[] ids, int from, int n, float[] out, AdamStep adam) {
+    void gather(int[] ids, int from, int n, float[] out, AdamStep adam, Scratch s) {
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
-            weights.get(row * dim, out, r * dim, dim);
-            catchUp(row, out, r * dim, adam.t() - 1);
+            weights.getRow(row, out, r * dim);
+            catchUp(row, out, r * dim, adam.t() - 1, s.moments);
         }
     }
 
     /**
      * Brings one row, whose weights are in {@code w[at ..]}, to dense Adam's state after step {@code until}, writing
-     * the weights back; nothing to do for lazy Adam, a row never updated, or one already there.
+     * the weights and moments back; nothing to do for lazy Adam, a row never updated, or one already there.
+     * {@code mv} is scratch space of 2 dim values.
      */
-    private void catchUp(int row, float[] w, int at, long until) {
+    private void catchUp(int row, float[] w, int at, long until, float[] mv) {
         if (lastStep == null || lastStep[row] <= 0 || lastStep[row] >= until) {
             return;
         }
-        int base = row * dim;
-        skipped.take(w, at, first, second, base, dim, lastStep[row], until);
+        moments.getRow(row, mv, 0);
+        skipped.take(w, at, mv, 0, mv, dim, dim, lastStep[row], until);
         lastStep[row] = until;
-        weights.put(base, w, at, dim);
+        moments.putRow(row, mv, 0);
+        weights.putRow(row, w, at);
     }
 
     /**
@@ -109,17 +160,13 @@ final class EmbeddingTable {
      * @param adam step size and bias correction of this step
      */
     void update(int[] ids, int from, int n, float[] gradient, AdamStep adam, Scratch s) {
-        if (s.unique.length < n) {
-            s.unique = new int[n];
-            s.sum = new float[n * dim];
-        }
+        s.reserve(n, dim);
         int count = 0;
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
-            int slot = s.slotOfRow[row];
+            int slot = s.slotOf(row, count);
             if (slot < 0) {
                 slot = count++;
-                s.slotOfRow[row] = slot;
                 s.unique[slot] = row;
                 System.arraycopy(gradient, r * dim, s.sum, slot * dim, dim);
             } else {
@@ -130,18 +177,20 @@ final class EmbeddingTable {
                 }
             }
         }
-        float[] w = new float[dim];
+        s.clear();
+        float[] w = s.row;
+        float[] mv = s.moments;
         for (int slot = 0; slot < count; slot++) {
             int row = s.unique[slot];
-            s.slotOfRow[row] = -1;
-            int base = row * dim;
-            weights.get(base, w, 0, dim);
-            catchUp(row, w, 0, adam.t() - 1); // another worker may have moved it since the gather
+            weights.getRow(row, w, 0);
+            catchUp(row, w, 0, adam.t() - 1, mv); // another worker may have moved it since the gather
             if (lastStep != null) {
                 lastStep[row] = adam.t();
             }
-            adam.apply(w, 0, s.sum, slot * dim, first, second, base, dim);
-            weights.put(base, w, 0, dim);
+            moments.getRow(row, mv, 0);
+            adam.apply(w, 0, s.sum, slot * dim, mv, 0, mv, dim, dim);
+            moments.putRow(row, mv, 0);
+            weights.putRow(row, w, 0);
         }
     }
 
@@ -154,26 +203,48 @@ final class EmbeddingTable {
             return;
         }
         float[] w = new float[dim];
+        float[] mv = new float[2 * dim];
         for (int row = 0; row < rows; row++) {
             if (lastStep[row] > 0 && lastStep[row] < adam.t()) {
-                weights.get(row * dim, w, 0, dim);
-                catchUp(row, w, 0, adam.t());
+                weights.getRow(row, w, 0);
+                catchUp(row, w, 0, adam.t(), mv);
             }
         }
     }
 
-    /** Writes the rows' moments and, with catch-up, the step each row was last updated at. */
+    /**
+     * Writes the rows' moments (the first moments as one array, then the second) and, with catch-up, the step each
+     * row was last updated at.
+     */
     void writeState(DataOutputStream out) throws IOException {
-        NamedArrays.write(out, name + ".m", first);
-        NamedArrays.write(out, name + ".v", second);
+        for (int half = 0; half < 2; half++) {
+            NamedArrays.header(out, name + (half == 0 ? ".m" : ".v"), (long) rows * dim);
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(dim * Float.BYTES);
+            float[] mv = new float[2 * dim];
+            for (int row = 0; row < rows; row++) {
+                moments.getRow(row, mv, 0);
+                bytes.clear();
+                bytes.asFloatBuffer().put(mv, half * dim, dim);
+                out.write(bytes.array());
+            }
+        }
         if (lastStep != null) {
             NamedArrays.write(out, name + ".last", lastStep);
         }
     }
 
     void readState(DataInputStream in) throws IOException {
-        NamedArrays.read(in, name + ".m", first);
-        NamedArrays.read(in, name + ".v", second);
+        for (int half = 0; half < 2; half++) {
+            NamedArrays.expect(in, name + (half == 0 ? ".m" : ".v"), (long) rows * dim);
+            byte[] bytes = new byte[dim * Float.BYTES];
+            float[] mv = new float[2 * dim];
+            for (int row = 0; row < rows; row++) {
+                in.readFully(bytes);
+                moments.getRow(row, mv, 0);
+                java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(mv, half * dim, dim);
+                moments.putRow(row, mv, 0);
+            }
+        }
         if (lastStep != null) {
             NamedArrays.read(in, name + ".last", lastStep);
         }

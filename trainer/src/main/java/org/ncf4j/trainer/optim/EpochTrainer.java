@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.model.TensorMemory;
 import org.ncf4j.trainer.sampling.EpochExamples;
 import org.ncf4j.trainer.settings.OptimizerKind;
 
@@ -110,11 +111,11 @@ public final class EpochTrainer implements AutoCloseable {
     private String nonFinite() {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-            for (float v : e.getValue().getArray().toFloatArray()) {
-                if (!Float.isFinite(v)) {
-                    sb.append(sb.length() == 0 ? "; non-finite values in " : ", ").append(e.getKey());
-                    break;
-                }
+            NDArray a = e.getValue().getArray();
+            boolean finite = TensorMemory.supports(a) ? TensorMemory.of(a).allFinite()
+                    : a.isInfinite().logicalOr(a.isNaN()).none().getBoolean();
+            if (!finite) {
+                sb.append(sb.length() == 0 ? "; non-finite values in " : ", ").append(e.getKey());
             }
         }
         return sb.toString();

@@ -58,11 +58,11 @@ final class SkippedSteps {
     }
 
     /**
-     * Brings {@code n} weights {@code w[wAt ..]} and their moments {@code m[mAt ..]}, {@code v[mAt ..]} from the
+     * Brings {@code n} weights {@code w[wAt ..]} and their moments {@code m[mAt ..]}, {@code v[vAt ..]} from the
      * state after step {@code last} to dense Adam's state after step {@code until}. Nothing to do for a row never
      * updated ({@code last = 0}: its moments are zero).
      */
-    void take(float[] w, int wAt, float[] m, float[] v, int mAt, int n, long last, long until) {
+    void take(float[] w, int wAt, float[] m, int mAt, float[] v, int vAt, int n, long last, long until) {
         long skipped = until - last;
         if (last <= 0 || skipped <= 0) {
             return;
@@ -71,12 +71,12 @@ final class SkippedSteps {
         float decay1 = (float) Math.pow(beta1, skipped);
         float decay2 = (float) Math.pow(beta2, skipped);
         for (int i = 0; i < n; i++) {
-            float vi = v[mAt + i];
+            float vi = v[vAt + i];
             if (vi > 0) {
                 w[wAt + i] -= s * m[mAt + i] / (float) Math.sqrt(vi);
             }
             m[mAt + i] *= decay1;
-            v[mAt + i] = vi * decay2;
+            v[vAt + i] = vi * decay2;
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import org.ncf4j.contract.TensorNames;
 import org.ncf4j.trainer.model.NcfBlock;
 import org.ncf4j.trainer.model.NcfModel;
+import org.ncf4j.trainer.model.TensorMemory;
 import org.ncf4j.trainer.sampling.EpochExamples;
 
 /**
@@ -58,6 +59,8 @@ final class SparseTrainer implements AutoCloseable {
     /** Which of {@link #tables} keep their values. */
     private final boolean[] frozenTables = new boolean[4];
     private final CpuAdam denseAdam;
+    /** The optimizer's state outside the heap (the tables' moments), freed by {@link #close}. */
+    private final NDManager state;
     /** Steps taken so far by all workers: Adam's t. */
     private final AtomicLong steps = new AtomicLong();
 
@@ -89,10 +92,11 @@ final class SparseTrainer implements AutoCloseable {
                 TensorNames.MLP_USER_EMBEDDING, TensorNames.MLP_ITEM_EMBEDDING);
         List<NDArray> denseArrays = new ArrayList<>();
         SkippedSteps skipped = catchUp ? new SkippedSteps(learningRate, BETA1, BETA2) : null;
+        state = model.manager().newSubManager();
         for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
             if (NcfBlock.isEmbedding(e.getKey())) {
                 tables[order.indexOf(e.getKey())] = new EmbeddingTable(e.getKey(), e.getValue().getArray(),
-                        skipped);
+                        state, skipped);
                 frozenTables[order.indexOf(e.getKey())] = !trains.test(e.getKey());
             } else if (trains.test(e.getKey())) {
                 dense.add(e.getValue());
@@ -104,11 +108,14 @@ final class SparseTrainer implements AutoCloseable {
         denseAdam = new CpuAdam(denseArrays, learningRate, BETA1, BETA2, EPSILON);
     }
 
-    /** Whether the model's parameters allow it (contiguous float32 tensors on the CPU). */
+    /** Whether the model's parameters allow it (float32 tensors on the CPU). */
     static boolean supports(NcfModel model) {
-        List<NDArray> all = new ArrayList<>();
-        model.parameters().values().forEach(p -> all.add(p.getArray()));
-        return CpuAdam.supports(all);
+        return model.parameters().values().stream().allMatch(p -> TensorMemory.supports(p.getArray()));
+    }
+
+    /** Bytes of optimizer state outside the heap for a table of {@code rows} rows of {@code dim} values. */
+    static long stateBytes(long rows, int dim, boolean catchUp) {
+        return rows * EmbeddingTable.stateBytesPerRow(dim, catchUp);
     }
 
     String describe() {
@@ -227,6 +234,7 @@ final class SparseTrainer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        state.close();
     }
 
     private static void report(EpochTrainer.Progress progress, AtomicLong examples, DoubleAdder loss,
@@ -285,7 +293,7 @@ final class SparseTrainer implements AutoCloseable {
                         }
                         int[] ids = k % 2 == 0 ? users : items;
                         int dim = tables[k].dim();
-                        tables[k].gather(ids, s, n, gathered[k], adam);
+                        tables[k].gather(ids, s, n, gathered[k], adam, scratch[k]);
                         float[] data = n == batchSize ? gathered[k] : Arrays.copyOf(gathered[k], n * dim);
                         rows[k] = step.create(data, new Shape(n, dim));
                         rows[k].setRequiresGradient(!frozenTables[k]);

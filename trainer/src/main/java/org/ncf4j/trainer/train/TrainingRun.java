@@ -12,6 +12,7 @@ import org.ncf4j.data.Split;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
+import org.ncf4j.data.MachineMemory;
 import org.ncf4j.trainer.model.SavedModel;
 import org.ncf4j.trainer.optim.EpochTrainer;
 import org.ncf4j.trainer.report.EpochRecord;
@@ -93,6 +94,7 @@ public final class TrainingRun {
         BestCheckpoints epochs = saved == null ? BestCheckpoints.none(byValidation)
                 : BestCheckpoints.resumed(byValidation, saved);
         int done = saved == null ? 0 : saved.epochsDone();
+        checkMemory();
         try (NcfModel model = NcfModel.create(spec(), device, config.seed(), config.embeddingL2(), config.layerL2());
              WeightAverage average = new WeightAverage(model, config.seed());
              EpochTrainer trainer = saved == null ? startFresh(model)
@@ -189,6 +191,23 @@ public final class TrainingRun {
         listener.message(String.format("initialised from GMF %s and MLP %s (alpha %.2f)%s", config.pretrainedGmf(),
                 config.pretrainedMlp(), config.alpha(), config.fineTune() == FineTune.OUTPUT
                         ? "; only the output layer trains (embeddings and hidden layers stay as pretrained)" : ""));
+    }
+
+    /**
+     * Says what the run will hold where, and refuses it ({@link MemoryRefused}) before anything is allocated when it
+     * cannot fit ({@link MemoryPlan}).
+     */
+    private void checkMemory() {
+        MemoryPlan plan = MemoryPlan.of(spec(), config, split.train().size(),
+                ai.djl.Device.Type.CPU.equals(device.getDeviceType()));
+        Runtime rt = Runtime.getRuntime();
+        System.gc(); // what the data holds, not its garbage
+        String refusal = plan.refusal(MachineMemory.now(), rt.maxMemory(), rt.totalMemory() - rt.freeMemory(),
+                rt.totalMemory());
+        if (refusal != null) {
+            throw new MemoryRefused(refusal);
+        }
+        listener.message(plan.describe(rt.maxMemory()));
     }
 
     private void announce(NcfModel model, EpochTrainer trainer, String selectedBy) {

@@ -77,7 +77,7 @@ final class TrainingState {
                 s.writeInt(header.length);
                 s.write(header);
                 for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-                    NamedArrays.write(s, e.getKey(), e.getValue().getArray().toFloatArray());
+                    NamedArrays.write(s, e.getKey(), e.getValue().getArray());
                 }
                 trainer.writeState(s);
                 average.write(s);

@@ -30,7 +30,7 @@ class SkippedStepsTest {
             float[] m = {0.003f, -0.001f};
             float[] v = {2e-5f, 4e-6f};
             double[][] expected = {dense(w[0], m[0], v[0], c[0], c[1]), dense(w[1], m[1], v[1], c[0], c[1])};
-            steps.take(w, 0, m, v, 0, 2, c[0], c[1]);
+            steps.take(w, 0, m, 0, v, 0, 2, c[0], c[1]);
             for (int i = 0; i < 2; i++) {
                 String at = "element " + i + " from step " + c[0] + " to " + c[1];
                 double move = Math.abs(expected[i][0] - (i == 0 ? 0.05 : -0.02));
@@ -46,7 +46,7 @@ class SkippedStepsTest {
         float[] w = {0.5f};
         float[] m = {0f};
         float[] v = {0f};
-        new SkippedSteps(0.001f, 0.9f, 0.999f).take(w, 0, m, v, 0, 1, 0, 1000);
+        new SkippedSteps(0.001f, 0.9f, 0.999f).take(w, 0, m, 0, v, 0, 1, 0, 1000);
         assertEquals(0.5f, w[0]);
     }
 }
