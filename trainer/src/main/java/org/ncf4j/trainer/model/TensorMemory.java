@@ -106,6 +106,11 @@ public final class TensorMemory {
         return rows * rowLength;
     }
 
+    /** The value at {@code (row, column)}. */
+    public float get(long row, int column) {
+        return chunks[(int) (row >>> shift)].get((int) (row & mask) * rowLength + column);
+    }
+
     /** Copies row {@code row} into {@code out[at .. at + rowLength)}. */
     public void getRow(long row, float[] out, int at) {
         chunks[(int) (row >>> shift)].get((int) (row & mask) * rowLength, out, at, rowLength);

@@ -22,10 +22,10 @@ import org.ncf4j.trainer.model.TensorMemory;
  * </ul>
  *
  * <p>The table is the model's own parameter memory ({@link TensorMemory}, no copy), so saving, evaluation and export
- * see every update. The moments live outside the JVM's heap too, in a tensor of their own whose row holds the
- * row's first moments and then its second ones ([rows, 2 dim]): a step reads and writes each row's optimizer state
- * at one place, which matters once the tables outgrow the caches (one cache miss per row where separate moment
- * arrays took two). Workers may gather and update concurrently without locks (Hogwild, Recht et al. 2011): two
+ * see every update. The optimizer's state lives outside the JVM's heap too, in a tensor of its own whose row holds
+ * the row's last step, first moments and second moments together: a step reads and writes each row's optimizer
+ * state at one place, which matters once the tables outgrow the caches (one cache miss per row where separate
+ * arrays took three). Workers may gather and update concurrently without locks (Hogwild, Recht et al. 2011): two
  * workers that update one row at once can lose one of the two steps, which rows this sparse make rare and harmless.
  */
 final class EmbeddingTable {
@@ -40,16 +40,18 @@ final class EmbeddingTable {
         private float[] sum = new float[0];
         private float[] row = new float[0];
         private float[] moments = new float[0];
+        private int[] lasts = new int[0];
 
         Scratch(EmbeddingTable table) {
             row = new float[table.dim];
-            moments = new float[2 * table.dim];
+            moments = new float[2 * table.dim + table.m0];
         }
 
         /** Prepares for a batch of {@code n} rows of {@code dim} values. */
         void reserve(int n, int dim) {
             if (unique.length < n) {
                 unique = new int[n];
+                lasts = new int[n];
                 sum = new float[n * dim];
                 int size = Integer.highestOneBit(Math.max(2, 2 * n - 1)) << 1;
                 keys = new int[size];
@@ -82,22 +84,32 @@ final class EmbeddingTable {
         }
     }
 
+    /**
+     * The last step a row's state can record: an int whose bits, as a float, are never NaN (whose exponent bits are
+     * all ones), so that the value survives every copy of the float.
+     */
+    static final long MAX_STEP = 0x7F7FFFFFL;
+
     private final String name;
     private final TensorMemory weights;
     private final int rows;
     private final int dim;
-    /** [rows, 2 dim]: a row's first moments, then its second moments. */
-    private final TensorMemory moments;
-    /** The step each row was last updated at (0: never), when skipped steps are caught up; else null. */
-    private final long[] lastStep;
+    /**
+     * A row's optimizer state, [rows, 2 dim + 1]: with catch-up, the step it was last updated at (0: never; an int's
+     * bits in the first float), then its first moments and its second moments; without catch-up only the moments,
+     * [rows, 2 dim]. One row of state in one place: one cache miss per row when the tables outgrow the caches.
+     */
+    private final TensorMemory state;
+    /** Where a row's moments start in its state: 1 with catch-up, else 0. */
+    private final int m0;
     private final SkippedSteps skipped;
 
     /**
      * @param table a contiguous float32 [rows, dim] tensor on the CPU
-     * @param state where the moments are allocated (closed with the optimizer)
+     * @param manager where the optimizer's state is allocated (closed with the optimizer)
      * @param skipped how rows take the steps they skipped (dense Adam's result), or null for lazy Adam
      */
-    EmbeddingTable(String name, NDArray table, NDManager state, SkippedSteps skipped) {
+    EmbeddingTable(String name, NDArray table, NDManager manager, SkippedSteps skipped) {
         this.name = name;
         this.weights = TensorMemory.of(table);
         this.rows = Math.toIntExact(weights.rows());
@@ -105,14 +117,19 @@ final class EmbeddingTable {
         if (table.getShape().dimension() != 2) {
             throw new IllegalArgumentException("embedding " + name + " is not a [rows, dim] table");
         }
-        this.moments = TensorMemory.of(state.zeros(new Shape(rows, 2L * dim)));
         this.skipped = skipped;
-        lastStep = skipped != null ? new long[rows] : null;
+        this.m0 = skipped != null ? 1 : 0;
+        this.state = TensorMemory.of(manager.zeros(new Shape(rows, 2L * dim + m0)));
     }
 
     /** Bytes of optimizer state per row of a table of {@code dim} values (moments and the last step). */
     static long stateBytesPerRow(int dim, boolean catchUp) {
-        return 2L * dim * Float.BYTES + (catchUp ? Long.BYTES : 0);
+        return (2L * dim + (catchUp ? 1 : 0)) * Float.BYTES;
+    }
+
+    /** The last step in a row's state, as read into {@code mv}. */
+    private static long last(float[] mv) {
+        return Float.floatToRawIntBits(mv[0]);
     }
 
     String name() {
@@ -126,30 +143,50 @@ final class EmbeddingTable {
     /**
      * Copies rows {@code ids[from .. from + n)} into {@code out} ([n, dim], row-major), as they are before step
      * {@code adam.t()}: with catch-up, a row first takes the steps it skipped, so that the batch computes with the
-     * weights dense Adam would have.
+     * weights dense Adam would have. Two passes: the first copies every row's weights and reads its last step, loads
+     * independent of each other that the processor overlaps (with tables larger than the caches each is a miss);
+     * the second catches up the rows that skipped steps.
      */
     void gather(int[] ids, int from, int n, float[] out, AdamStep adam, Scratch s) {
+        s.reserve(n, dim);
+        int[] lasts = s.lasts;
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
             weights.getRow(row, out, r * dim);
-            catchUp(row, out, r * dim, adam.t() - 1, s.moments);
+            if (m0 > 0) {
+                lasts[r] = Float.floatToRawIntBits(state.get(row, 0));
+            }
+        }
+        if (m0 == 0) {
+            return;
+        }
+        long until = adam.t() - 1;
+        for (int r = 0; r < n; r++) {
+            if (lasts[r] > 0 && lasts[r] < until) {
+                int row = ids[from + r];
+                state.getRow(row, s.moments, 0);
+                if (!catchUp(row, out, r * dim, until, s.moments)) {
+                    weights.getRow(row, out, r * dim); // caught up as an earlier row of this batch: read it again
+                }
+            }
         }
     }
 
     /**
-     * Brings one row, whose weights are in {@code w[at ..]}, to dense Adam's state after step {@code until}, writing
-     * the weights and moments back; nothing to do for lazy Adam, a row never updated, or one already there.
-     * {@code mv} is scratch space of 2 dim values.
+     * Brings one row, whose weights are in {@code w[at ..]} and state in {@code mv}, to dense Adam's state after
+     * step {@code until}, writing the weights and state back; returns false, doing nothing, for a row never updated
+     * or one already there.
      */
-    private void catchUp(int row, float[] w, int at, long until, float[] mv) {
-        if (lastStep == null || lastStep[row] <= 0 || lastStep[row] >= until) {
-            return;
+    private boolean catchUp(int row, float[] w, int at, long until, float[] mv) {
+        long last = last(mv);
+        if (last <= 0 || last >= until) {
+            return false;
         }
-        moments.getRow(row, mv, 0);
-        skipped.take(w, at, mv, 0, mv, dim, dim, lastStep[row], until);
-        lastStep[row] = until;
-        moments.putRow(row, mv, 0);
+        skipped.take(w, at, mv, 1, mv, 1 + dim, dim, last, until);
+        mv[0] = Float.intBitsToFloat((int) until);
+        state.putRow(row, mv, 0);
         weights.putRow(row, w, at);
+        return true;
     }
 
     /**
@@ -180,16 +217,19 @@ final class EmbeddingTable {
         s.clear();
         float[] w = s.row;
         float[] mv = s.moments;
+        if (adam.t() > MAX_STEP) {
+            throw new IllegalStateException("more than " + MAX_STEP + " optimizer steps: not supported");
+        }
         for (int slot = 0; slot < count; slot++) {
             int row = s.unique[slot];
             weights.getRow(row, w, 0);
-            catchUp(row, w, 0, adam.t() - 1, mv); // another worker may have moved it since the gather
-            if (lastStep != null) {
-                lastStep[row] = adam.t();
+            state.getRow(row, mv, 0);
+            if (m0 > 0) {
+                catchUp(row, w, 0, adam.t() - 1, mv); // another worker may have moved it since the gather
+                mv[0] = Float.intBitsToFloat((int) adam.t());
             }
-            moments.getRow(row, mv, 0);
-            adam.apply(w, 0, s.sum, slot * dim, mv, 0, mv, dim, dim);
-            moments.putRow(row, mv, 0);
+            adam.apply(w, 0, s.sum, slot * dim, mv, m0, mv, m0 + dim, dim);
+            state.putRow(row, mv, 0);
             weights.putRow(row, w, 0);
         }
     }
@@ -199,14 +239,16 @@ final class EmbeddingTable {
      * evaluated or saved), so that the weights are dense Adam's. Nothing to do for lazy Adam.
      */
     void catchUpAll(AdamStep adam) {
-        if (lastStep == null) {
+        if (m0 == 0) {
             return;
         }
         float[] w = new float[dim];
-        float[] mv = new float[2 * dim];
+        float[] mv = new float[2 * dim + 1];
         for (int row = 0; row < rows; row++) {
-            if (lastStep[row] > 0 && lastStep[row] < adam.t()) {
+            long last = Float.floatToRawIntBits(state.get(row, 0));
+            if (last > 0 && last < adam.t()) {
                 weights.getRow(row, w, 0);
+                state.getRow(row, mv, 0);
                 catchUp(row, w, 0, adam.t(), mv);
             }
         }
@@ -214,39 +256,51 @@ final class EmbeddingTable {
 
     /**
      * Writes the rows' moments (the first moments as one array, then the second) and, with catch-up, the step each
-     * row was last updated at.
+     * row was last updated at: the layout of separate arrays, whatever the layout in memory.
      */
     void writeState(DataOutputStream out) throws IOException {
+        float[] mv = new float[2 * dim + m0];
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(dim * Float.BYTES);
         for (int half = 0; half < 2; half++) {
             NamedArrays.header(out, name + (half == 0 ? ".m" : ".v"), (long) rows * dim);
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(dim * Float.BYTES);
-            float[] mv = new float[2 * dim];
             for (int row = 0; row < rows; row++) {
-                moments.getRow(row, mv, 0);
+                state.getRow(row, mv, 0);
                 bytes.clear();
-                bytes.asFloatBuffer().put(mv, half * dim, dim);
+                bytes.asFloatBuffer().put(mv, m0 + half * dim, dim);
                 out.write(bytes.array());
             }
         }
-        if (lastStep != null) {
-            NamedArrays.write(out, name + ".last", lastStep);
+        if (m0 > 0) {
+            NamedArrays.header(out, name + ".last", rows);
+            for (int row = 0; row < rows; row++) {
+                out.writeLong(Float.floatToRawIntBits(state.get(row, 0)));
+            }
         }
     }
 
     void readState(DataInputStream in) throws IOException {
+        float[] mv = new float[2 * dim + m0];
+        byte[] bytes = new byte[dim * Float.BYTES];
         for (int half = 0; half < 2; half++) {
             NamedArrays.expect(in, name + (half == 0 ? ".m" : ".v"), (long) rows * dim);
-            byte[] bytes = new byte[dim * Float.BYTES];
-            float[] mv = new float[2 * dim];
             for (int row = 0; row < rows; row++) {
                 in.readFully(bytes);
-                moments.getRow(row, mv, 0);
-                java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(mv, half * dim, dim);
-                moments.putRow(row, mv, 0);
+                state.getRow(row, mv, 0);
+                java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(mv, m0 + half * dim, dim);
+                state.putRow(row, mv, 0);
             }
         }
-        if (lastStep != null) {
-            NamedArrays.read(in, name + ".last", lastStep);
+        if (m0 > 0) {
+            NamedArrays.expect(in, name + ".last", rows);
+            for (int row = 0; row < rows; row++) {
+                long last = in.readLong();
+                if (last < 0 || last > MAX_STEP) {
+                    throw new IOException(name + ".last: step " + last + " of row " + row + " is out of range");
+                }
+                state.getRow(row, mv, 0);
+                mv[0] = Float.intBitsToFloat((int) last);
+                state.putRow(row, mv, 0);
+            }
         }
     }
 }

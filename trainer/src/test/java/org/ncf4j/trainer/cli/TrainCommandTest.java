@@ -83,7 +83,7 @@ class TrainCommandTest {
         assertTrue(report.epochs().get(5).loss() < report.epochs().get(0).loss());
         assertNotNull(report.fullRanking());
         assertTrue(Files.isRegularFile(out.resolve("model/model.json")));
-        assertTrue(Files.isRegularFile(out.resolve("model/ncf-0000.params")));
+        assertTrue(Files.isRegularFile(out.resolve("model/parameters.bin")));
         assertEquals(1280, ImageIO.read(out.resolve("training.png").toFile()).getWidth());
         try (var files = Files.list(out.resolve("model"))) {
             assertEquals(2, files.count(), "temporary files left in the model folder");
@@ -408,7 +408,7 @@ class TrainCommandTest {
     void aDamagedCheckpointGetsOneLineNamingTheFile() throws Exception {
         assertEquals(0, train(dir.resolve("g"), "--model", "gmf", "--epochs", "1", "--no-export").code());
         assertEquals(0, train(dir.resolve("m"), "--model", "mlp", "--epochs", "1", "--no-export").code());
-        Path params = dir.resolve("g/model/ncf-0000.params");
+        Path params = dir.resolve("g/model/parameters.bin");
         byte[] bytes = Files.readAllBytes(params);
         Files.write(params, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         String[] pretrained = {"--model", "neumf", "--epochs", "1", "--pretrained-gmf",
@@ -462,8 +462,8 @@ class TrainCommandTest {
         assertEquals(a.bestNdcg(), b.bestNdcg());
         assertEquals(a.fullRanking().get("hitRate"), b.fullRanking().get("hitRate"));
         assertEquals(a.fullRanking().get("ndcg"), b.fullRanking().get("ndcg"));
-        assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve("model/ncf-0000.params")),
-                Files.readAllBytes(stopped.resolve("model/ncf-0000.params"))), "the best models differ");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve("model/parameters.bin")),
+                Files.readAllBytes(stopped.resolve("model/parameters.bin"))), "the best models differ");
         // resuming a finished run trains nothing more
         Result again = train(stopped, concat(common, "--epochs", "4", "--resume"));
         assertEquals(0, again.code(), again.err());
@@ -515,8 +515,8 @@ class TrainCommandTest {
         }
         assertEquals(a.bestEpoch(), b.bestEpoch());
         for (String m : List.of("model", "model-by-test")) {
-            assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(m + "/ncf-0000.params")),
-                    Files.readAllBytes(stopped.resolve(m + "/ncf-0000.params"))), m + " differs");
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(whole.resolve(m + "/parameters.bin")),
+                    Files.readAllBytes(stopped.resolve(m + "/parameters.bin"))), m + " differs");
         }
     }
 
