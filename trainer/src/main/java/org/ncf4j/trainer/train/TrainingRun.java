@@ -52,6 +52,8 @@ public final class TrainingRun {
     private final Split split;
     private final TrainConfig config;
     private final Device device;
+    /** What the run holds, estimated before it starts ({@link #checkMemory}). */
+    private MemoryPlan memory;
     private final RunFolder folder;
     private final Path exportDir;
     private final boolean replaceExport;
@@ -149,12 +151,37 @@ public final class TrainingRun {
                 EpochLoop.Epoch e = loop.train(epoch);
                 BestCheckpoints.Kept kept = epochs.add(e.record());
                 if (resumable) {
-                    TrainingState.write(folder.dir(), epochs.progress(clock.seconds(), clock.started().toString(),
-                            settingsToMatch, fingerprint, average.count()), model, trainer, average);
+                    saveState(epochs.progress(clock.seconds(), clock.started().toString(), settingsToMatch,
+                            fingerprint, average.count()), model, trainer, average);
                 }
                 keep(kept, e.evaluated());
                 listener.epochFinished(e.record(), kept.best());
             }
+        }
+    }
+
+    /**
+     * Writes the resume state, which is written beside the previous one and then replaces it (so the disk holds two
+     * for as long as the write takes), unless the disk lacks that room: then the run goes on without it and says
+     * so. A state of a gigabyte or more says its size and how long it took.
+     */
+    private void saveState(TrainingState.Progress progress, NcfModel model, EpochTrainer trainer,
+                           WeightAverage average) throws IOException {
+        long estimate = memory.parameterBytes() + memory.optimizerBytes() + (average.count() > 0
+                ? memory.parameterBytes() : 0);
+        long usable = java.nio.file.Files.getFileStore(folder.dir()).getUsableSpace();
+        if (usable < estimate + (64L << 20)) {
+            listener.message(String.format("resume state not written after epoch %d: it takes about %s and the "
+                    + "disk of %s has %s free; --resume will go on from the last state written",
+                    progress.epochsDone(), MachineMemory.gb(estimate), folder.dir(), MachineMemory.gb(usable)));
+            return;
+        }
+        long t0 = System.nanoTime();
+        TrainingState.write(folder.dir(), progress, model, trainer, average);
+        long size = java.nio.file.Files.size(folder.dir().resolve(TrainingState.FILE));
+        if (size >= 1_000_000_000L) {
+            listener.message(String.format("resume state: %s written in %.1f s (the disk holds it twice while it "
+                    + "is written)", MachineMemory.gb(size), (System.nanoTime() - t0) / 1e9));
         }
     }
 
@@ -200,6 +227,7 @@ public final class TrainingRun {
     private void checkMemory() {
         MemoryPlan plan = MemoryPlan.of(spec(), config, split.train().size(),
                 ai.djl.Device.Type.CPU.equals(device.getDeviceType()));
+        memory = plan;
         Runtime rt = Runtime.getRuntime();
         System.gc(); // what the data holds, not its garbage
         String refusal = plan.refusal(MachineMemory.now(), rt.maxMemory(), rt.totalMemory() - rt.freeMemory(),
