@@ -10,51 +10,51 @@ package org.ncf4j.trainer.optim;
  * {@code m / sqrt(v)}. Epsilon is left out of the skipped steps (it matters only for moments near zero, whose
  * steps are near zero too).
  *
- * <p>The series' coefficients {@code lr_s / c_s} are tabulated for the first steps, where the bias corrections
- * still change; later they equal {@code lr} to float precision and the series is geometric, in closed form.
+ * <p>The series' coefficients {@code lr_s / c_s} change while the bias corrections do (the first steps) and equal
+ * {@code lr} to float precision after. A catch-up costs the same however many steps a row skipped, which is what
+ * keeps the cost of a step flat in the size of the tables (rows of a large table skip many steps between uses):
+ * with the tail sums {@code T[s] = sum over j > s of (lr_j / c_j) r^(j - s)}, {@code r = b1 / sqrt(b2)}, tabulated
+ * for the first steps and in closed form after, the series over {@code (last, until]} is
+ * {@code T[last] - r^(until - last) T[until]}.
  */
 final class SkippedSteps {
-    /** Beyond this step, b2^s < 1e-7: the corrections are 1 to float precision. */
+    /** Beyond this step, b2^s < 1e-7: the corrections are 1 to float precision, and the tail sums constant. */
     private static final int TABULATED = 16_384;
-    /** Terms of the series summed while the corrections change; the rest weighs less than (b1/sqrt(b2))^128 ~ 2e-6. */
-    private static final int TERMS = 128;
 
     private final double beta1;
     private final double beta2;
-    private final double learningRate;
     private final double ratio;
-    /** {@code lr_s / c_s} for s < TABULATED + TERMS. */
-    private final double[] coefficient;
+    /** {@code T[s]} for s <= TABULATED; {@code T[TABULATED]} is the closed form of every later one. */
+    private final double[] tail;
 
     SkippedSteps(float learningRate, float beta1, float beta2) {
         this.beta1 = beta1;
         this.beta2 = beta2;
-        this.learningRate = learningRate;
         this.ratio = beta1 / Math.sqrt(beta2);
-        coefficient = new double[TABULATED + TERMS + 1];
-        double b1s = 1;
-        double b2s = 1;
-        for (int s = 1; s < coefficient.length; s++) {
-            b1s *= beta1;
-            b2s *= beta2;
-            coefficient[s] = learningRate / (1 - b1s) * Math.sqrt(1 - b2s);
+        tail = new double[TABULATED + 1];
+        tail[TABULATED] = learningRate * ratio / (1 - ratio); // sum of lr r^k over k >= 1
+        for (int s = TABULATED - 1; s >= 0; s--) {
+            // the coefficient of step s + 1: lr / (1 - b1^(s+1)) * sqrt(1 - b2^(s+1))
+            double coefficient = learningRate / (1 - Math.pow(beta1, s + 1)) * Math.sqrt(1 - Math.pow(beta2, s + 1));
+            tail[s] = ratio * (coefficient + tail[s + 1]);
         }
     }
 
-    /** The sum over skipped steps s in (last, until] of {@code (lr_s / c_s) (b1 / sqrt(b2))^(s - last)}. */
+    /**
+     * The sum over skipped steps s in (last, until] of {@code (lr_s / c_s) (b1 / sqrt(b2))^(s - last)}, given
+     * {@code ratioPower = r^(until - last)}.
+     */
+    double series(long last, long until, double ratioPower) {
+        return tail(last) - ratioPower * tail(until);
+    }
+
+    /** As above, computing the power. */
     double series(long last, long until) {
-        long skipped = until - last;
-        if (last >= TABULATED) {
-            return learningRate * ratio * (1 - Math.pow(ratio, skipped)) / (1 - ratio);
-        }
-        double sum = 0;
-        double rk = 1;
-        long terms = Math.min(skipped, TERMS);
-        for (int k = 1; k <= terms; k++) {
-            rk *= ratio;
-            sum += coefficient[(int) last + k] * rk;
-        }
-        return sum;
+        return series(last, until, Math.pow(ratio, until - last));
+    }
+
+    private double tail(long s) {
+        return s >= TABULATED ? tail[TABULATED] : tail[(int) s];
     }
 
     /**
@@ -67,9 +67,11 @@ final class SkippedSteps {
         if (last <= 0 || skipped <= 0) {
             return;
         }
-        float s = (float) series(last, until);
-        float decay1 = (float) Math.pow(beta1, skipped);
-        float decay2 = (float) Math.pow(beta2, skipped);
+        double d1 = Math.pow(beta1, skipped);
+        double d2 = Math.pow(beta2, skipped);
+        float s = (float) series(last, until, d1 / Math.sqrt(d2)); // r^k = b1^k / sqrt(b2^k)
+        float decay1 = (float) d1;
+        float decay2 = (float) d2;
         for (int i = 0; i < n; i++) {
             float vi = v[vAt + i];
             if (vi > 0) {

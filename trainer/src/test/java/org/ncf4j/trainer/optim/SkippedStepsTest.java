@@ -24,7 +24,7 @@ class SkippedStepsTest {
     void takingSkippedStepsAtOnceEqualsDenseAdamsZeroGradientSteps() {
         SkippedSteps steps = new SkippedSteps(0.001f, 0.9f, 0.999f);
         long[][] cases = {{1, 2}, {1, 40}, {3, 500}, {100, 101}, {16_000, 16_700}, {16_384, 16_390},
-            {50_000, 50_003}, {50_000, 90_000}};
+            {50_000, 50_003}, {50_000, 90_000}, {2, 9_000}, {1, 21_000}};
         for (long[] c : cases) {
             float[] w = {0.05f, -0.02f};
             float[] m = {0.003f, -0.001f};
