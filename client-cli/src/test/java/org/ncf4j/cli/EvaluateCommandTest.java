@@ -106,11 +106,11 @@ class EvaluateCommandTest {
             Arrays.setAll(all, j -> j);
             for (int i = 0; i < testSet.size(); i++) {
                 int user = testSet.users()[i];
-                int[] candidates = new int[1 + testSet.negatives()[i].length];
+                int[] candidates = new int[1 + testSet.negatives(i).length];
                 candidates[0] = testSet.positives()[i];
-                System.arraycopy(testSet.negatives()[i], 0, candidates, 1, candidates.length - 1);
+                System.arraycopy(testSet.negatives(i), 0, candidates, 1, candidates.length - 1);
                 float[] l = logits(stub, user, candidates);
-                sampled.add(RankingMetrics.rank(candidates[0], l[0], testSet.negatives()[i], l, 1));
+                sampled.add(RankingMetrics.rank(candidates[0], l[0], testSet.negatives(i), l, 1));
                 int[] excluded = Arrays.copyOf(bundle.seen().items(user), bundle.seen().items(user).length + 1);
                 excluded[excluded.length - 1] = validationSet.positives()[i];
                 Arrays.sort(excluded);

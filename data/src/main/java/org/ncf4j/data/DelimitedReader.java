@@ -23,7 +23,7 @@ public final class DelimitedReader {
             throw new DataException("interactions file not found: " + file);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return read(file.toString(), in);
+            return read(file.toString(), in, Files.size(file));
         } catch (NoSuchFileException e) {
             throw new DataException("interactions file not found: " + file, e);
         } catch (IOException e) {
@@ -37,6 +37,11 @@ public final class DelimitedReader {
      * become strings, so 20 million lines take seconds.
      */
     public Interactions read(String source, InputStream in) throws IOException {
+        return read(source, in, -1);
+    }
+
+    /** As above; {@code bytes}, the stream's length when known (else -1), sizes the arrays up front. */
+    private Interactions read(String source, InputStream in, long bytes) throws IOException {
         Lines lines = new Lines(in);
         byte[] delim = format.delimiter().getBytes(StandardCharsets.UTF_8);
         int lineNo = 0;
@@ -55,7 +60,7 @@ public final class DelimitedReader {
         for (int c : cols) {
             maxCol = Math.max(maxCol, c);
         }
-        Interactions.Builder builder = new Interactions.Builder();
+        Interactions.Builder builder = new Interactions.Builder(lines.estimate(bytes));
         Double minRating = format.minRating();
         int[] starts = new int[maxCol + 1];
         int[] ends = new int[maxCol + 1];
@@ -244,6 +249,26 @@ public final class DelimitedReader {
 
         String text() {
             return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * About how many lines a stream of {@code total} bytes holds (5% over), judged by the lines of the first
+         * buffer; 1024 when the length is unknown.
+         */
+        int estimate(long total) {
+            if (total <= 0) {
+                return 1024;
+            }
+            int breaks = 0;
+            for (int i = 0; i < filled; i++) {
+                if (bytes[i] == '\n') {
+                    breaks++;
+                }
+            }
+            if (breaks == 0 || eof) {
+                return breaks + 1;
+            }
+            return (int) Math.min(Integer.MAX_VALUE - 16, (long) (1.05 * total / filled * breaks) + 16);
         }
     }
 

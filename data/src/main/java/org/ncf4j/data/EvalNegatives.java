@@ -9,6 +9,15 @@ public final class EvalNegatives {
     }
 
     /**
+     * Draws {@code k} distinct items uniformly from those the user never interacted with (all of them when fewer
+     * exist), sorted by item index, with a generator seeded by {@code seed} and the user alone: the same items
+     * whenever, and on whichever thread, they are drawn.
+     */
+    public static int[] sample(UserItems seen, int user, int k, long seed) {
+        return sample(seen, user, k, EvalSet.random(seed, user));
+    }
+
+    /**
      * Draws {@code k} distinct items uniformly from those the user never interacted with (all of them when
      * fewer exist), sorted by item index.
      */
@@ -21,12 +30,18 @@ public final class EvalNegatives {
             }
             return all;
         }
-        // Floyd's algorithm: k distinct ranks out of 'unseen' with exactly k draws.
+        // Floyd's algorithm: k distinct ranks out of 'unseen' with exactly k draws; the ranks drawn so far are
+        // kept in a small open-addressing set as well, so that each draw is checked in constant time
         int[] ranks = new int[k];
+        int[] set = new int[Integer.highestOneBit(Math.max(4, 2 * k)) << 1];
+        Arrays.fill(set, -1);
+        int mask = set.length - 1;
         int n = 0;
         for (int j = unseen - k; j < unseen; j++) {
             int t = random.nextInt(j + 1);
-            ranks[n++] = contains(ranks, n - 1, t) ? j : t;
+            int v = contains(set, mask, t) ? j : t;
+            ranks[n++] = v;
+            insert(set, mask, v);
         }
         Arrays.sort(ranks);
         int[] out = new int[k];
@@ -36,12 +51,22 @@ public final class EvalNegatives {
         return out;
     }
 
-    private static boolean contains(int[] a, int n, int v) {
-        for (int i = 0; i < n; i++) {
-            if (a[i] == v) {
+    private static boolean contains(int[] set, int mask, int v) {
+        for (int at = (v * 0x9E3779B9) >>> 16 & mask; ; at = (at + 1) & mask) {
+            if (set[at] == v) {
                 return true;
             }
+            if (set[at] == -1) {
+                return false;
+            }
         }
-        return false;
+    }
+
+    private static void insert(int[] set, int mask, int v) {
+        int at = (v * 0x9E3779B9) >>> 16 & mask;
+        while (set[at] != -1 && set[at] != v) {
+            at = (at + 1) & mask;
+        }
+        set[at] = v;
     }
 }

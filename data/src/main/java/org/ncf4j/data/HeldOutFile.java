@@ -78,7 +78,7 @@ public final class HeldOutFile {
                         line.setLength(0);
                         line.append('(').append(users.id(set.users()[i])).append(',')
                                 .append(items.id(set.positives()[i])).append(')');
-                        for (int neg : set.negatives()[i]) {
+                        for (int neg : set.negatives(i)) {
                             line.append('\t').append(items.id(neg));
                         }
                         w.write(line.append('\n').toString());

@@ -1,16 +1,17 @@
 package org.ncf4j.data;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Splits interactions the NCF way: each user's latest interaction (by timestamp, ties broken by file order) is
  * held out for test and, optionally, the one before it for validation; everything else trains. A user who
  * interacted with an item more than once counts it once, at its latest time. Users with a single item stay in
  * training only. Every held-out item gets {@code negatives} distinct items the user never interacted with,
- * sampled with the given seed.
+ * drawn when evaluated from the seed and the user ({@link EvalSet#drawn}), never held for all users at once.
  */
 public final class LeaveOneOut {
+    /** Mixed into the seed for the validation items' negatives, so that they are not the test items'. */
+    private static final long VALIDATION_SEED = 0x5DEECE66DL;
     private final boolean validation;
     private final int negatives;
     private final long seed;
@@ -117,19 +118,11 @@ public final class LeaveOneOut {
         timeOf = null;
         UserItems train = UserItems.ofSortedRows(numItems, trainOffsets, Arrays.copyOf(trainFlat, nTrain));
         UserItems all = UserItems.ofSortedRows(numItems, allOffsets, Arrays.copyOf(allFlat, nAll));
-        SplittableRandom random = new SplittableRandom(seed);
-        EvalSet test = evalSet(all, Arrays.copyOf(testUsers, nTest), Arrays.copyOf(testItems, nTest), random);
-        EvalSet val = validation
-                ? evalSet(all, Arrays.copyOf(valUsers, nVal), Arrays.copyOf(valItems, nVal), random) : null;
+        EvalSet test = EvalSet.drawn(Arrays.copyOf(testUsers, nTest), Arrays.copyOf(testItems, nTest), all,
+                negatives, seed);
+        EvalSet val = validation ? EvalSet.drawn(Arrays.copyOf(valUsers, nVal), Arrays.copyOf(valItems, nVal), all,
+                negatives, VALIDATION_SEED ^ seed) : null;
         return new Split(name, data.users(), data.items(), train, test, val, trainOnly);
-    }
-
-    private EvalSet evalSet(UserItems all, int[] users, int[] items, SplittableRandom random) {
-        int[][] neg = new int[users.length][];
-        for (int i = 0; i < users.length; i++) {
-            neg[i] = EvalNegatives.sample(all, users[i], negatives, random);
-        }
-        return new EvalSet(users, items, neg);
     }
 
     /** Stable sort of one user's items [s, e) by timestamp; file order (their order here) breaks ties. */

@@ -144,9 +144,9 @@ class LeaveOneOutTest {
                     }
                 }
                 int[] expected = IntStream.range(0, numItems).filter(it -> !interacted.contains(it)).toArray();
-                assertArrayEquals(expected, set.negatives()[i], "user " + data.users().id(u));
+                assertArrayEquals(expected, set.negatives(i), "user " + data.users().id(u));
                 int positive = set.positives()[i];
-                assertFalse(Arrays.stream(set.negatives()[i]).anyMatch(it -> it == positive));
+                assertFalse(Arrays.stream(set.negatives(i)).anyMatch(it -> it == positive));
             }
         }
     }
@@ -155,7 +155,7 @@ class LeaveOneOutTest {
     void samplesTheRequestedNumberOfDistinctNegatives() {
         Interactions data = data();
         Split split = new LeaveOneOut(true, 4, 9).split("t", data);
-        for (int[] neg : split.test().negatives()) {
+        for (int[] neg : split.test().allNegatives()) {
             assertEquals(4, Arrays.stream(neg).distinct().count());
         }
         assertEquals(3 * 5, split.test().candidates());
@@ -167,10 +167,11 @@ class LeaveOneOutTest {
         Split a = new LeaveOneOut(true, 4, 123).split("t", data);
         Split b = new LeaveOneOut(true, 4, 123).split("t", data);
         Split c = new LeaveOneOut(true, 4, 124).split("t", data);
-        assertArrayEquals(a.test().negatives(), b.test().negatives());
-        assertArrayEquals(a.validation().negatives(), b.validation().negatives());
+        assertArrayEquals(a.test().allNegatives(), b.test().allNegatives());
+        assertArrayEquals(a.validation().allNegatives(), b.validation().allNegatives());
         assertArrayEquals(a.test().positives(), c.test().positives(), "held-out items do not depend on the seed");
-        assertNotEquals(Arrays.deepToString(a.test().negatives()) + Arrays.deepToString(a.validation().negatives()),
-                Arrays.deepToString(c.test().negatives()) + Arrays.deepToString(c.validation().negatives()));
+        assertNotEquals(Arrays.deepToString(a.test().allNegatives())
+                + Arrays.deepToString(a.validation().allNegatives()),
+                Arrays.deepToString(c.test().allNegatives()) + Arrays.deepToString(c.validation().allNegatives()));
     }
 }

@@ -21,9 +21,9 @@ class NcfSplitFilesRealDataTest {
         int withOwnItem = 0;
         for (int i = 0; i < test.size(); i++) {
             assertEquals(i, test.users()[i], "test users in order");
-            assertEquals(99, test.negatives()[i].length, "negatives of user " + i);
+            assertEquals(99, test.negatives(i).length, "negatives of user " + i);
             int positive = test.positives()[i];
-            for (int neg : test.negatives()[i]) {
+            for (int neg : test.negatives(i)) {
                 if (neg == positive) {
                     withOwnItem++;
                     break;

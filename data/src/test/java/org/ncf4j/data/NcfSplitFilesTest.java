@@ -41,7 +41,7 @@ class NcfSplitFilesTest {
         assertArrayEquals(new int[] {0, 1}, split.train().items(0));
         assertArrayEquals(new int[] {0, 1}, split.test().users());
         assertArrayEquals(new int[] {6, 3}, split.test().positives());
-        assertArrayEquals(new int[] {2, 9, 4}, split.test().negatives()[0]);
+        assertArrayEquals(new int[] {2, 9, 4}, split.test().negatives(0));
         assertNull(split.validation());
         assertEquals(0, split.trainOnlyUsers());
         assertEquals("7", split.items().id(7));
@@ -58,11 +58,11 @@ class NcfSplitFilesTest {
         assertEquals(5, split.train().count(0));
         assertTrue(!split.train().contains(0, held) && held >= 0 && held <= 5);
         assertArrayEquals(new int[] {2}, split.train().items(1));
-        int[] negatives = split.validation().negatives()[0];
+        int[] negatives = split.validation().negatives(0);
         assertEquals(3, negatives.length, "items 6 (test), 0..5 (training) are left out: 7, 8, 9 remain");
         assertArrayEquals(new int[] {7, 8, 9}, negatives);
         assertArrayEquals(new int[] {6, 3}, split.test().positives(), "the paper's test items stay");
-        assertArrayEquals(new int[] {2, 9, 4}, split.test().negatives()[0]);
+        assertArrayEquals(new int[] {2, 9, 4}, split.test().negatives(0));
         assertEquals(held, new NcfSplitFiles(prefix).read(3, 7).validation().positives()[0], "seeded");
         assertNull(new NcfSplitFiles(prefix).read(0, 7).validation());
     }
@@ -77,7 +77,7 @@ class NcfSplitFilesTest {
     void keepsTestItemListedAmongItsOwnNegatives() throws IOException {
         Split split = new NcfSplitFiles(write("dup", TRAIN, TEST, NEGATIVE)).read();
         assertEquals(3, split.test().positives()[1]);
-        assertArrayEquals(new int[] {0, 3, 5}, split.test().negatives()[1]);
+        assertArrayEquals(new int[] {0, 3, 5}, split.test().negatives(1));
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class SampledEvaluator {
             int u = set.users()[i];
             users[at] = u;
             items[at++] = set.positives()[i];
-            for (int neg : set.negatives()[i]) {
+            for (int neg : set.negatives(i)) {
                 users[at] = u;
                 items[at++] = neg;
             }
@@ -52,7 +52,7 @@ public final class SampledEvaluator {
         RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(k);
         for (int i = 0; i < set.size(); i++) {
             int off = offsets[i];
-            acc.add(RankingMetrics.rank(set.positives()[i], scores[off], set.negatives()[i], scores, off + 1));
+            acc.add(RankingMetrics.rank(set.positives()[i], scores[off], set.negatives(i), scores, off + 1));
         }
         return new EvalResult(acc.hitRate(), acc.ndcg(), k, acc.count(), (System.nanoTime() - t0) / 1e9);
     }

@@ -62,7 +62,7 @@ class EvaluatorsTest {
                 int u = set.users()[k];
                 float pos = score(m, u, set.positives()[k]);
                 int rank = 0;
-                for (int neg : set.negatives()[k]) {
+                for (int neg : set.negatives(k)) {
                     if (neg != set.positives()[k] && score(m, u, neg) >= pos) {
                         rank++;
                     }

@@ -114,7 +114,7 @@ class RealDataExportParityTest {
                 ci[k * 100] = test.positives()[k];
                 for (int j = 0; j < 99; j++) {
                     cu[k * 100 + 1 + j] = test.users()[k];
-                    ci[k * 100 + 1 + j] = test.negatives()[k][j];
+                    ci[k * 100 + 1 + j] = test.negatives(k)[j];
                 }
             }
             maxDiff = Math.max(maxDiff, maxDiff(model, scoring, cu, ci));
@@ -129,18 +129,18 @@ class RealDataExportParityTest {
                 Arrays.fill(u, test.users()[k]);
                 it[0] = test.positives()[k];
                 for (int j = 0; j < 99; j++) {
-                    it[j + 1] = test.negatives()[k][j];
+                    it[j + 1] = test.negatives(k)[j];
                 }
                 // rank by the exported logits: float32 probabilities round to 1 for confident scores and would tie
                 float[] s = output(scoring, u, it, "logit");
-                int rank = RankingMetrics.rank(test.positives()[k], s[0], test.negatives()[k], s, 1);
+                int rank = RankingMetrics.rank(test.positives()[k], s[0], test.negatives(k), s, 1);
                 acc.add(rank);
                 float[] logits = model.logits(toInt(u), toInt(it), 0, 100);
-                int trainerRank = RankingMetrics.rank(test.positives()[k], logits[0], test.negatives()[k], logits,
+                int trainerRank = RankingMetrics.rank(test.positives()[k], logits[0], test.negatives(k), logits,
                         1);
                 if (rank != trainerRank) {
                     differing++;
-                    assertTrue(nearTie(s, test.negatives()[k], test.positives()[k], 1e-5), "user "
+                    assertTrue(nearTie(s, test.negatives(k), test.positives()[k], 1e-5), "user "
                             + test.users()[k] + " ranks differently without a near-tie");
                 }
             }
