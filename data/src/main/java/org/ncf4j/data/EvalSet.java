@@ -1,6 +1,7 @@
 package org.ncf4j.data;
 
 import java.util.SplittableRandom;
+import org.ncf4j.eval.UserSample;
 
 /**
  * Held-out items for evaluation, one per evaluated user, each with its negatives (99 in the NCF protocol): user
@@ -98,6 +99,21 @@ public final class EvalSet {
             }
         }
         return new EvalSet(u, p, g, exclude, perUser, seed);
+    }
+
+    /**
+     * The seeded sample of {@code size} users ({@link UserSample}; 0, or a size of at least {@link #size()}: this
+     * set itself), keyed by the users' external ids in {@code ids}.
+     */
+    public EvalSet sample(IdMap ids, int size, long seed) {
+        if (!UserSample.samples(size, users.length)) {
+            return this;
+        }
+        long[] keys = new long[users.length];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = UserSample.key(ids.id(users[i]), seed);
+        }
+        return rows(UserSample.choose(keys, size));
     }
 
     @Override

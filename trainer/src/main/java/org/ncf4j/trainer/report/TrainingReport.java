@@ -25,11 +25,15 @@ import org.ncf4j.data.Directories;
  * @param totalSeconds wall time of the whole run
  * @param provenance where the data came from, the code's version and commit, the date and the machine (see
  *     {@link Provenance}); null in reports written before it was recorded
+ * @param evaluation which users the evaluations ranked: {@code testUsers} (all held-out test users),
+ *     {@code evaluatedUsers} (those the per-epoch evaluation ranked: a seeded sample when fewer),
+ *     {@code candidates} (pairs scored per epoch), {@code fullRankingUsers} when there was a full ranking, and
+ *     {@code sampleSeed}; null in reports written before it was recorded
  */
 public record TrainingReport(String dataset, Map<String, Object> settings, List<EpochRecord> epochs,
                              EpochRecord initial, int bestEpoch,
                              String selectedBy, double bestHitRate, double bestNdcg, Map<String, Object> fullRanking,
-                             double totalSeconds, Map<String, Object> provenance) {
+                             double totalSeconds, Map<String, Object> provenance, Map<String, Object> evaluation) {
 
     /** The record of the best epoch (the initialised model's when it is epoch 0). */
     public EpochRecord chosen() {

@@ -24,6 +24,8 @@ import org.ncf4j.contract.Variant;
  * @param seed seeds initialisation, sampling and shuffling
  * @param topK the cut-off of HR and NDCG
  * @param fullRanking whether to compute full-ranking metrics at the end
+ * @param evalUsers how many held-out users the per-epoch evaluation ranks at most (a seeded sample); 0: all
+ * @param fullRankingUsers how many test users the full ranking ranks at most (a seeded sample); 0: all
  * @param threads training workers sharing the parameters (more than one needs an optimizer that updates by rows;
  *     one is reproducible)
  * @param pretrainedGmf a saved GMF model to start NeuMF from, or null
@@ -36,7 +38,7 @@ import org.ncf4j.contract.Variant;
  */
 public record TrainConfig(Variant variant, int factor, int[] layers, int epochs, int batchSize, float learningRate,
                           OptimizerKind optimizer, int negatives, float embeddingL2, float layerL2, long seed, int topK,
-                          boolean fullRanking, int threads, Path pretrainedGmf, Path pretrainedMlp, float alpha,
+                          boolean fullRanking, int evalUsers, int fullRankingUsers, int threads, Path pretrainedGmf, Path pretrainedMlp, float alpha,
                           FineTune fineTune, int averageFrom) {
 
     public TrainConfig {
@@ -55,6 +57,10 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         }
         if (embeddingL2 < 0 || layerL2 < 0) {
             throw new IllegalArgumentException("L2 weights must be >= 0");
+        }
+        if (evalUsers < 0 || fullRankingUsers < 0) {
+            throw new IllegalArgumentException("--eval-users and --full-ranking-users must be >= 0 (0: all users), "
+                    + "got " + evalUsers + " and " + fullRankingUsers);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -145,6 +151,8 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         private long seed;
         private int topK;
         private boolean fullRanking;
+        private int evalUsers;
+        private int fullRankingUsers;
         private int threads;
         private Path pretrainedGmf;
         private Path pretrainedMlp;
@@ -222,6 +230,18 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
             return this;
         }
 
+        /** At most how many held-out users each epoch's evaluation ranks (a seeded sample); 0: all. */
+        public Builder optEvalUsers(int evalUsers) {
+            this.evalUsers = evalUsers;
+            return this;
+        }
+
+        /** At most how many test users the full ranking ranks (a seeded sample); 0: all. */
+        public Builder optFullRankingUsers(int fullRankingUsers) {
+            this.fullRankingUsers = fullRankingUsers;
+            return this;
+        }
+
         public Builder optThreads(int threads) {
             this.threads = threads;
             return this;
@@ -257,8 +277,8 @@ public record TrainConfig(Variant variant, int factor, int[] layers, int epochs,
         /** The config; an {@link IllegalArgumentException} says which value is out of range or clashes. */
         public TrainConfig build() {
             return new TrainConfig(variant, factor, layers != null ? layers : tower(factor), epochs, batchSize,
-                    learningRate, optimizer, negatives, embeddingL2, layerL2, seed, topK, fullRanking, threads,
-                    pretrainedGmf, pretrainedMlp, alpha, fineTune, averageFrom);
+                    learningRate, optimizer, negatives, embeddingL2, layerL2, seed, topK, fullRanking, evalUsers,
+                    fullRankingUsers, threads, pretrainedGmf, pretrainedMlp, alpha, fineTune, averageFrom);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.ncf4j.contract.Variant;
+import org.ncf4j.eval.UserSample;
 
 /**
  * Every setting that decides a training run's result, once: its flag, the type the flag takes, its default as
@@ -61,6 +62,17 @@ public enum TrainSetting {
     /** A flag, so its default is off: the config holds the opposite, {@link TrainConfig#fullRanking()}. */
     FULL_RANKING("--no-full-ranking", boolean.class, "false", "Skip the full-ranking evaluation at the end.",
             (b, v) -> b.optFullRanking(!(Boolean) v), null),
+    /** In the report only when not the default, so that states saved before it was a setting still resume. */
+    EVAL_USERS("--eval-users", "N", int.class, "100000", "The per-epoch evaluation ranks a seeded sample of this "
+            + "many test (and validation) users when there are more; 0 ranks them all (default: ${DEFAULT-VALUE}).",
+            (b, v) -> b.optEvalUsers((Integer) v),
+            new Report(c -> c.evalUsers() != UserSample.DEFAULT_USERS, (c, device) -> c.evalUsers())),
+    /** In the report only when not the default, as {@link #EVAL_USERS}. */
+    FULL_RANKING_USERS("--full-ranking-users", "N", int.class, "10000", "The full ranking at the end ranks a "
+            + "seeded sample of this many test users when there are more (those of the per-epoch sample first); 0 "
+            + "ranks them all (default: ${DEFAULT-VALUE}).", (b, v) -> b.optFullRankingUsers((Integer) v),
+            new Report(c -> c.fullRankingUsers() != UserSample.DEFAULT_FULL_RANKING_USERS,
+                    (c, device) -> c.fullRankingUsers())),
     /**
      * Not in the config: the command picks the device from the word and the GPUs PyTorch sees ({@code
      * DeviceChoice}), and the report records the device the run had.

@@ -7,6 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.ncf4j.data.Split;
 import org.ncf4j.trainer.eval.EvalResult;
+import org.ncf4j.trainer.eval.EvalThreads;
+import org.ncf4j.trainer.eval.EvalUsers;
 import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.optim.EpochTrainer;
@@ -22,7 +24,7 @@ import org.ncf4j.trainer.settings.TrainConfig;
  */
 final class EpochLoop implements AutoCloseable {
     /** Pairs per forward pass when evaluating, here and in the full ranking at the end. */
-    static final int EVAL_BATCH = 1 << 16;
+    static final int EVAL_BATCH = 1 << 14;
 
     /** An epoch's figures and the model they are of. */
     record Epoch(EpochRecord record, NcfModel evaluated) {
@@ -37,6 +39,7 @@ final class EpochLoop implements AutoCloseable {
     private final NegativeSampler sampler;
     private final SampledEvaluator test;
     private final SampledEvaluator validation;
+    private final EvalThreads evalThreads;
     private final ExecutorService sampling = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "negative-sampler");
         t.setDaemon(true);
@@ -49,8 +52,8 @@ final class EpochLoop implements AutoCloseable {
      *
      * @param average the mean of the parameters, which the epochs from {@code config.averageFrom()} on add to
      */
-    EpochLoop(Split split, TrainConfig config, NcfModel model, EpochTrainer trainer, WeightAverage average,
-              int epochsDone, RunClock clock, TrainingRun.Listener listener) {
+    EpochLoop(Split split, EvalUsers users, TrainConfig config, NcfModel model, EpochTrainer trainer,
+              WeightAverage average, int epochsDone, RunClock clock, TrainingRun.Listener listener) {
         this.config = config;
         this.model = model;
         this.trainer = trainer;
@@ -58,9 +61,11 @@ final class EpochLoop implements AutoCloseable {
         this.clock = clock;
         this.listener = listener;
         this.sampler = new NegativeSampler(split.train(), config.negatives(), config.seed());
-        this.test = new SampledEvaluator(split.test(), config.topK(), EVAL_BATCH);
-        this.validation = split.validation() == null ? null
-                : new SampledEvaluator(split.validation(), config.topK(), EVAL_BATCH);
+        this.evalThreads = new EvalThreads(config.threads());
+        this.test = new SampledEvaluator(users.test(), config.topK(), EVAL_BATCH, evalThreads);
+        this.validation = users.validation() == null ? null
+                : new SampledEvaluator(users.validation(), config.topK(), EVAL_BATCH, evalThreads);
+        listener.message(users.describe(config.threads()));
         // sampler.sample(e) holds the examples of epoch e + 1
         this.next = sampling.submit(() -> sampler.sample(epochsDone));
     }
@@ -101,6 +106,7 @@ final class EpochLoop implements AutoCloseable {
     @Override
     public void close() {
         sampling.shutdownNow();
+        evalThreads.close();
     }
 
     private static EpochExamples await(Future<EpochExamples> future) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.HeldOutFile;
+import org.ncf4j.trainer.eval.EvalUsers;
 import org.ncf4j.data.Split;
 
 /**
@@ -81,12 +82,13 @@ public final class RunFolder {
     /**
      * Writes the run's held-out items, in external ids, as {@code test.negative} (and {@code validation.negative}
      * when there are validation items): what {@code ncf evaluate} needs to evaluate the exported model through a
-     * server with the same candidates as here.
+     * server with the same candidates as here. These are the users each epoch ranks: a seeded sample of them
+     * when {@code --eval-users} leaves some out.
      */
-    void writeHeldOut(Split split) {
-        HeldOutFile.write(dir.resolve(HeldOutFile.TEST), split.test(), split.users(), split.items());
-        if (split.validation() != null) {
-            HeldOutFile.write(dir.resolve(HeldOutFile.VALIDATION), split.validation(), split.users(), split.items());
+    void writeHeldOut(Split split, EvalUsers users) {
+        HeldOutFile.write(dir.resolve(HeldOutFile.TEST), users.test(), split.users(), split.items());
+        if (users.validation() != null) {
+            HeldOutFile.write(dir.resolve(HeldOutFile.VALIDATION), users.validation(), split.users(), split.items());
         }
     }
 }

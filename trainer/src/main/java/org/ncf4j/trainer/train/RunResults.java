@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ncf4j.data.Directories;
 import org.ncf4j.data.Split;
+import org.ncf4j.eval.UserSample;
 import org.ncf4j.trainer.eval.EvalResult;
+import org.ncf4j.trainer.eval.EvalThreads;
+import org.ncf4j.trainer.eval.EvalUsers;
 import org.ncf4j.trainer.eval.FullRankingEvaluator;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
@@ -23,9 +26,11 @@ final class RunResults {
     private final TrainConfig config;
     private final RunFolder folder;
     private final TrainingRun.Listener listener;
+    private final EvalUsers users;
 
-    RunResults(Split split, TrainConfig config, RunFolder folder, TrainingRun.Listener listener) {
+    RunResults(Split split, EvalUsers users, TrainConfig config, RunFolder folder, TrainingRun.Listener listener) {
         this.split = split;
+        this.users = users;
         this.config = config;
         this.folder = folder;
         this.listener = listener;
@@ -42,7 +47,7 @@ final class RunResults {
         Map<String, Object> full = config.fullRanking() ? fullRanking(best, epochs.bestEpoch()) : null;
         TrainingReport report = new TrainingReport(split.summary(), settings, epochs.records(), epochs.initial(),
                 epochs.bestEpoch(), epochs.selectedBy(config.topK()), epochs.bestHitRate(), epochs.bestNdcg(), full,
-                clock.seconds(), provenance);
+                clock.seconds(), provenance, users.report(full != null));
         report.write(folder.report());
         TrainingChart.write(report, config.topK(), folder.chart());
         return report;
@@ -64,16 +69,20 @@ final class RunResults {
 
     /** HR and NDCG of the test item ranked against every item the user has not interacted with. */
     private Map<String, Object> fullRanking(NcfModel best, int bestEpoch) {
-        EvalResult f = new FullRankingEvaluator(split.test(), split.train(), split.validation(), config.topK(),
-                EpochLoop.EVAL_BATCH).evaluate(best);
+        EvalResult f;
+        try (EvalThreads threads = new EvalThreads(config.threads())) {
+            f = new FullRankingEvaluator(users.fullRanking(), split.train(), split.validation(), config.topK(),
+                    EpochLoop.EVAL_BATCH, threads).evaluate(best);
+        }
         Map<String, Object> full = new LinkedHashMap<>();
         full.put("hitRate", f.hitRate());
         full.put("ndcg", f.ndcg());
         full.put("users", f.users());
         full.put("seconds", f.seconds());
         listener.message(String.format("full ranking (best epoch %d, test item against all %,d items the user has not "
-                + "interacted with): HR@%d %.4f NDCG@%d %.4f (%.1f s)", bestEpoch, split.numItems(), config.topK(),
-                f.hitRate(), config.topK(), f.ndcg(), f.seconds()));
+                + "interacted with; %s): HR@%d %.4f NDCG@%d %.4f (%.1f s)", bestEpoch, split.numItems(),
+                UserSample.describe(f.users(), users.testUsers()), config.topK(), f.hitRate(), config.topK(),
+                f.ndcg(), f.seconds()));
         return full;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.eval.EvalUsers;
 import org.ncf4j.trainer.export.BundleExporter;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.model.Pretraining;
@@ -64,6 +65,8 @@ public final class TrainingRun {
     private final String fingerprint;
     /** The settings as the report records them, and the state to resume from is compared with. */
     private final Map<String, Object> settings;
+    /** The held-out users the evaluations rank (a seeded sample of them past --eval-users). */
+    private final EvalUsers evalUsers;
 
     private TrainingRun(Builder b) {
         this.split = Objects.requireNonNull(b.split, "split");
@@ -77,6 +80,7 @@ public final class TrainingRun {
         this.resume = b.resume;
         this.fingerprint = BundleExporter.fingerprint(split.train());
         this.settings = TrainSetting.report(config, device);
+        this.evalUsers = EvalUsers.of(split, config.evalUsers(), config.fullRankingUsers(), config.seed());
     }
 
     public static Builder builder() {
@@ -118,12 +122,12 @@ public final class TrainingRun {
                 }
                 folder.clearForNewRun();
             }
-            folder.writeHeldOut(split);
+            folder.writeHeldOut(split, evalUsers);
             announce(model, trainer, epochs.selectedBy(config.topK()));
             train(model, trainer, average, epochs, saved, clock);
         }
         try (NcfModel best = SavedModel.load(folder.model(), device)) {
-            RunResults results = new RunResults(split, config, folder, listener);
+            RunResults results = new RunResults(split, evalUsers, config, folder, listener);
             Engine engine = Engine.getEngine("PyTorch");
             TrainingReport report = results.report(best, epochs, settings, clock, Provenance.of(source, split.name(),
                     fingerprint, engine.getEngineName() + " " + engine.getVersion(), clock.started()));
@@ -143,7 +147,7 @@ public final class TrainingRun {
         int done = saved == null ? 0 : saved.epochsDone();
         boolean resumable = trainer.notResumable() == null;
         JsonNode settingsToMatch = ResumeCheck.comparable(settings);
-        try (EpochLoop loop = new EpochLoop(split, config, model, trainer, average, done, clock, listener)) {
+        try (EpochLoop loop = new EpochLoop(split, evalUsers, config, model, trainer, average, done, clock, listener)) {
             if (config.pretrained() && saved == null) {
                 keep(epochs.add(loop.initial()), model);
             }

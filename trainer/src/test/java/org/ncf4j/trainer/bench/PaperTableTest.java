@@ -25,7 +25,7 @@ class PaperTableTest {
         Path dir = Files.createDirectories(out.resolve("f" + factor + "/s" + seed + "/" + model));
         new TrainingReport("ml-1m", Map.of("seed", seed, "epochs", 3, "optimizer", "adam", "learningRate", 0.001),
                 epochs, null, 2, "validation HR@10", 0.65 + shift,
-                0.38 + shift, null, 3600, null).write(dir.resolve("report.json"));
+                0.38 + shift, null, 3600, null, null).write(dir.resolve("report.json"));
     }
 
     @Test
@@ -69,7 +69,7 @@ class PaperTableTest {
         Path dir = Files.createDirectories(out.resolve("f16/s1/neumf-pre"));
         new TrainingReport("ml-1m", Map.of("seed", 1, "epochs", 1, "optimizer", "adam", "learningRate", 0.001,
                 "fineTune", "output", "negatives", 8, "batchSize", 256, "alpha", 0.5, "averageFrom", 1), epochs,
-                initial, 0, "validation HR@10", 0.70, 0.42, null, 60, null)
+                initial, 0, "validation HR@10", 0.70, 0.42, null, 60, null, null)
                 .write(dir.resolve("report.json"));
         List<PaperTable.Run> runs = PaperTable.read(out);
         String table = PaperTable.markdown(runs, 60);

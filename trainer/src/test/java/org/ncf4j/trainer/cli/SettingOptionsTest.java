@@ -31,7 +31,7 @@ class SettingOptionsTest {
             List.of("--model", "gmf", "--factor", "4", "--layers", "16,8", "--epochs", "3", "--batch-size", "64",
                     "--lr", "0.01", "--optimizer", "lazy-adam", "--negatives", "2", "--embedding-l2", "0.1",
                     "--layer-l2", "0.2", "--seed", "7", "--top-k", "5", "--no-full-ranking", "--device", "auto",
-                    "--threads", "2", "--average-from", "2"),
+                    "--threads", "2", "--average-from", "2", "--eval-users", "500", "--full-ranking-users", "50"),
             List.of("--pretrained-gmf", "g", "--pretrained-mlp", "m", "--alpha", "0.3", "--fine-tune", "output"));
 
     private static CommandSpec parsed(List<String> args) {

@@ -30,7 +30,7 @@ class CheckpointChoiceTest {
 
     @Test
     void theValidationChoiceAndTheBestTestEpochAreEachKept() throws Exception {
-        Split split = new LeaveOneOut(true, 20, 1).split("synthetic", GroupedData.interactions(200, 60, 10, 8));
+        Split split = new LeaveOneOut(true, 20, 2).split("synthetic", GroupedData.interactions(200, 60, 10, 8));
         TrainingReport report = TrainingRun.builder().setSplit(split).setConfig(config(15))
                 .setOutput(dir.resolve("gmf")).build().run();
         EpochRecord bestTest = report.bestByTest();

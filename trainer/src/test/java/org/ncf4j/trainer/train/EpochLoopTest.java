@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
 import org.ncf4j.data.Split;
+import org.ncf4j.trainer.eval.EvalUsers;
 import org.ncf4j.trainer.eval.SampledEvaluator;
 import org.ncf4j.trainer.model.NcfModel;
 import org.ncf4j.trainer.optim.EpochTrainer;
@@ -46,14 +47,16 @@ class EpochLoopTest {
              WeightAverage average = new WeightAverage(model, 1);
              EpochTrainer trainer = new EpochTrainer(model, config.optimizer(), config.learningRate(),
                      config.batchSize(), 1);
-             EpochLoop loop = new EpochLoop(split, config, model, trainer, average, 0, RunClock.start(), listener)) {
+             EpochLoop loop = new EpochLoop(split, EvalUsers.of(split, 0, 0, 1), config, model, trainer, average, 0, RunClock.start(), listener)) {
             EpochRecord initial = loop.initial();
             assertEquals(0, initial.epoch());
             assertEquals(0, initial.loss());
             assertEquals(new SampledEvaluator(split.test(), 10, EpochLoop.EVAL_BATCH).evaluate(model).hitRate(),
                     initial.hitRate());
             assertNotNull(initial.validationHitRate());
-            assertTrue(messages.get(0).startsWith("the initialised model, before training: HR@10 "), messages.get(0));
+            assertTrue(messages.get(0).startsWith("each epoch ranks all " + split.test().size() + " users"),
+                    messages.get(0));
+            assertTrue(messages.get(1).startsWith("the initialised model, before training: HR@10 "), messages.get(1));
 
             EpochLoop.Epoch first = loop.train(1);
             assertSame(model, first.evaluated(), "before --average-from, the trained model");

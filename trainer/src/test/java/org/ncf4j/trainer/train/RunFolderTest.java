@@ -1,5 +1,6 @@
 package org.ncf4j.trainer.train;
 
+import org.ncf4j.trainer.eval.EvalUsers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class RunFolderTest {
         Split split = GroupedData.small(true);
         RunFolder folder = new RunFolder(dir);
         folder.clearForNewRun();
-        folder.writeHeldOut(split);
+        folder.writeHeldOut(split, EvalUsers.of(split, 0, 0, 1));
         List<HeldOutFile.Row> test = HeldOutFile.read(dir.resolve(HeldOutFile.TEST));
         assertEquals(split.test().size(), test.size());
         assertEquals(split.users().id(split.test().users()[0]), test.get(0).user());
@@ -65,7 +66,8 @@ class RunFolderTest {
 
         RunFolder plain = new RunFolder(dir.resolve("plain"));
         plain.clearForNewRun();
-        plain.writeHeldOut(GroupedData.small(false));
+        Split small = GroupedData.small(false);
+        plain.writeHeldOut(small, EvalUsers.of(small, 0, 0, 1));
         assertTrue(Files.exists(plain.dir().resolve(HeldOutFile.TEST)));
         assertFalse(Files.exists(plain.dir().resolve(HeldOutFile.VALIDATION)));
     }

@@ -1,5 +1,6 @@
 package org.ncf4j.trainer.train;
 
+import org.ncf4j.trainer.eval.EvalUsers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,7 +57,7 @@ class RunResultsTest {
         RunFolder folder = new RunFolder(dir);
         Map<String, Object> settings = TrainSetting.report(config, Device.cpu());
         try (NcfModel best = model()) {
-            TrainingReport report = new RunResults(split, config, folder, listener).report(best, twoEpochs(),
+            TrainingReport report = new RunResults(split, EvalUsers.of(split, 0, 0, 1), config, folder, listener).report(best, twoEpochs(),
                     settings, RunClock.start(), Map.of("date", "today"));
             TrainingReport written = TrainingReport.read(folder.report());
             assertEquals(report.epochs(), written.epochs());
@@ -70,7 +71,7 @@ class RunResultsTest {
             assertTrue(messages.get(0).startsWith("full ranking (best epoch 1, test item against all"), messages.get(0));
 
             TrainConfig skip = TrainConfig.builder().optVariant(Variant.GMF).optFullRanking(false).build();
-            assertNull(new RunResults(split, skip, folder, listener).report(best, twoEpochs(), settings,
+            assertNull(new RunResults(split, EvalUsers.of(split, 0, 0, 1), skip, folder, listener).report(best, twoEpochs(), settings,
                     RunClock.start(), Map.of()).fullRanking());
         }
     }
@@ -78,7 +79,7 @@ class RunResultsTest {
     @Test
     void theBestModelIsExportedReplacingTheRunsOwnBundleOnly() throws Exception {
         TrainConfig config = TrainConfig.builder().optVariant(Variant.GMF).optFactor(4).optFullRanking(false).build();
-        RunResults results = new RunResults(split, config, new RunFolder(dir), listener);
+        RunResults results = new RunResults(split, EvalUsers.of(split, 0, 0, 1), config, new RunFolder(dir), listener);
         try (NcfModel best = model()) {
             TrainingReport report = results.report(best, twoEpochs(), TrainSetting.report(config, Device.cpu()),
                     RunClock.start(), Map.of());
