@@ -20,6 +20,7 @@ import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.eval.RankingMetrics;
+import org.ncf4j.eval.UserSample;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,6 +61,18 @@ final class EvaluateCommand extends ServerCommand {
             + "call (default: ${DEFAULT-VALUE}).")
     int usersPerCall;
 
+    @Option(names = "--users", paramLabel = "N", defaultValue = "100000", description = "Sampled: rank a seeded "
+            + "sample of N users when the file holds more; 0 ranks them all (default: ${DEFAULT-VALUE}).")
+    int users;
+
+    @Option(names = "--full-ranking-users", paramLabel = "N", defaultValue = "10000", description = "Full ranking: "
+            + "the same for the full ranking (default: ${DEFAULT-VALUE}).")
+    int fullRankingUsers;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the sample of users; the training run's "
+            + "--seed picks the users it ranked (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = {"-c", "--concurrency"}, defaultValue = "4", description = "Calls in flight (default: "
             + "${DEFAULT-VALUE}).")
     int concurrency;
@@ -67,9 +80,25 @@ final class EvaluateCommand extends ServerCommand {
     @Mixin
     ModelOption model;
 
+    /** How many users the held-out file holds. */
+    private int ofUsers;
+
     /** One protocol's outcome. */
     record Result(String protocol, int users, double hitRate, double ndcg, double seconds, String model,
                   int fallbacks) {
+    }
+
+    /** The rows of the file's users that a sample of {@code size} (0: all) picks. */
+    private static List<HeldOutFile.Row> sample(List<HeldOutFile.Row> rows, int size, long seed) {
+        long[] keys = new long[rows.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = UserSample.key(rows.get(i).user(), seed);
+        }
+        List<HeldOutFile.Row> out = new ArrayList<>();
+        for (int i : UserSample.choose(keys, size)) {
+            out.add(rows.get(i));
+        }
+        return out;
     }
 
     @Override
@@ -88,12 +117,23 @@ final class EvaluateCommand extends ServerCommand {
                     + "(runs of this version of ncf-train write one) or a test.negative file");
         }
         InputFiles.readable("HELD_OUT", file);
-        List<HeldOutFile.Row> rows = HeldOutFile.read(file);
+        if (users < 0 || fullRankingUsers < 0) {
+            throw new UsageException("--users and --full-ranking-users must be >= 0 (0: all users)");
+        }
+        // the users of the smallest keys (UserSample, as the trainer picks them): one pass for the keys, one for
+        // the rows of the larger sample, within which the smaller one lies
+        long[] keys = HeldOutFile.userKeys(file, seed);
+        int sampledSize = protocol.equals("full") ? -1 : users;
+        int fullSize = protocol.equals("sampled") ? -1 : fullRankingUsers;
+        int largest = sampledSize == 0 || fullSize == 0 ? 0 : Math.max(sampledSize, fullSize);
+        List<HeldOutFile.Row> rows = HeldOutFile.read(file, UserSample.samples(largest, keys.length)
+                ? UserSample.choose(keys, largest) : null);
+        ofUsers = keys.length;
         ModelSpec spec = model.spec();
         RecommenderGrpc.RecommenderFutureStub stub = RecommenderGrpc.newFutureStub(channel);
         List<Result> results = new ArrayList<>();
         if (!protocol.equals("full")) {
-            results.add(sampled(stub, spec, rows));
+            results.add(sampled(stub, spec, sample(rows, users, seed)));
         }
         if (!protocol.equals("sampled")) {
             Path other = exclude != null ? InputFiles.readable("--exclude", exclude)
@@ -104,7 +144,7 @@ final class EvaluateCommand extends ServerCommand {
                     otherItem.put(r.user(), r.item());
                 }
             }
-            results.add(full(stub, spec, rows, otherItem));
+            results.add(full(stub, spec, sample(rows, fullRankingUsers, seed), otherItem));
         }
         for (Result r : results) {
             if (output.json()) {
@@ -112,6 +152,7 @@ final class EvaluateCommand extends ServerCommand {
                 doc.put("protocol", r.protocol());
                 doc.put("k", k);
                 doc.put("users", r.users());
+                doc.put("ofUsers", ofUsers);
                 doc.put("hitRate", r.hitRate());
                 doc.put("ndcg", r.ndcg());
                 doc.put("seconds", r.seconds());
@@ -119,8 +160,10 @@ final class EvaluateCommand extends ServerCommand {
                 doc.put("popularityFallbacks", r.fallbacks());
                 Output.json(out(), doc);
             } else {
-                out().printf("%s: users %d, HR@%d %.6f, NDCG@%d %.6f, %.2f s (model %s%s)%n", r.protocol(),
-                        r.users(), k, r.hitRate(), k, r.ndcg(), r.seconds(), r.model(), r.fallbacks() == 0 ? ""
+                String who = r.users() == ofUsers ? Integer.toString(ofUsers)
+                        : r.users() + " of " + ofUsers + " (seeded sample)";
+                out().printf("%s: users %s, HR@%d %.6f, NDCG@%d %.6f, %.2f s (model %s%s)%n", r.protocol(), who,
+                        k, r.hitRate(), k, r.ndcg(), r.seconds(), r.model(), r.fallbacks() == 0 ? ""
                                 : String.format("; %d users unknown to the model got popular items", r.fallbacks()));
                 out().flush();
             }

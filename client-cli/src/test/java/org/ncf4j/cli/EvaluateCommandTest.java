@@ -24,6 +24,7 @@ import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.EvalSet;
 import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.eval.RankingMetrics;
+import org.ncf4j.eval.UserSample;
 
 /**
  * {@code ncf evaluate} gives the metrics computed here from the served model's own logits, with the trainer's
@@ -100,6 +101,7 @@ class EvaluateCommandTest {
         ManagedChannel channel = ManagedChannelBuilder.forTarget(server.target()).usePlaintext().build();
         RankingMetrics.Accumulator sampled = new RankingMetrics.Accumulator(5);
         RankingMetrics.Accumulator full = new RankingMetrics.Accumulator(5);
+        int[] ranks = new int[testSet.size()];
         try {
             var stub = RecommenderGrpc.newBlockingStub(channel);
             int[] all = new int[bundle.items().size()];
@@ -110,7 +112,8 @@ class EvaluateCommandTest {
                 candidates[0] = testSet.positives()[i];
                 System.arraycopy(testSet.negatives(i), 0, candidates, 1, candidates.length - 1);
                 float[] l = logits(stub, user, candidates);
-                sampled.add(RankingMetrics.rank(candidates[0], l[0], testSet.negatives(i), l, 1));
+                ranks[i] = RankingMetrics.rank(candidates[0], l[0], testSet.negatives(i), l, 1);
+                sampled.add(ranks[i]);
                 int[] excluded = Arrays.copyOf(bundle.seen().items(user), bundle.seen().items(user).length + 1);
                 excluded[excluded.length - 1] = validationSet.positives()[i];
                 Arrays.sort(excluded);
@@ -140,5 +143,24 @@ class EvaluateCommandTest {
         Cli table = Cli.run("evaluate", test.toString(), "-k", "5", "--target", server.target());
         assertTrue(table.out().startsWith("sampled: users 40, HR@5 "), table.out());
         assertTrue(table.err().contains("sampled: pairs ["), "a progress bar: " + table.err());
+
+        // a seeded sample of users: the trainer's (UserSample), and said so
+        long[] keys = new long[testSet.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = UserSample.key(bundle.users().id(testSet.users()[i]), 3);
+        }
+        RankingMetrics.Accumulator some = new RankingMetrics.Accumulator(5);
+        for (int i : UserSample.choose(keys, 10)) {
+            some.add(ranks[i]);
+        }
+        Cli sample = Cli.run("evaluate", test.toString(), "-k", "5", "--users", "10", "--seed", "3", "--json",
+                "--target", server.target());
+        JsonNode one = JSON.readTree(sample.out().strip());
+        assertEquals(10, one.get("users").asInt());
+        assertEquals(40, one.get("ofUsers").asInt());
+        assertEquals(some.hitRate(), one.get("hitRate").asDouble(), 1e-12);
+        assertEquals(some.ndcg(), one.get("ndcg").asDouble(), 1e-12);
+        Cli text = Cli.run("evaluate", test.toString(), "-k", "5", "--users", "10", "--target", server.target());
+        assertTrue(text.out().startsWith("sampled: users 10 of 40 (seeded sample), HR@5 "), text.out());
     }
 }

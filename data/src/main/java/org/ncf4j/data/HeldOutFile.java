@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.ncf4j.eval.UserSample;
 
 /**
  * Held-out items in the NCF {@code test.negative} format: one line per evaluated user, {@code (user,item)} then the
@@ -31,8 +32,18 @@ public final class HeldOutFile {
 
     /** Reads every row; a malformed line is a {@link DataException} naming the file and line. */
     public static List<Row> read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * Reads the rows at {@code positions} (0-based among the file's rows, ascending), or every row when null; the
+     * others are skipped unparsed, so a sample of a file of 10^7 users costs its rows only.
+     */
+    public static List<Row> read(Path file, int[] positions) {
         List<Row> rows = new ArrayList<>();
         int lineNo = 0;
+        int row = -1;
+        int next = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) {
@@ -40,24 +51,17 @@ public final class HeldOutFile {
                 if (line.isBlank()) {
                     continue;
                 }
-                String[] parts = line.split("\t");
-                String head = parts[0].strip();
-                int comma = head.indexOf(',');
-                if (!head.startsWith("(") || !head.endsWith(")") || comma < 0 || comma == 1
-                        || comma == head.length() - 2) {
-                    throw new DataException(String.format("%s:%d: expected '(user,item)' then tab-separated "
-                            + "negative items, found '%s'", file, lineNo, DataException.abbreviate(line)));
-                }
-                String[] negatives = new String[parts.length - 1];
-                int n = 0;
-                for (int k = 1; k < parts.length; k++) {
-                    String neg = parts[k].strip();
-                    if (!neg.isEmpty()) {
-                        negatives[n++] = neg;
+                row++;
+                if (positions != null) {
+                    if (next == positions.length) {
+                        break;
                     }
+                    if (positions[next] != row) {
+                        continue;
+                    }
+                    next++;
                 }
-                rows.add(new Row(lineNo, head.substring(1, comma).strip(), head.substring(comma + 1, head.length() - 1)
-                        .strip(), Arrays.copyOf(negatives, n)));
+                rows.add(parse(file, lineNo, line));
             }
         } catch (IOException e) {
             throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
@@ -66,6 +70,52 @@ public final class HeldOutFile {
             throw new DataException(file + ": no held-out items found");
         }
         return rows;
+    }
+
+    /** The sample key ({@link UserSample#key}) of every row's user, in row order: what picks a sample's rows. */
+    public static long[] userKeys(Path file, long seed) {
+        long[] keys = new long[1024];
+        int n = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                int tab = line.indexOf('\t');
+                Row head = parse(file, lineNo, tab < 0 ? line : line.substring(0, tab));
+                if (n == keys.length) {
+                    keys = Arrays.copyOf(keys, n * 2);
+                }
+                keys[n++] = UserSample.key(head.user(), seed);
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return Arrays.copyOf(keys, n);
+    }
+
+    private static Row parse(Path file, int lineNo, String line) {
+        String[] parts = line.split("\t");
+        String head = parts[0].strip();
+        int comma = head.indexOf(',');
+        if (!head.startsWith("(") || !head.endsWith(")") || comma < 0 || comma == 1
+                || comma == head.length() - 2) {
+            throw new DataException(String.format("%s:%d: expected '(user,item)' then tab-separated "
+                    + "negative items, found '%s'", file, lineNo, DataException.abbreviate(line)));
+        }
+        String[] negatives = new String[parts.length - 1];
+        int n = 0;
+        for (int k = 1; k < parts.length; k++) {
+            String neg = parts[k].strip();
+            if (!neg.isEmpty()) {
+                negatives[n++] = neg;
+            }
+        }
+        return new Row(lineNo, head.substring(1, comma).strip(), head.substring(comma + 1, head.length() - 1)
+                .strip(), Arrays.copyOf(negatives, n));
     }
 
     /** Writes an evaluation set with external ids, atomically ({@link Directories#writeAtomically}). */
