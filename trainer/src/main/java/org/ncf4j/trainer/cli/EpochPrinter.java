@@ -19,6 +19,12 @@ final class EpochPrinter implements TrainingRun.Listener {
     private final boolean terminal = System.console() != null;
     private ProgressBar bar;
     private int epochs;
+    /** Outside a terminal (a log file, a container's output): a progress line every minute of a long epoch. */
+    private static final long LINE_NANOS = 60_000_000_000L;
+    private int epoch;
+    private long examples;
+    private long started;
+    private long lastLine;
 
     EpochPrinter(PrintStream out, PrintStream err, int k, boolean validation) {
         this.out = out;
@@ -35,6 +41,10 @@ final class EpochPrinter implements TrainingRun.Listener {
     @Override
     public void epochStarted(int epoch, int epochs, long examples) {
         this.epochs = epochs;
+        this.epoch = epoch;
+        this.examples = examples;
+        this.started = System.nanoTime();
+        this.lastLine = started;
         if (terminal) {
             bar = new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", epoch, epochs))
                     .setInitialMax(examples).setStyle(ProgressBarStyle.ASCII).setUnit(" samples", 1).showSpeed()
@@ -47,6 +57,11 @@ final class EpochPrinter implements TrainingRun.Listener {
         if (bar != null) {
             bar.stepTo(done);
             bar.setExtraMessage(String.format(" loss %.4f", loss)); // after the speed: "samples/s loss"
+        } else if (!terminal && System.nanoTime() - lastLine >= LINE_NANOS && done < examples) {
+            lastLine = System.nanoTime();
+            double seconds = (lastLine - started) / 1e9;
+            err.printf("epoch %d/%d: %,d of %,d samples (%.0f%%) in %.0f s, %,.0f samples/s, loss %.4f%n", epoch,
+                    epochs, done, examples, 100.0 * done / examples, seconds, done / seconds, loss);
         }
     }
 
