@@ -44,7 +44,7 @@ public record MemoryPlan(long parameterBytes, long optimizerBytes, long averageB
             params += size * Float.BYTES;
             if (TensorNames.isEmbedding(p.getKey())) {
                 long rows = p.getValue()[0];
-                rowState += 2 * size * Float.BYTES + (catchUp ? rows * Long.BYTES : 0);
+                rowState += 2 * size * Float.BYTES + (catchUp ? rows * Float.BYTES : 0);
             } else {
                 rowState += 2 * size * Float.BYTES;
             }

@@ -25,11 +25,11 @@ class MemoryPlanTest {
         ModelShape shape = new ModelShape(Variant.NEUMF, 10_000_000, 1_000_000, 16, new int[] {128, 64, 32, 16});
         MemoryPlan plan = MemoryPlan.of(shape, TrainConfig.builder().optVariant(Variant.NEUMF).optFactor(16)
                 .optLayers(new int[] {128, 64, 32, 16}).build(), 50_000_000, true);
-        // 11 M rows of 16 + 64 floats: 3.52 GB of parameters, twice that in moments, 8 bytes per row of steps
+        // 11 M rows of 16 + 64 floats: 3.52 GB of parameters, twice that in moments, 4 bytes per row for its step
         assertEquals(3_520_000_000L, plan.parameterBytes(), 1_000_000);
-        assertEquals(2 * 3_520_000_000L + 22_000_000 * 8L, plan.optimizerBytes(), 1_000_000);
+        assertEquals(2 * 3_520_000_000L + 22_000_000 * 4L, plan.optimizerBytes(), 1_000_000);
         assertEquals(50_000_000L * 5 * 12, plan.examplesBytes());
-        assertTrue(plan.describe(6 * GB).startsWith("memory: 10.7 GB outside the heap"), plan.describe(6 * GB));
+        assertTrue(plan.describe(6 * GB).startsWith("memory: 10.6 GB outside the heap"), plan.describe(6 * GB));
         MachineMemory roomy = new MachineMemory(20 * GB, 24 * GB, "the machine's available memory", GB);
         assertNull(plan.refusal(Optional.of(roomy), 8 * GB, 2 * GB, 3 * GB));
     }
