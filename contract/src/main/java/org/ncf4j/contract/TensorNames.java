@@ -60,6 +60,16 @@ public final class TensorNames {
         return name.endsWith(EMBEDDING_SUFFIX);
     }
 
+    /**
+     * Whether a tensor is one of the model's tables, with a row or a column per user or item: the embeddings and
+     * the ranking graph's item sides. Their size grows with the catalogue; a bundle stores them once, outside the
+     * graphs.
+     */
+    public static boolean isTable(String name) {
+        return isEmbedding(name) || name.equals(GMF_ITEM_SIDE) || name.equals(MLP_0_ITEM_SIDE)
+                || name.equals(MLP_ITEM_SIDE);
+    }
+
     /** Whether a parameter belongs to GMF (its embeddings). */
     public static boolean isGmf(String name) {
         return name.startsWith(GMF_PREFIX);

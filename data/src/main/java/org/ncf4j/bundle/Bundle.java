@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
@@ -19,10 +20,13 @@ import org.ncf4j.data.UserItems;
  * A validated model bundle. {@link #read} checks, in this order, that the card parses and has a known format
  * version, that every required file is listed and present with the listed SHA-256, that the id maps, the seen
  * items and the popularity agree with the card's sizes, and that both graphs have the inputs, outputs and weight
- * shapes the card describes ({@link GraphCheck}). The first problem found is reported, naming its file.
+ * shapes the card describes, with their external weights inside the data file ({@link GraphCheck}). The first
+ * problem found is reported, naming its file.
  *
- * <p>Each file is read once, into memory, and hashed and parsed from those bytes: what was checked is what is
- * used, even if the file changes on disk afterwards. The verified graphs are kept ({@link #scoreModel},
+ * <p>The small files are read once, into memory, and hashed and parsed from those bytes; the data file
+ * ({@link BundleFiles#WEIGHTS}, format 2) is memory-mapped and hashed through its mappings ({@link MappedWeights}),
+ * never copied into the heap. What was checked is what is used: a file replaced afterwards is not seen (the data
+ * file must not be changed in place, as bundles never are). The verified graphs are kept ({@link #scoreModel},
  * {@link #rankModel}) for whoever opens them, until {@link #withoutModels} drops them.
  *
  * @param dir the bundle's directory (its real path)
@@ -33,13 +37,17 @@ import org.ncf4j.data.UserItems;
  * @param popularity training interactions per item
  * @param scoreModel the verified bytes of the scoring graph, or null once dropped
  * @param rankModel the verified bytes of the ranking graph, or null once dropped
+ * @param tables the graphs' weights stored in the data file, by name, mapped (empty for format 1)
  */
 public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserItems seen, int[] popularity,
-                     byte[] scoreModel, byte[] rankModel) {
+                     byte[] scoreModel, byte[] rankModel, Map<String, FloatTable> tables) {
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** The largest file {@link #read} accepts by default: the largest array a JVM allocates. */
+    /**
+     * The largest file {@link #read} reads into memory by default: the largest array a JVM allocates. The data file
+     * is mapped, not read, and has no such limit.
+     */
     public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     public Path scoreGraph() {
@@ -52,7 +60,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
 
     /** The same bundle without the graphs' bytes (after they have been opened). */
     public Bundle withoutModels() {
-        return new Bundle(dir, card, users, items, seen, popularity, null, null);
+        return new Bundle(dir, card, users, items, seen, popularity, null, null, tables);
     }
 
     public static Bundle read(Path location) {
@@ -63,7 +71,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
      * Reads and validates a bundle.
      *
      * @param location the bundle directory (it may be a symbolic link; the files in it may not lead outside it)
-     * @param maxFileBytes the largest file accepted
+     * @param maxFileBytes the largest file read into memory (all but the data file)
      * @throws BundleException naming the file and the problem
      */
     public static Bundle read(Path location, long maxFileBytes) {
@@ -76,6 +84,8 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
             byte[] cardBytes = file(where, dir, BundleFiles.CARD, maxFileBytes);
             BundleCard card = readCard(where, cardBytes);
             Map<String, byte[]> files = checkFiles(where, dir, card, maxFileBytes);
+            Path data = card.files().containsKey(BundleFiles.WEIGHTS) ? file(where, dir, BundleFiles.WEIGHTS) : null;
+            long dataBytes = data == null ? -1 : Files.size(data);
             IdMap users = BundleFiles.readIds(where + BundleFiles.USERS, files.get(BundleFiles.USERS));
             IdMap items = BundleFiles.readIds(where + BundleFiles.ITEMS, files.get(BundleFiles.ITEMS));
             expect(where + BundleFiles.USERS, "users", users.size(), card.numUsers());
@@ -87,9 +97,21 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
             byte[] score = files.get(card.graphs().get(BundleFiles.SCORE_ROLE));
             byte[] rank = files.get(card.graphs().get(BundleFiles.RANK_ROLE));
             ModelShape shape = card.shape(); // readCard has checked that it is one
-            GraphCheck.score(where + card.graphs().get(BundleFiles.SCORE_ROLE), score, shape);
-            GraphCheck.rank(where + card.graphs().get(BundleFiles.RANK_ROLE), rank, shape);
-            return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank);
+            Map<String, GraphCheck.External> external = new LinkedHashMap<>(GraphCheck.score(where
+                    + card.graphs().get(BundleFiles.SCORE_ROLE), score, shape, dataBytes));
+            GraphCheck.rank(where + card.graphs().get(BundleFiles.RANK_ROLE), rank, shape, dataBytes)
+                    .forEach((name, r) -> {
+                        GraphCheck.External other = external.putIfAbsent(name, r);
+                        if (other != null && (other.offset() != r.offset() || other.length() != r.length())) {
+                            throw new BundleException(where + "the graphs store weight '" + name + "' at different "
+                                    + "places in " + BundleFiles.WEIGHTS + " (bytes " + other.offset() + " and "
+                                    + r.offset() + ")");
+                        }
+                    });
+            Map<String, FloatTable> tables = data == null ? Map.of() : MappedWeights.map(where, data, dataBytes,
+                    external, card.files().get(BundleFiles.WEIGHTS));
+            return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank,
+                    Map.copyOf(tables));
         } catch (BundleException e) {
             throw e;
         } catch (IOException e) {
@@ -98,10 +120,17 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
     }
 
     /**
-     * Reads one file of the bundle: a plain name in the directory, a regular file (a link is followed only when it
-     * stays in the bundle's directory), at most {@code maxBytes}.
+     * Reads one file of the bundle ({@link #file(String, Path, String)}), of at most {@code maxBytes}.
      */
     private static byte[] file(String where, Path dir, String name, long maxBytes) throws IOException {
+        return BundleFiles.readBounded(where, file(where, dir, name), maxBytes);
+    }
+
+    /**
+     * One file of the bundle: a plain name in the directory, a regular file (a link is followed only when it stays
+     * in the bundle's directory).
+     */
+    private static Path file(String where, Path dir, String name) {
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
             throw new BundleException(where + BundleFiles.CARD + " lists a file outside the bundle: " + name);
         }
@@ -124,7 +153,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         if (!Files.isRegularFile(file)) {
             throw new BundleException(where + name + " is not a regular file");
         }
-        return BundleFiles.readBounded(where, file, maxBytes);
+        return file;
     }
 
     private static BundleCard readCard(String where, byte[] bytes) {
@@ -140,9 +169,11 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         if (card == null) {
             throw new BundleException(where + BundleFiles.CARD + " is empty");
         }
-        if (card.formatVersion() != BundleCard.FORMAT_VERSION) {
+        if (card.formatVersion() < BundleCard.FIRST_FORMAT_VERSION
+                || card.formatVersion() > BundleCard.FORMAT_VERSION) {
             throw new BundleException(where + BundleFiles.CARD + " has format version " + card.formatVersion()
-                    + ", this reader knows version " + BundleCard.FORMAT_VERSION);
+                    + ", this reader knows versions " + BundleCard.FIRST_FORMAT_VERSION + " to "
+                    + BundleCard.FORMAT_VERSION);
         }
         if (card.files().isEmpty() || card.graphs().isEmpty() || card.variant().isEmpty()) {
             throw new BundleException(where + BundleFiles.CARD + " lacks 'variant', 'graphs' or 'files'");
@@ -178,17 +209,23 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         return card;
     }
 
-    /** Reads every listed file once and checks its hash; returns the bytes by file name. */
+    /**
+     * Reads every listed file once, but the data file (mapped later), and checks its hash; returns the bytes by
+     * file name.
+     */
     private static Map<String, byte[]> checkFiles(String where, Path dir, BundleCard card, long maxBytes)
             throws IOException {
         Map<String, String> listed = card.files();
-        for (String name : BundleFiles.REQUIRED) {
+        for (String name : BundleFiles.required(card.formatVersion())) {
             if (!listed.containsKey(name)) {
                 throw new BundleException(where + BundleFiles.CARD + " does not list " + name);
             }
         }
         Map<String, byte[]> out = new HashMap<>();
         for (Map.Entry<String, String> e : listed.entrySet()) {
+            if (e.getKey().equals(BundleFiles.WEIGHTS)) {
+                continue;
+            }
             byte[] bytes = file(where, dir, e.getKey(), maxBytes);
             if (!Sha256.of(bytes).equalsIgnoreCase(String.valueOf(e.getValue()))) {
                 throw new BundleException(where + e.getKey() + " does not match its SHA-256 in "

@@ -27,8 +27,13 @@ public record BundleCard(int formatVersion, String variant, int factor, List<Int
                          Map<String, Object> metrics, String createdAt, String producer, Map<String, String> graphs,
                          Map<String, String> files) {
 
-    /** The format this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this code writes: 2, the model's tables in one data file shared by both graphs (ONNX external
+     * data). It also reads {@link #FIRST_FORMAT_VERSION}, whose graphs hold their tables inline.
+     */
+    public static final int FORMAT_VERSION = 2;
+    /** The oldest format this code reads. */
+    public static final int FIRST_FORMAT_VERSION = 1;
 
     /** Absent entries read as empty, so that no reader of a card meets a null. */
     public BundleCard {

@@ -35,8 +35,18 @@ public final class BundleFiles {
     public static final String ITEMS = "items.txt";
     public static final String SEEN = "seen.csr";
     public static final String POPULARITY = "popularity.bin";
+    /** The data file (format 2 on): the model's tables, once, for both graphs ({@link WeightsFile}). */
+    public static final String WEIGHTS = "weights.bin";
+    /** Every file a bundle of format 1 must hold besides the card (its graphs hold their tables inline). */
+    public static final List<String> REQUIRED_V1 = List.of(SCORE_GRAPH, RANK_GRAPH, USERS, ITEMS, SEEN, POPULARITY);
     /** Every file a bundle must hold besides the card. */
-    public static final List<String> REQUIRED = List.of(SCORE_GRAPH, RANK_GRAPH, USERS, ITEMS, SEEN, POPULARITY);
+    public static final List<String> REQUIRED = List.of(SCORE_GRAPH, RANK_GRAPH, WEIGHTS, USERS, ITEMS, SEEN,
+            POPULARITY);
+
+    /** The files a bundle of this format version must hold besides the card. */
+    public static List<String> required(int formatVersion) {
+        return formatVersion == 1 ? REQUIRED_V1 : REQUIRED;
+    }
 
     private BundleFiles() {
     }

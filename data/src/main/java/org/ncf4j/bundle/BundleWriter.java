@@ -38,14 +38,21 @@ public final class BundleWriter {
      * @param card the card; its {@code files} are filled in here
      * @param scoreGraph the serialized pair-scoring ONNX model
      * @param rankGraph the serialized ranking ONNX model
+     * @param weights the tables the graphs refer to as external data, written as {@link BundleFiles#WEIGHTS}; null
+     *     for graphs that hold their tables inline (format 1, for tests of older bundles)
      * @param users external user ids
      * @param items external item ids
      * @param seen each user's training items
      * @param popularity training interactions per item
      * @return the card as written
      */
-    public static BundleCard write(Path dir, BundleCard card, byte[] scoreGraph, byte[] rankGraph, IdMap users,
-                                   IdMap items, UserItems seen, int[] popularity) throws IOException {
+    public static BundleCard write(Path dir, BundleCard card, byte[] scoreGraph, byte[] rankGraph,
+                                   WeightsFile weights, IdMap users, IdMap items, UserItems seen, int[] popularity)
+            throws IOException {
+        if ((weights == null) != (card.formatVersion() == 1)) {
+            throw new IllegalArgumentException("a bundle of format " + card.formatVersion() + " "
+                    + (weights == null ? "needs" : "has no") + " data file");
+        }
         requireAbsent(dir);
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -57,13 +64,16 @@ public final class BundleWriter {
         try {
             Files.write(tmp.resolve(BundleFiles.SCORE_GRAPH), scoreGraph);
             Files.write(tmp.resolve(BundleFiles.RANK_GRAPH), rankGraph);
+            if (weights != null) {
+                weights.write(tmp.resolve(BundleFiles.WEIGHTS));
+            }
             BundleFiles.writeIds(tmp.resolve(BundleFiles.USERS), users);
             BundleFiles.writeIds(tmp.resolve(BundleFiles.ITEMS), items);
             BundleFiles.writeInts(tmp.resolve(BundleFiles.SEEN), new int[] {seen.numUsers(), seen.numItems(),
                 seen.size()}, seen.offsets(), seen.flatItems());
             BundleFiles.writeInts(tmp.resolve(BundleFiles.POPULARITY), new int[] {popularity.length}, popularity);
             Map<String, String> hashes = new LinkedHashMap<>();
-            for (String name : BundleFiles.REQUIRED) {
+            for (String name : BundleFiles.required(card.formatVersion())) {
                 hashes.put(name, Sha256.of(tmp.resolve(name)));
             }
             BundleCard written = card.withFiles(hashes);

@@ -13,26 +13,36 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.onnx.OnnxProto.GraphProto;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.StringStringEntryProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
 
 /**
  * Checks that a bundle's ONNX graphs have the inputs and outputs {@link GraphIO} names and the weights the card's
  * shape implies ({@link ModelShape#parameters} for the scoring graph, {@link ModelShape#rankingConstants} for the
- * ranking graph).
+ * ranking graph), and that each weight stored as external data is float32, lies in the bundle's data file, inside
+ * it, and is as long as its dims say. Returns those external weights by name.
  */
 final class GraphCheck {
+    /** A weight stored in the data file: its dims and where its bytes are. */
+    record External(String name, long[] dims, long offset, long length) {
+    }
+
     private GraphCheck() {
     }
 
-    /** @param name the file, for messages */
-    static void score(String name, byte[] bytes, ModelShape shape) {
+    /**
+     * @param name the file, for messages
+     * @param dataFileBytes the size of the bundle's data file, or -1 when the bundle has none
+     */
+    static Map<String, External> score(String name, byte[] bytes, ModelShape shape, long dataFileBytes) {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.SCORING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.SCORING_OUTPUTS);
@@ -44,9 +54,10 @@ final class GraphCheck {
                 shape(name, dims, tensor, expected.get(tensor));
             }
         }
+        return externals(name, g, dataFileBytes);
     }
 
-    static void rank(String name, byte[] bytes, ModelShape shape) {
+    static Map<String, External> rank(String name, byte[] bytes, ModelShape shape, long dataFileBytes) {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.RANKING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.RANKING_OUTPUTS);
@@ -61,6 +72,66 @@ final class GraphCheck {
         // [width, items] (items on the last axis); bundles exported before that layout have [items, width]
         if (itemSide != null && !List.of(itemSide[1], itemSide[0]).equals(dims.get(MLP_0_ITEM_SIDE))) {
             shape(name, dims, MLP_0_ITEM_SIDE, itemSide);
+        }
+        return externals(name, g, dataFileBytes);
+    }
+
+    /** The weights stored as external data, each checked: in the data file, inside it, of the right length. */
+    private static Map<String, External> externals(String file, GraphProto g, long dataFileBytes) {
+        Map<String, External> out = new LinkedHashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
+                continue;
+            }
+            String what = file + ": weight '" + t.getName() + "'";
+            Map<String, String> info = new HashMap<>();
+            for (StringStringEntryProto e : t.getExternalDataList()) {
+                info.put(e.getKey(), e.getValue());
+            }
+            String location = info.get(WeightsFile.LOCATION);
+            if (!BundleFiles.WEIGHTS.equals(location)) {
+                throw new BundleException(what + " is stored in '" + location + "', expected "
+                        + BundleFiles.WEIGHTS);
+            }
+            if (dataFileBytes < 0) {
+                throw new BundleException(what + " is stored in " + BundleFiles.WEIGHTS + ", which "
+                        + BundleFiles.CARD + " does not list");
+            }
+            if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+                throw new BundleException(what + " has data type " + t.getDataType() + ", expected float32 (1)");
+            }
+            long offset = number(what, info, WeightsFile.OFFSET, 0);
+            long count = 1;
+            for (long d : t.getDimsList()) {
+                if (d < 0) {
+                    throw new BundleException(what + " has dims " + t.getDimsList());
+                }
+                count = Math.multiplyExact(count, d);
+            }
+            long length = number(what, info, WeightsFile.LENGTH, 4 * count);
+            if (length != 4 * count) {
+                throw new BundleException(what + " is " + length + " bytes long in " + BundleFiles.WEIGHTS
+                        + ", its dims " + t.getDimsList() + " need " + 4 * count);
+            }
+            if (offset < 0 || offset > dataFileBytes - length) {
+                throw new BundleException(what + " lies at bytes " + offset + " to " + (offset + length) + " of "
+                        + BundleFiles.WEIGHTS + ", outside its " + dataFileBytes + " bytes");
+            }
+            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            out.put(t.getName(), new External(t.getName(), dims, offset, length));
+        }
+        return out;
+    }
+
+    private static long number(String what, Map<String, String> info, String key, long absent) {
+        String v = info.get(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new BundleException(what + " has external data " + key + " '" + v + "', not a number", e);
         }
     }
 

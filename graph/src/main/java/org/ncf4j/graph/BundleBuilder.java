@@ -10,13 +10,15 @@ import java.util.Map;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.bundle.BundleWriter;
+import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.contract.ModelShape;
 
 /**
- * Writes a model bundle from plain weights: builds the scoring and ranking graphs, fills in the card (with its main
- * entries also as the graphs' metadata properties) and writes everything atomically through {@link BundleWriter}.
+ * Writes a model bundle from plain weights: builds the scoring and ranking graphs, their tables stored once in the
+ * bundle's data file ({@link WeightsFile}), fills in the card (with its main entries also as the graphs' metadata
+ * properties) and writes everything atomically through {@link BundleWriter}.
  * The trainer exports through it; tests and benchmarks build bundles of any size from {@link RandomWeights}.
  */
 public final class BundleBuilder {
@@ -59,9 +61,10 @@ public final class BundleBuilder {
                 Map.of(BundleFiles.SCORE_ROLE, BundleFiles.SCORE_GRAPH, BundleFiles.RANK_ROLE,
                         BundleFiles.RANK_GRAPH), Map.of());
         Map<String, String> meta = metadata(card);
-        byte[] score = ScoringGraph.build(weights, PRODUCER, meta).toByteArray();
-        byte[] rank = RankingGraph.build(weights, PRODUCER, meta).toByteArray();
-        return BundleWriter.write(dir, card, score, rank, users, items, seen, popularity(seen));
+        WeightsFile tables = new WeightsFile();
+        byte[] score = ScoringGraph.build(weights, PRODUCER, meta, tables).toByteArray();
+        byte[] rank = RankingGraph.build(weights, PRODUCER, meta, tables).toByteArray();
+        return BundleWriter.write(dir, card, score, rank, tables, users, items, seen, popularity(seen));
     }
 
     /** Training interactions per item. */

@@ -1,11 +1,14 @@
 package org.ncf4j.graph;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.contract.GraphIO;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.AttributeProto;
 import org.ncf4j.onnx.OnnxProto.GraphProto;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
@@ -18,8 +21,9 @@ import org.ncf4j.onnx.OnnxProto.TypeProto;
 import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
 
 /**
- * Builds an ONNX graph node by node: initializers stored little-endian in {@code raw_data}, each node named after
- * its single output, inputs and outputs with symbolic dimensions given as strings.
+ * Builds an ONNX graph node by node: initializers stored little-endian in {@code raw_data}, or, given a bundle's
+ * data file, the model's tables ({@link TensorNames#isTable}) as external data in it; each node named after its
+ * single output, inputs and outputs with symbolic dimensions given as strings.
  */
 final class OnnxGraph {
     /** ONNX IR version written: readable by ONNX Runtime 1.10+ and onnx 1.12's checker. */
@@ -28,12 +32,28 @@ final class OnnxGraph {
     static final long OPSET = 17;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final WeightsFile weights;
 
-    OnnxGraph(String name, String doc) {
+    /** @param weights where the tables go, or null: every initializer inline */
+    OnnxGraph(String name, String doc, WeightsFile weights) {
         graph.setName(name).setDocString(doc);
+        this.weights = weights;
     }
 
     String floats(String name, float[] data, long... dims) {
+        if (weights != null && TensorNames.isTable(name)) {
+            WeightsFile.Entry e = weights.add(name, data);
+            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT
+                    .getNumber()).setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                    .addExternalData(entry(WeightsFile.LOCATION, BundleFiles.WEIGHTS))
+                    .addExternalData(entry(WeightsFile.OFFSET, Long.toString(e.offset())))
+                    .addExternalData(entry(WeightsFile.LENGTH, Long.toString(e.length())));
+            for (long d : dims) {
+                t.addDims(d);
+            }
+            graph.addInitializer(t);
+            return name;
+        }
         ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(data);
         return initializer(name, TensorProto.DataType.FLOAT, b, dims);
@@ -47,12 +67,16 @@ final class OnnxGraph {
 
     private String initializer(String name, TensorProto.DataType type, ByteBuffer bytes, long... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber())
-                .setRawData(ByteString.copyFrom(bytes.array()));
+                .setRawData(UnsafeByteOperations.unsafeWrap(bytes.array()));
         for (long d : dims) {
             t.addDims(d);
         }
         graph.addInitializer(t);
         return name;
+    }
+
+    private static StringStringEntryProto entry(String key, String value) {
+        return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }
 
     /** Adds {@code output = op(inputs...)} and returns the output's name. */

@@ -21,6 +21,7 @@ import static org.ncf4j.graph.OnnxGraph.attr;
 
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
@@ -46,11 +47,21 @@ public final class RankingGraph {
     private RankingGraph() {
     }
 
+    /** The graph with every weight inline (one protobuf message: under 2 GB in all). */
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
+        return build(w, version, metadata, null);
+    }
+
+    /**
+     * The graph with the model's tables as external data in {@code weights} (which both graphs of a bundle share),
+     * or inline when it is null.
+     */
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
+                                   WeightsFile weights) {
         ModelShape spec = w.shape();
         int items = spec.numItems();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_rank",
-                "Ranks every item for a batch of users with " + spec);
+                "Ranks every item for a batch of users with " + spec, weights);
         g.input(USER, DataType.INT64, "dense user indices", "B");
         g.input(EXCLUDE, DataType.INT64, "(row in the batch, item) pairs to leave out", "M", 2);
         g.input(K, DataType.INT64, "how many items to return per user (at most the number of items)", 1);

@@ -14,6 +14,7 @@ import static org.ncf4j.graph.OnnxGraph.attr;
 
 import java.util.List;
 import java.util.Map;
+import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
@@ -30,10 +31,20 @@ public final class ScoringGraph {
     private ScoringGraph() {
     }
 
+    /** The graph with every weight inline (one protobuf message: under 2 GB in all). */
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata) {
+        return build(w, version, metadata, null);
+    }
+
+    /**
+     * The graph with the model's tables as external data in {@code weights} (which both graphs of a bundle share),
+     * or inline when it is null.
+     */
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
+                                   WeightsFile weights) {
         ModelShape spec = w.shape();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_score",
-                "Scores (user, item) pairs with " + spec);
+                "Scores (user, item) pairs with " + spec, weights);
         g.input(USER, DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
         g.input(ITEM, DataType.INT64, "dense item indices (see the bundle's items.txt)", "N");
         String features = null;

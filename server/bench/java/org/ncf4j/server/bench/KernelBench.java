@@ -19,7 +19,7 @@ public final class KernelBench {
     public static void main(String[] args) throws Exception {
         Bundle bundle = Bundle.read(Path.of(args[0]));
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 5;
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
         new KernelWarmUp(2_000_000_000L).warmUp(fused);
         int users = bundle.users().size();
         SplittableRandom random = new SplittableRandom(1);

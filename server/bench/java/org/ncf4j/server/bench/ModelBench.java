@@ -59,8 +59,8 @@ public final class ModelBench {
         repository.scan(null, false);
         RecommendationService service = new RecommendationService(repository,
                 new RecommendationService.Limits(100_000, 10_000, true));
-        try (OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), cpu, 1)) {
-            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        try (OnnxSessions onnx = OnnxSessions.open(bundle, cpu, 1)) {
+            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
             List<String> names = List.of("rank graph, one user, seen excluded, k=10",
                     "fused ranker (Java), one user, seen excluded, k=10",
                     "Recommend through the service, in-process (no gRPC)",

@@ -1,8 +1,10 @@
 package org.ncf4j.server.kernel;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.bundle.FloatTable;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.PairScores;
@@ -41,7 +43,9 @@ public final class FusedRanker implements Ranker, PairScorer {
     private final int items;
     private final int tile;
     private final int half;
-    private final float[] mlpUser;
+    private final int factor;
+    private final FloatTable gmfUser;
+    private final FloatTable mlpUser;
     private final float[] userWeight;
     private final float[] itemTerm;
     private final boolean firstLayer; // hidden MLP layers: a user has a first-layer part
@@ -59,6 +63,8 @@ public final class FusedRanker implements Ranker, PairScorer {
         items = c.items;
         tile = c.tile;
         half = c.half;
+        factor = c.factor;
+        gmfUser = c.gmfUser;
         mlpUser = c.mlpUser;
         userWeight = c.userWeight;
         itemTerm = c.itemTerm;
@@ -72,19 +78,24 @@ public final class FusedRanker implements Ranker, PairScorer {
     /**
      * The ranker for a bundle's ranking graph, or empty with the reason when the graph is not one this class
      * computes (another producer, another layout, constants missing or of other sizes).
+     *
+     * @param tables the bundle's tables stored as external data ({@link org.ncf4j.bundle.Bundle#tables}), read
+     *     where they are
      */
-    public static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot) {
-        return of(rankGraph, card, whyNot, VECTOR_API);
+    public static Optional<FusedRanker> of(byte[] rankGraph, Map<String, FloatTable> tables, BundleCard card,
+                                           StringBuilder whyNot) {
+        return of(rankGraph, tables, card, whyNot, VECTOR_API);
     }
 
     /**
-     * As {@link #of(byte[], BundleCard, StringBuilder)}, with the vector API's tiles where this JVM can have them,
-     * or without (tests of both).
+     * As {@link #of(byte[], Map, BundleCard, StringBuilder)}, with the vector API's tiles where this JVM can have
+     * them, or without (tests of both).
      */
-    static Optional<FusedRanker> of(byte[] rankGraph, BundleCard card, StringBuilder whyNot, boolean vectorApi) {
+    static Optional<FusedRanker> of(byte[] rankGraph, Map<String, FloatTable> tables, BundleCard card,
+                                    StringBuilder whyNot, boolean vectorApi) {
         try {
             ModelShape shape = card.shape();
-            TiledConstants c = new TiledConstants(shape, GraphConstants.read(rankGraph, shape));
+            TiledConstants c = new TiledConstants(shape, GraphConstants.read(rankGraph, tables, shape));
             return Optional.of(new FusedRanker(c, vectorApi && VECTOR_API));
         } catch (IllegalArgumentException e) {
             whyNot.append(e.getMessage());
@@ -165,13 +176,21 @@ public final class FusedRanker implements Ranker, PairScorer {
      */
     private void logits(long[] users, float[][] out, Scratch s) {
         float[][] pu = new float[users.length][];
+        float[][] gu = new float[users.length][];
         for (int row = 0; row < users.length; row++) {
-            pu[row] = start(Math.toIntExact(users[row]), out[row]);
+            int u = index(users[row], this.users, "user index");
+            pu[row] = start(u, out[row]);
+            if (gmfUser != null) {
+                gu[row] = new float[factor];
+                TiledConstants.userRow(gmfUser, u, gu[row]);
+            }
         }
         int tiles = constants.tiles();
         for (int ti = 0; ti < tiles; ti++) {
+            float[][] gSide = gmfUser == null ? null : constants.gmfTile(ti, s.scalar.gmfTile);
+            float[][] mSide = firstLayer ? constants.itemTile(ti, s.scalar.itemTile) : null;
             for (int row = 0; row < users.length; row++) {
-                tile(ti, Math.toIntExact(users[row]), pu[row], out[row], s);
+                tile(ti, gSide, mSide, gu[row], pu[row], out[row], s);
             }
         }
     }
@@ -181,10 +200,14 @@ public final class FusedRanker implements Ranker, PairScorer {
      * returns the user's part of the first MLP layer (null without hidden layers).
      */
     private float[] start(int u, float[] out) {
+        float[] p = new float[half];
+        if (mlpUser != null) {
+            TiledConstants.userRow(mlpUser, u, p);
+        }
         if (mlpUser != null && !firstLayer) {
             float term = outputBias;
             for (int j = 0; j < half; j++) {
-                term += mlpUser[u * half + j] * userWeight[j];
+                term += p[j] * userWeight[j];
             }
             for (int i = 0; i < items; i++) {
                 out[i] = term + itemTerm[i];
@@ -199,23 +222,26 @@ public final class FusedRanker implements Ranker, PairScorer {
         for (int o = 0; o < width; o++) {
             float t = 0;
             for (int j = 0; j < half; j++) {
-                t += mlpUser[u * half + j] * userWeight[o * half + j];
+                t += p[j] * userWeight[o * half + j];
             }
             pu[o] = t;
         }
         return pu;
     }
 
-    /** Adds one tile's GMF and MLP logits for user {@code u} (whose first-layer part is {@code pu}) to {@code out}. */
-    private void tile(int ti, int u, float[] pu, float[] out, Scratch s) {
+    /**
+     * Adds one tile's GMF and MLP logits for a user (GMF embedding {@code gu}, first-layer part {@code pu}) to
+     * {@code out}; {@code gSide} and {@code mSide} are the tile's item sides.
+     */
+    private void tile(int ti, float[][] gSide, float[][] mSide, float[] gu, float[] pu, float[] out, Scratch s) {
         float[] lt = s.logits;
         int i0 = ti * tile;
         int n = Math.min(tile, items - i0);
         System.arraycopy(out, i0, lt, 0, n);
         if (vector != null) {
-            vector.tile(ti, u, pu, lt, n, s.chunk);
+            vector.tile(gSide, mSide, gu, pu, lt, n, s.chunk);
         } else {
-            scalar.tile(ti, u, pu, lt, n, s.scalar);
+            scalar.tile(gSide, mSide, gu, pu, lt, n, s.scalar);
         }
         System.arraycopy(lt, 0, out, i0, n);
     }

@@ -1,6 +1,7 @@
 package org.ncf4j.server.kernel;
 
 import java.util.Arrays;
+import org.ncf4j.bundle.FloatTable;
 
 /**
  * {@link FusedRanker}'s tile arithmetic in plain loops, which the JIT vectorises layer by layer: a tile of items for
@@ -14,11 +15,11 @@ final class ScalarTiles {
     private final int factor;
     private final int half;
     private final int tile;
-    private final float[] gmfUser;
-    private final float[][][] gmfItemSide;
-    private final float[] mlpUser;
+    private final TiledConstants constants;
+    private final FloatTable gmfUser;
+    private final FloatTable mlpUser;
     private final float[] userWeight;
-    private final float[][][] itemSide;
+    private final boolean firstLayer;
     private final float[] itemTerm;
     private final int[] layers;
     private final float[][] weights;
@@ -32,11 +33,11 @@ final class ScalarTiles {
         factor = c.factor;
         half = c.half;
         tile = c.tile;
+        constants = c;
         gmfUser = c.gmfUser;
-        gmfItemSide = c.gmfItemSide;
         mlpUser = c.mlpUser;
         userWeight = c.userWeight;
-        itemSide = c.itemSide;
+        firstLayer = c.side != null;
         itemTerm = c.itemTerm;
         layers = c.layers;
         weights = c.weights;
@@ -55,8 +56,17 @@ final class ScalarTiles {
         final int[] pairUsers;
         final int[] pairItems;
         final float[][] userColumns;
+        final float[] gmfRow;
+        final float[] mlpRow;
+        /** A tile of each item side, when they are read per run ({@link TiledConstants#gmfTile}). */
+        final float[][] gmfTile;
+        final float[][] itemTile;
 
         Scratch(TiledConstants k) {
+            gmfRow = new float[k.factor];
+            mlpRow = new float[k.half];
+            gmfTile = k.gmfSide != null && k.gmfItemSide == null ? k.scratchTile(k.factor) : null;
+            itemTile = k.side != null && k.itemSide == null ? k.scratchTile(k.layers[0]) : null;
             a = new float[k.widest][k.tile];
             c = new float[k.widest][k.tile];
             pairUsers = new int[k.tile];
@@ -66,24 +76,24 @@ final class ScalarTiles {
     }
 
     /**
-     * Adds the GMF and MLP logits of tile {@code ti}'s first {@code n} items for user {@code u} (whose first-layer
-     * part is {@code pu}) to {@code lt}.
+     * Adds the GMF and MLP logits of a tile's first {@code n} items for a user (whose GMF embedding is {@code gu}
+     * and first-layer part {@code pu}) to {@code lt}; {@code gSide} and {@code mSide} are the tile's item sides.
      */
-    void tile(int ti, int u, float[] pu, float[] lt, int n, Scratch s) {
-        if (gmfItemSide != null) {
-            float[][] side = gmfItemSide[ti];
+    void tile(float[][] gSide, float[][] mSide, float[] gu, float[] pu, float[] lt, int n, Scratch s) {
+        if (gSide != null) {
+            float[][] side = gSide;
             for (int j = 0; j < factor; j++) {
-                float p = gmfUser[u * factor + j];
+                float p = gu[j];
                 float[] q = side[j];
                 for (int t = 0; t < n; t++) {
                     lt[t] += p * q[t];
                 }
             }
         }
-        if (itemSide != null) {
+        if (mSide != null) {
             float[][] h = s.a;
             float[][] next = s.c;
-            float[][] side = itemSide[ti];
+            float[][] side = mSide;
             for (int o = 0; o < layers[0]; o++) {
                 float add = pu[o];
                 float[] x = side[o];
@@ -110,40 +120,42 @@ final class ScalarTiles {
             it[t] = FusedRanker.index(pairItems[from + t], items, "item index");
         }
         Arrays.fill(lt, 0, n, outputBias);
-        if (gmfItemSide != null) {
+        if (gmfUser != null) {
+            float[] row = s.gmfRow;
             for (int t = 0; t < n; t++) {
-                float[][] side = gmfItemSide[it[t] / tile];
-                int at = it[t] % tile;
-                int row = u[t] * factor;
+                TiledConstants.userRow(gmfUser, u[t], row);
                 float sum = 0;
                 for (int j = 0; j < factor; j++) {
-                    sum += gmfUser[row + j] * side[j][at];
+                    sum += row[j] * constants.gmfSide(j, it[t]);
                 }
                 lt[t] += sum;
             }
         }
         if (mlpUser != null && layers.length == 0) {
+            float[] row = s.mlpRow;
             for (int t = 0; t < n; t++) {
+                TiledConstants.userRow(mlpUser, u[t], row);
                 float sum = itemTerm[it[t]];
                 for (int j = 0; j < half; j++) {
-                    sum += mlpUser[u[t] * half + j] * userWeight[j];
+                    sum += row[j] * userWeight[j];
                 }
                 lt[t] += sum;
             }
         }
-        if (itemSide != null) {
+        if (firstLayer) {
             float[][] g = s.userColumns;
-            for (int j = 0; j < half; j++) {
-                float[] column = g[j];
-                for (int t = 0; t < n; t++) {
-                    column[t] = mlpUser[u[t] * half + j];
+            float[] row = s.mlpRow;
+            for (int t = 0; t < n; t++) {
+                TiledConstants.userRow(mlpUser, u[t], row);
+                for (int j = 0; j < half; j++) {
+                    g[j][t] = row[j];
                 }
             }
             float[][] h = s.a;
             for (int o = 0; o < layers[0]; o++) {
                 float[] y = h[o];
                 for (int t = 0; t < n; t++) {
-                    y[t] = itemSide[it[t] / tile][o][it[t] % tile];
+                    y[t] = constants.itemSide(o, it[t]);
                 }
             }
             layer(userWeight, null, half, layers[0], g, h, n); // relu(W1u p_u + the item's side)

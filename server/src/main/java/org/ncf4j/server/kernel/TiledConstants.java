@@ -11,14 +11,19 @@ import static org.ncf4j.contract.TensorNames.MLP_USER_OUTPUT_WEIGHT;
 import static org.ncf4j.contract.TensorNames.OUTPUT_BIAS;
 
 import java.util.Arrays;
+import org.ncf4j.bundle.FloatTable;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.TensorNames;
 
 /**
- * The ranking graph's constants laid out for the kernel's loops: the item-side constants ([rows, items]) cut into
- * tiles of items, each row of a tile its own array, so that loops over a tile index every array from 0, which is
- * what lets the JIT compile them to vector instructions; the rest as the graph holds them. Constants a variant does
- * not have are null (GMF's without GMF, the MLP's without an MLP); {@link #layers} is empty without hidden layers.
+ * The ranking graph's constants laid out for the kernel's loops: the item-side constants ([rows, items]) as tiles of
+ * items, each row of a tile its own array, so that loops over a tile index every array from 0, which is what lets
+ * the JIT compile them to vector instructions; the rest as the graph holds them. The user tables are read where
+ * the bundle keeps them (mapped, {@link FloatTable}), a user's row at a time. Item sides up to
+ * {@link #HEAP_TILES_BYTES} are copied into tiles once; larger ones stay where they are and a tile is copied into a
+ * run's scratch when the run reaches it ({@link #gmfTile}, {@link #itemTile}), so that the heap never holds a
+ * second copy of a large catalogue. Constants a variant does not have are null (GMF's without GMF, the MLP's
+ * without an MLP); {@link #layers} is empty without hidden layers.
  */
 final class TiledConstants {
     /**
@@ -33,16 +38,20 @@ final class TiledConstants {
      * most float lanes of any vector size).
      */
     static final int VECTOR_PAD = 16;
+    /** Item sides up to this size (both together) are copied into tiles in the heap at load. */
+    static final long HEAP_TILES_BYTES = 64L << 20;
 
     final int users;
     final int items;
     final int factor; // 0 without GMF
     final int half; // the MLP embedding's width; 0 without an MLP
-    final float[] gmfUser; // [users, factor]
-    final float[][][] gmfItemSide; // [tile][factor][items of the tile]
-    final float[] mlpUser; // [users, half]
+    final FloatTable gmfUser; // [users, factor]
+    final FloatTable gmfSide; // [factor, items]
+    final float[][][] gmfItemSide; // [tile][factor][items of the tile], or null: read from gmfSide per run
+    final FloatTable mlpUser; // [users, half]
     final float[] userWeight; // [width, half], or [half] without hidden layers
-    final float[][][] itemSide; // [tile][width][items of the tile]
+    final FloatTable side; // [width, items]: the first MLP layer's item side
+    final float[][][] itemSide; // [tile][width][items of the tile], or null: read from side per run
     final float[] itemTerm; // [items]: the MLP's item term without hidden layers
     final int[] layers; // widths from the first hidden layer's to the last
     final float[][] weights; // layer k: [layers[k+1], layers[k]]
@@ -64,21 +73,65 @@ final class TiledConstants {
         tile = Math.max(64, Math.min(1024, TILE_FLOATS / widest)) & ~(VECTOR_PAD - 1);
         factor = gmf ? shape.factor() : 0;
         gmfUser = gmf ? c.get(GMF_USER_EMBEDDING) : null;
-        gmfItemSide = gmf ? tiles(c.get(GMF_ITEM_SIDE), factor) : null;
+        gmfSide = gmf ? c.get(GMF_ITEM_SIDE) : null;
         half = mlp ? shape.mlpEmbedding() : 0;
         mlpUser = mlp ? c.get(MLP_USER_EMBEDDING) : null;
-        userWeight = hidden ? c.get(MLP_0_USER_WEIGHT) : mlp ? c.get(MLP_USER_OUTPUT_WEIGHT) : null;
-        itemSide = hidden ? tiles(c.get(MLP_0_ITEM_SIDE), layers[0]) : null;
-        itemTerm = mlp && !hidden ? c.get(MLP_ITEM_SIDE) : null;
+        userWeight = hidden ? c.array(MLP_0_USER_WEIGHT) : mlp ? c.array(MLP_USER_OUTPUT_WEIGHT) : null;
+        side = hidden ? c.get(MLP_0_ITEM_SIDE) : null;
+        boolean heap = 4L * items * (factor + (hidden ? layers[0] : 0)) <= HEAP_TILES_BYTES;
+        gmfItemSide = gmf && heap ? tiles(gmfSide, factor) : null;
+        itemSide = hidden && heap ? tiles(side, layers[0]) : null;
+        itemTerm = mlp && !hidden ? c.array(MLP_ITEM_SIDE) : null;
         int deeper = Math.max(0, layers.length - 1);
         weights = new float[deeper][];
         biases = new float[deeper][];
         for (int k = 0; k < deeper; k++) {
-            weights[k] = c.get(TensorNames.mlpWeight(k + 1));
-            biases[k] = c.get(TensorNames.mlpBiasColumn(k + 1));
+            weights[k] = c.array(TensorNames.mlpWeight(k + 1));
+            biases[k] = c.array(TensorNames.mlpBiasColumn(k + 1));
         }
-        outputWeight = hidden ? c.get(MLP_OUTPUT_WEIGHT) : null;
-        outputBias = c.get(OUTPUT_BIAS)[0];
+        outputWeight = hidden ? c.array(MLP_OUTPUT_WEIGHT) : null;
+        outputBias = c.array(OUTPUT_BIAS)[0];
+    }
+
+    /** Tile {@code ti} of GMF's item side: the copy made at load, or {@code scratch} filled from the table. */
+    float[][] gmfTile(int ti, float[][] scratch) {
+        return gmfItemSide != null ? gmfItemSide[ti] : fill(gmfSide, factor, ti, scratch);
+    }
+
+    /** Tile {@code ti} of the first MLP layer's item side, as {@link #gmfTile}. */
+    float[][] itemTile(int ti, float[][] scratch) {
+        return itemSide != null ? itemSide[ti] : fill(side, layers[0], ti, scratch);
+    }
+
+    /** GMF's item side for one item: row {@code j}, item {@code item}. */
+    float gmfSide(int j, int item) {
+        return gmfItemSide != null ? gmfItemSide[item / tile][j][item % tile] : gmfSide.get((long) j * items + item);
+    }
+
+    /** The first MLP layer's item side for one item: output {@code o}, item {@code item}. */
+    float itemSide(int o, int item) {
+        return itemSide != null ? itemSide[item / tile][o][item % tile] : side.get((long) o * items + item);
+    }
+
+    /** A user's row of a user table into {@code row}. */
+    static void userRow(FloatTable table, int user, float[] row) {
+        table.get((long) user * row.length, row, 0, row.length);
+    }
+
+    /** Rows {@code rows} x {@code tile} of scratch for a tile of a [rows, items] constant. */
+    float[][] scratchTile(int rows) {
+        return new float[rows][(tile + VECTOR_PAD - 1) / VECTOR_PAD * VECTOR_PAD];
+    }
+
+    /** Tile {@code ti} of a [rows, items] table into {@code out}, zeros past the catalogue's end. */
+    private float[][] fill(FloatTable table, int rows, int ti, float[][] out) {
+        int from = ti * tile;
+        int n = Math.min(tile, items - from);
+        for (int r = 0; r < rows; r++) {
+            table.get((long) r * items + from, out[r], 0, n);
+            java.util.Arrays.fill(out[r], n, out[r].length, 0f);
+        }
+        return out;
     }
 
     /** Tiles in the catalogue (the last may be partial). */
@@ -87,14 +140,14 @@ final class TiledConstants {
     }
 
     /** A [rows, items] constant in row-major order, cut into tiles, each tile's rows zero-padded to VECTOR_PAD. */
-    private float[][][] tiles(float[] rowMajor, int rows) {
+    private float[][][] tiles(FloatTable rowMajor, int rows) {
         float[][][] out = new float[tiles()][rows][];
         for (int t = 0; t < out.length; t++) {
             int from = t * tile;
             int n = Math.min(tile, items - from);
             for (int r = 0; r < rows; r++) {
                 out[t][r] = new float[(n + VECTOR_PAD - 1) / VECTOR_PAD * VECTOR_PAD]; // zeros past the end
-                System.arraycopy(rowMajor, r * items + from, out[t][r], 0, n);
+                rowMajor.get((long) r * items + from, out[t][r], 0, n);
             }
         }
         return out;

@@ -20,9 +20,6 @@ final class VectorTiles {
     private static final int V = S.length();
 
     private final int factor;
-    private final float[] gmfUser;
-    private final float[][][] gmfItemSide;
-    private final float[][][] itemSide;
     private final int[] layers;
     private final float[][] weights;
     private final float[][] biases;
@@ -38,9 +35,6 @@ final class VectorTiles {
             throw new IllegalStateException(V + " float lanes do not divide the tiles' padding");
         }
         factor = c.factor;
-        gmfUser = c.gmfUser;
-        gmfItemSide = c.gmfItemSide;
-        itemSide = c.itemSide;
         layers = c.layers;
         weights = c.weights;
         biases = c.biases;
@@ -59,39 +53,40 @@ final class VectorTiles {
     }
 
     /**
-     * Adds the logits of tile {@code ti}'s first {@code n} items for user {@code u} (whose first-layer part is
-     * {@code pu}) to {@code lt}, which has room for {@code n} rounded up to {@link TiledConstants#VECTOR_PAD}.
+     * Adds the logits of a tile's first {@code n} items for a user (whose GMF embedding is {@code gu} and
+     * first-layer part {@code pu}) to {@code lt}, which has room for {@code n} rounded up to
+     * {@link TiledConstants#VECTOR_PAD}; {@code gSide} and {@code mSide} are the tile's item sides.
      */
-    void tile(int ti, int u, float[] pu, float[] lt, int n, Scratch s) {
+    void tile(float[][] gSide, float[][] mSide, float[] gu, float[] pu, float[] lt, int n, Scratch s) {
         int padded = (n + TiledConstants.VECTOR_PAD - 1) / TiledConstants.VECTOR_PAD * TiledConstants.VECTOR_PAD;
         int c = 0;
         for (; c + 2 * V <= padded; c += 2 * V) {
-            chunk(ti, u, pu, lt, c, 2, s);
+            chunk(gSide, mSide, gu, pu, lt, c, 2, s);
         }
         if (c < padded) {
-            chunk(ti, u, pu, lt, c, 1, s);
+            chunk(gSide, mSide, gu, pu, lt, c, 1, s);
         }
     }
 
     /** {@code vectors} (1 or 2) vectors of items from {@code c} through every layer. */
-    private void chunk(int ti, int u, float[] pu, float[] lt, int c, int vectors, Scratch s) {
+    private void chunk(float[][] gSide, float[][] mSide, float[] gu, float[] pu, float[] lt, int c, int vectors,
+                       Scratch s) {
         FloatVector l0 = FloatVector.fromArray(S, lt, c);
         FloatVector l1 = vectors == 2 ? FloatVector.fromArray(S, lt, c + V) : null;
-        if (gmfItemSide != null) {
-            float[][] side = gmfItemSide[ti];
-            int row = u * factor;
+        if (gSide != null) {
+            float[][] side = gSide;
             for (int j = 0; j < factor; j++) {
-                FloatVector p = FloatVector.broadcast(S, gmfUser[row + j]);
+                FloatVector p = FloatVector.broadcast(S, gu[j]);
                 l0 = FloatVector.fromArray(S, side[j], c).fma(p, l0);
                 if (l1 != null) {
                     l1 = FloatVector.fromArray(S, side[j], c + V).fma(p, l1);
                 }
             }
         }
-        if (itemSide != null) {
+        if (mSide != null) {
             float[] h = s.a;
             float[] next = s.b;
-            float[][] side = itemSide[ti];
+            float[][] side = mSide;
             int stride = vectors * V;
             for (int o = 0; o < layers[0]; o++) {
                 FloatVector add = FloatVector.broadcast(S, pu[o]);

@@ -99,8 +99,7 @@ public final class ModelLoader implements VersionLoader {
     @Override
     public ServedModel load(String name, long version, Path dir) throws OrtException {
         Bundle bundle = Bundle.read(dir, settings.maxFileBytes());
-        OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), provider,
-                settings.intraOpThreads());
+        OnnxSessions onnx = OnnxSessions.open(bundle, provider, settings.intraOpThreads());
         try {
             long scoreNanos = onePairNanos(onnx);
             onnx.rank(new long[] {0}, new long[0], 1);
@@ -115,7 +114,7 @@ public final class ModelLoader implements VersionLoader {
             RankingKernel wanted = settings.kernel();
             if (triesFused(wanted, provider.cuda())) {
                 StringBuilder whyNot = new StringBuilder();
-                Optional<FusedRanker> fused = FusedRanker.of(bundle.rankModel(), bundle.card(), whyNot);
+                Optional<FusedRanker> fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), whyNot);
                 String disagreement = fused.isEmpty() ? whyNot.toString()
                         : RankerCheck.disagreement(fused.get(), onnx, bundle);
                 if (disagreement != null) {

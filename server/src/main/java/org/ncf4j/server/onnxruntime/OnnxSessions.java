@@ -5,7 +5,11 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import org.ncf4j.bundle.Bundle;
 import java.util.Set;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.server.compute.PairScorer;
@@ -27,25 +31,49 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession scoring;
     private final OrtSession ranking;
+    /** The tensors over the bundle's mapped tables that the sessions use in place of their own copies. */
+    private final List<OnnxTensor> shared;
 
-    private OnnxSessions(OrtEnvironment env, OrtSession scoring, OrtSession ranking) {
+    private OnnxSessions(OrtEnvironment env, OrtSession scoring, OrtSession ranking, List<OnnxTensor> shared) {
         this.env = env;
         this.scoring = scoring;
         this.ranking = ranking;
+        this.shared = shared;
     }
 
-    /** Opens both graphs from their serialized bytes; closes whatever it opened when one fails. */
-    public static OnnxSessions open(byte[] scoreGraph, byte[] rankGraph, ExecutionProvider.Choice choice,
-                                    int intraOpThreads) throws OrtException {
+    /**
+     * Opens a bundle's two graphs from their verified bytes; closes whatever it opened when one fails. The tables a
+     * graph stores as external data are handed to ONNX Runtime as initializers over the bundle's mapped tables
+     * ({@link ExternalTables}), so that both sessions and the fused kernel read the same pages and ONNX Runtime
+     * makes no copy of them.
+     */
+    public static OnnxSessions open(Bundle bundle, ExecutionProvider.Choice choice, int intraOpThreads)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = ExecutionProvider.options(choice, intraOpThreads)) {
-            OrtSession scoring = env.createSession(scoreGraph, options);
-            try {
-                return new OnnxSessions(env, scoring, env.createSession(rankGraph, options));
-            } catch (OrtException | RuntimeException e) {
+        List<OnnxTensor> shared = new ArrayList<>();
+        OrtSession scoring = null;
+        try {
+            scoring = session(env, bundle.scoreModel(), bundle.scoreGraph(), bundle, choice, intraOpThreads, shared);
+            OrtSession ranking = session(env, bundle.rankModel(), bundle.rankGraph(), bundle, choice, intraOpThreads,
+                    shared);
+            return new OnnxSessions(env, scoring, ranking, shared);
+        } catch (OrtException | RuntimeException | Error e) {
+            if (scoring != null) {
                 scoring.close();
-                throw e;
             }
+            shared.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    private static OrtSession session(OrtEnvironment env, byte[] graph, Path file, Bundle bundle,
+                                      ExecutionProvider.Choice choice, int intraOpThreads, List<OnnxTensor> shared)
+            throws OrtException {
+        try (OrtSession.SessionOptions options = ExecutionProvider.options(choice, intraOpThreads)) {
+            boolean inPlace = ExternalTables.add(env, options, graph, bundle.tables(), shared);
+            // a table ONNX Runtime cannot take from memory (over 2 GB) it maps from the bundle's data file itself,
+            // which it finds beside the graph's file
+            return inPlace ? env.createSession(graph, options) : env.createSession(file.toString(), options);
         }
     }
 
@@ -82,13 +110,17 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
         return new ServingException(ServingError.INTERNAL, "ONNX Runtime failed to run the " + graph + " graph", e);
     }
 
-    /** Closes both sessions, the second even when closing the first fails. */
+    /** Closes both sessions, the second even when closing the first fails, then the tensors they shared. */
     @Override
     public void close() throws OrtException {
         try {
             scoring.close();
         } finally {
-            ranking.close();
+            try {
+                ranking.close();
+            } finally {
+                shared.forEach(OnnxTensor::close);
+            }
         }
     }
 }

@@ -47,9 +47,9 @@ class FusedRankerTest {
         int n = 0;
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
-            try (OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
+            try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
                 for (boolean vectorApi : new boolean[] {true, false}) {
-                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder(),
+                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder(),
                             vectorApi).orElseThrow();
                     assertEquals(vectorApi, fused.tileCode().startsWith("vector API"), fused.tileCode());
                     ranksAsTheGraph(fused, onnx, bundle, shape + " " + fused.tileCode());
@@ -96,8 +96,8 @@ class FusedRankerTest {
         SplittableRandom random = new SplittableRandom(11);
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
-            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
-            try (OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
+            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
+            try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
                 assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape.toString());
                 int pairs = 2600; // two whole tiles and a part
                 long[] users = new long[pairs];
@@ -121,14 +121,14 @@ class FusedRankerTest {
     @Test
     void pairsOutsideTheModelAreRefusedAndAnotherModelsPairsNamed(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fused.score(new long[] {TestBundles.USERS}, new long[] {0}));
         assertTrue(e.getMessage().contains("user index " + TestBundles.USERS), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> fused.score(new long[] {0}, new long[] {-1}));
         assertTrue(e.getMessage().contains("item index -1"), e.getMessage());
         Bundle other = Bundle.read(TestBundles.write(dir.resolve("c"), 2));
-        try (OnnxSessions onnx = OnnxSessions.open(other.scoreModel(), other.rankModel(), CPU, 1)) {
+        try (OnnxSessions onnx = OnnxSessions.open(other, CPU, 1)) {
             String d = RankerCheck.scoreDisagreement(fused, onnx, bundle);
             assertTrue(d != null && d.startsWith("it scores user index 0 and item index 0 "), d);
         }
@@ -137,7 +137,7 @@ class FusedRankerTest {
     @Test
     void eachUserOfABatchGetsWhatItGetsAlone(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), shapes().get(0), 3));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
         Rankings together = fused.rank(new long[] {4, 9, 4}, new long[] {2, 17, 0, 5, 0, 6}, 10);
         Rankings first = fused.rank(new long[] {4}, new long[] {0, 5, 0, 6}, 10);
         Rankings third = fused.rank(new long[] {4}, new long[] {0, 17}, 10);
@@ -150,7 +150,7 @@ class FusedRankerTest {
     @Test
     void anExcludedItemOutsideTheCatalogueIsRefused(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fused.rank(new long[] {0}, new long[] {0, TestBundles.ITEMS}, 3));
         assertTrue(e.getMessage().contains("excluded item " + TestBundles.ITEMS), e.getMessage());
@@ -162,18 +162,18 @@ class FusedRankerTest {
         ModelProto graph = ModelProto.parseFrom(bundle.rankModel());
         StringBuilder why = new StringBuilder();
         Optional<FusedRanker> other = FusedRanker.of(graph.toBuilder().setProducerName("pytorch").build()
-                .toByteArray(), bundle.card(), why);
+                .toByteArray(), bundle.tables(), bundle.card(), why);
         assertTrue(other.isEmpty());
         assertTrue(why.toString().contains("made by 'pytorch'"), why.toString());
 
         why.setLength(0);
         ModelProto.Builder missing = graph.toBuilder();
         missing.getGraphBuilder().clearInitializer();
-        assertTrue(FusedRanker.of(missing.build().toByteArray(), bundle.card(), why).isEmpty());
+        assertTrue(FusedRanker.of(missing.build().toByteArray(), bundle.tables(), bundle.card(), why).isEmpty());
         assertTrue(why.toString().contains("no float constant"), why.toString());
 
         why.setLength(0);
-        assertTrue(FusedRanker.of(new byte[] {1, 2, 3}, bundle.card(), why).isEmpty());
+        assertTrue(FusedRanker.of(new byte[] {1, 2, 3}, bundle.tables(), bundle.card(), why).isEmpty());
         assertTrue(why.toString().contains("does not parse"), why.toString());
     }
 
@@ -181,8 +181,8 @@ class FusedRankerTest {
     void theProbeNamesTheFirstDisagreement(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
         Bundle other = Bundle.read(TestBundles.write(dir.resolve("c"), 2));
-        FusedRanker fused = FusedRanker.of(other.rankModel(), other.card(), new StringBuilder()).orElseThrow();
-        try (OnnxSessions onnx = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
+        FusedRanker fused = FusedRanker.of(other.rankModel(), other.tables(), other.card(), new StringBuilder()).orElseThrow();
+        try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
             String d = RankerCheck.disagreement(fused, onnx, bundle);
             assertTrue(d != null && d.startsWith("it disagrees with the ranking graph for user index 0: rank 1"), d);
         }

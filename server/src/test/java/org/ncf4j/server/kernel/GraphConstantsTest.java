@@ -23,13 +23,13 @@ class GraphConstantsTest {
         for (ModelShape shape : FusedRankerTest.shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve(shape.variant() + "-" + shape.numItems()
                     + "-" + shape.layers().length), shape, 1));
-            GraphConstants c = GraphConstants.read(bundle.rankModel(), shape);
+            GraphConstants c = GraphConstants.read(bundle.rankModel(), bundle.tables(), shape);
             for (Map.Entry<String, long[]> e : shape.rankingConstants().entrySet()) {
                 long size = 1;
                 for (long d : e.getValue()) {
                     size *= d;
                 }
-                assertEquals(size, c.get(e.getKey()).length, shape + " " + e.getKey());
+                assertEquals(size, c.get(e.getKey()).size(), shape + " " + e.getKey());
             }
         }
     }
@@ -40,7 +40,7 @@ class GraphConstantsTest {
         byte[] graph = edit(bundle.rankModel(), TensorNames.MLP_OUTPUT_WEIGHT,
                 t -> t.setRawData(t.getRawData().substring(4))); // one float fewer
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GraphConstants.read(graph, TestBundles.SHAPE));
+                () -> GraphConstants.read(graph, bundle.tables(), TestBundles.SHAPE));
         int last = TestBundles.SHAPE.layers()[TestBundles.SHAPE.layers().length - 1];
         assertEquals("the ranking graph's " + TensorNames.MLP_OUTPUT_WEIGHT + " has " + (last - 1)
                 + " values, expected " + last, e.getMessage());
@@ -53,7 +53,7 @@ class GraphConstantsTest {
         byte[] graph = edit(bundle.rankModel(), TensorNames.MLP_0_ITEM_SIDE,
                 t -> t.clearDims().addDims(TestBundles.ITEMS).addDims(TestBundles.SHAPE.layers()[1]));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GraphConstants.read(graph, TestBundles.SHAPE));
+                () -> GraphConstants.read(graph, bundle.tables(), TestBundles.SHAPE));
         assertEquals(TensorNames.MLP_0_ITEM_SIDE + " is [items, width], an older layout", e.getMessage());
     }
 

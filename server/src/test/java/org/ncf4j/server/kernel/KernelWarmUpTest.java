@@ -14,8 +14,8 @@ class KernelWarmUpTest {
     void aWarmUpRunsOnceWhateverTheModelAndSharesNothingWithAnother(@TempDir Path dir) {
         Bundle a = Bundle.read(TestBundles.write(dir.resolve("a"), 1));
         Bundle b = Bundle.read(TestBundles.write(dir.resolve("b"), 2));
-        FusedRanker first = FusedRanker.of(a.rankModel(), a.card(), new StringBuilder()).orElseThrow();
-        FusedRanker second = FusedRanker.of(b.rankModel(), b.card(), new StringBuilder()).orElseThrow();
+        FusedRanker first = FusedRanker.of(a.rankModel(), a.tables(), a.card(), new StringBuilder()).orElseThrow();
+        FusedRanker second = FusedRanker.of(b.rankModel(), b.tables(), b.card(), new StringBuilder()).orElseThrow();
         KernelWarmUp warmUp = new KernelWarmUp(1_000_000); // 1 ms: a single batch of runs
         assertTrue(warmUp.warmUp(first));
         assertFalse(warmUp.warmUp(first), "warmed up again");

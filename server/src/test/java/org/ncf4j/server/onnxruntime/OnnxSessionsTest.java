@@ -20,7 +20,7 @@ class OnnxSessionsTest {
     void aRunThatFailsInOnnxRuntimeIsInternalWithTheRuntimesExceptionAsItsCause(@TempDir Path dir)
             throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
-        try (OnnxSessions sessions = OnnxSessions.open(bundle.scoreModel(), bundle.rankModel(), CPU, 1)) {
+        try (OnnxSessions sessions = OnnxSessions.open(bundle, CPU, 1)) {
             ServingException scoring = assertThrows(ServingException.class,
                     () -> sessions.score(new long[] {0}, new long[] {TestBundles.ITEMS}));
             assertEquals(ServingError.INTERNAL, scoring.error());
