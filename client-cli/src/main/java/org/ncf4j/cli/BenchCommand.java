@@ -13,7 +13,7 @@ import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
-import org.ncf4j.bundle.Bundle;
+import org.ncf4j.bundle.BundleFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -108,9 +108,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> users;
         List<String> items;
         if (bundle != null) {
-            Bundle b = Bundle.read(bundle);
-            users = b.users().ids();
-            items = b.items().ids();
+            // only the ids: a large bundle's tables are not read (nor hashed) for a load test
+            users = InputFiles.ids("--bundle", bundle.resolve(BundleFiles.USERS));
+            items = InputFiles.ids("--bundle", bundle.resolve(BundleFiles.ITEMS));
         } else if (usersFile != null) {
             users = InputFiles.ids("--users", usersFile);
             items = itemsFile != null ? InputFiles.ids("--items", itemsFile) : List.of();

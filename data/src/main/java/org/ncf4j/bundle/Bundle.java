@@ -68,6 +68,25 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
     }
 
     /**
+     * The card of the bundle in {@code location}, checked as {@link #read} checks it, without reading the other
+     * files: what a loader needs to know before it reads them.
+     *
+     * @throws BundleException naming the problem
+     */
+    public static BundleCard card(Path location, long maxFileBytes) {
+        String where = "bundle " + location + ": ";
+        if (!Files.isDirectory(location)) {
+            throw new BundleException(where + "not a directory");
+        }
+        try {
+            Path dir = location.toRealPath();
+            return readCard(where, file(where, dir, BundleFiles.CARD, maxFileBytes));
+        } catch (IOException e) {
+            throw new BundleException(where + "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Reads and validates a bundle.
      *
      * @param location the bundle directory (it may be a symbolic link; the files in it may not lead outside it)

@@ -50,6 +50,7 @@ public final class Application {
         }
         ModelRepository repository = context.getBean(ModelRepository.class);
         ServingMetrics metrics = context.getBean(ServingMetrics.class);
+        signals.started();
         String models = repository.snapshot().entries().stream().map(m -> m.name() + " "
                 + m.loaded().descendingKeySet()).collect(Collectors.joining(", "));
         String security = context.getBean(SecurityConfig.class).describe();
@@ -102,6 +103,14 @@ public final class Application {
             grpc.getServer().shutdownNow();
         }
         long drained = System.nanoTime();
+        int code = 128 + signal;
+        String loading = repository.loading();
+        if (loading != null) {
+            // a version is loading (a poll or a Reload): nothing of it serves yet, and its load holds the
+            // repository; abandon it rather than wait
+            LOG.info("stopped: calls drained in {} ms; abandoned loading {}", (drained - t0) / 1_000_000, loading);
+            Runtime.getRuntime().halt(code);
+        }
         boolean closed = repository.close(5_000);
         try {
             http.stop();
@@ -111,7 +120,6 @@ public final class Application {
         }
         LOG.info("stopped: calls drained in {} ms, models closed in {} ms", (drained - t0) / 1_000_000,
                 (System.nanoTime() - drained) / 1_000_000);
-        int code = 128 + signal;
         if (closed) {
             System.exit(code);
         }

@@ -30,7 +30,8 @@ import org.ncf4j.server.config.RankingKernel;
  * @param batchWorkers threads running batches per model and call type
  * @param rankingMemoryMb the most memory one ranking run may use for its intermediate tensors, in MiB; a batch of
  *     users is ranked in chunks that stay under it
- * @param maxBundleFileMb the largest file a bundle may hold, in MiB (bundles are read into memory once)
+ * @param maxBundleFileMb the largest bundle file read into the heap, in MiB (all but the data file, which is mapped
+ *     and checked against the memory available instead); by default the largest array a JVM allocates
  * @param rankingKernel what ranks the catalogue for Recommend: auto (the fused Java kernel on the CPU provider when
  *     it agrees with the ranking graph and is faster, else the graph), onnx (always the graph in ONNX Runtime) or
  *     fused (the kernel whenever it agrees)
@@ -53,7 +54,7 @@ public record ServingConfig(
         @Bindable(defaultValue = "1024") int maxQueueSize,
         @Bindable(defaultValue = "2") int batchWorkers,
         @Bindable(defaultValue = "256") int rankingMemoryMb,
-        @Bindable(defaultValue = "1024") int maxBundleFileMb,
+        @Bindable(defaultValue = "2047") int maxBundleFileMb,
         @Bindable(defaultValue = "auto") String rankingKernel) {
 
     /** The largest array a JVM allocates; a bundle file is read into one. */

@@ -68,7 +68,7 @@ public final class FusedRanker implements Ranker, PairScorer {
         mlpUser = c.mlpUser;
         userWeight = c.userWeight;
         itemTerm = c.itemTerm;
-        firstLayer = c.itemSide != null;
+        firstLayer = c.side != null;
         width = firstLayer ? c.layers[0] : 0;
         outputBias = c.outputBias;
         scalar = new ScalarTiles(c);
@@ -93,9 +93,16 @@ public final class FusedRanker implements Ranker, PairScorer {
      */
     static Optional<FusedRanker> of(byte[] rankGraph, Map<String, FloatTable> tables, BundleCard card,
                                     StringBuilder whyNot, boolean vectorApi) {
+        return of(rankGraph, tables, card, whyNot, vectorApi, TiledConstants.HEAP_TILES_BYTES);
+    }
+
+    /** As above, copying item sides into tiles up to {@code heapTilesBytes} (tests of both ways to read them). */
+    static Optional<FusedRanker> of(byte[] rankGraph, Map<String, FloatTable> tables, BundleCard card,
+                                    StringBuilder whyNot, boolean vectorApi, long heapTilesBytes) {
         try {
             ModelShape shape = card.shape();
-            TiledConstants c = new TiledConstants(shape, GraphConstants.read(rankGraph, tables, shape));
+            TiledConstants c = new TiledConstants(shape, GraphConstants.read(rankGraph, tables, shape),
+                    heapTilesBytes);
             return Optional.of(new FusedRanker(c, vectorApi && VECTOR_API));
         } catch (IllegalArgumentException e) {
             whyNot.append(e.getMessage());

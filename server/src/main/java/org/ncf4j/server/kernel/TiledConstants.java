@@ -61,7 +61,8 @@ final class TiledConstants {
     final int widest; // the widest hidden layer: a tile's activations are widest x tile floats
     final int tile; // items per tile, a multiple of VECTOR_PAD
 
-    TiledConstants(ModelShape shape, GraphConstants c) {
+    /** @param heapTilesBytes item sides up to this size are copied into tiles ({@link #HEAP_TILES_BYTES}) */
+    TiledConstants(ModelShape shape, GraphConstants c, long heapTilesBytes) {
         users = shape.numUsers();
         items = shape.numItems();
         boolean gmf = shape.variant().hasGmf();
@@ -78,7 +79,7 @@ final class TiledConstants {
         mlpUser = mlp ? c.get(MLP_USER_EMBEDDING) : null;
         userWeight = hidden ? c.array(MLP_0_USER_WEIGHT) : mlp ? c.array(MLP_USER_OUTPUT_WEIGHT) : null;
         side = hidden ? c.get(MLP_0_ITEM_SIDE) : null;
-        boolean heap = 4L * items * (factor + (hidden ? layers[0] : 0)) <= HEAP_TILES_BYTES;
+        boolean heap = 4L * items * (factor + (hidden ? layers[0] : 0)) <= heapTilesBytes;
         gmfItemSide = gmf && heap ? tiles(gmfSide, factor) : null;
         itemSide = hidden && heap ? tiles(side, layers[0]) : null;
         itemTerm = mlp && !hidden ? c.array(MLP_ITEM_SIDE) : null;

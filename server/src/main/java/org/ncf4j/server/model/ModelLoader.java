@@ -1,6 +1,7 @@
 package org.ncf4j.server.model;
 
 import ai.onnxruntime.OrtException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class ModelLoader implements VersionLoader {
      * batch's wait short and leaves work for the other workers.
      */
     static final int FUSED_CHUNK = 8;
+    /** Ranking runs whose tensors take more than this run without ONNX Runtime's memory arena. */
+    static final long ARENA_MAX_RUN_BYTES = 64L << 20;
 
     /**
      * What loading needs to know.
@@ -97,14 +100,31 @@ public final class ModelLoader implements VersionLoader {
      *     with ONNX Runtime's message
      */
     @Override
-    public ServedModel load(String name, long version, Path dir) throws OrtException {
+    public ServedModel load(String name, long version, Path dir) throws OrtException, IOException {
+        long t0 = System.nanoTime();
+        BundleCard card = Bundle.card(dir, settings.maxFileBytes());
+        int memoryChunk = memoryChunk(card, settings.rankingMemoryBytes());
+        int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
+        MemoryCheck.Need need = MemoryCheck.need(dir, card, max);
+        long available = MemoryCheck.available();
+        String refusal = MemoryCheck.refusal(need, available, MemoryCheck.heapLeft());
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        LOG.info("model {} version {}: loading {} with {} users and {} items; needs about {}, {} MiB available",
+                name, version, card.shape(), card.numUsers(), card.numItems(), need.describe(),
+                MemoryCheck.mib(available));
         Bundle bundle = Bundle.read(dir, settings.maxFileBytes());
-        OnnxSessions onnx = OnnxSessions.open(bundle, provider, settings.intraOpThreads());
+        LOG.info("model {} version {}: files read, mapped and hashed in {} ms", name, version,
+                (System.nanoTime() - t0) / 1_000_000);
+        // ONNX Runtime's arena keeps the largest run's tensors for good: for a large catalogue, give them back
+        boolean arena = perUserBytes(card) <= ARENA_MAX_RUN_BYTES;
+        OnnxSessions onnx = OnnxSessions.open(bundle, provider, settings.intraOpThreads(), arena);
+        LOG.info("model {} version {}: ONNX Runtime sessions open; checking and timing the ranking kernels", name,
+                version);
         try {
             long scoreNanos = onePairNanos(onnx);
             onnx.rank(new long[] {0}, new long[0], 1);
-            int memoryChunk = memoryChunk(bundle.card(), settings.rankingMemoryBytes());
-            int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
             Timing graph = fastestChunk(onnx, bundle.card(), max, false);
             Ranker ranker = onnx;
             PairScorer scorer = onnx;

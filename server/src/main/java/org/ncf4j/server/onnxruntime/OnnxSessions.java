@@ -49,13 +49,24 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
      */
     public static OnnxSessions open(Bundle bundle, ExecutionProvider.Choice choice, int intraOpThreads)
             throws OrtException {
+        return open(bundle, choice, intraOpThreads, true);
+    }
+
+    /**
+     * As {@link #open(Bundle, ExecutionProvider.Choice, int)}; with {@code arena} false, the CPU's tensors are
+     * allocated per run and freed after it, instead of kept by ONNX Runtime's arena at the largest run's size (for
+     * models whose runs take hundreds of MiB).
+     */
+    public static OnnxSessions open(Bundle bundle, ExecutionProvider.Choice choice, int intraOpThreads,
+                                    boolean arena) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> shared = new ArrayList<>();
         OrtSession scoring = null;
         try {
-            scoring = session(env, bundle.scoreModel(), bundle.scoreGraph(), bundle, choice, intraOpThreads, shared);
-            OrtSession ranking = session(env, bundle.rankModel(), bundle.rankGraph(), bundle, choice, intraOpThreads,
+            scoring = session(env, bundle.scoreModel(), bundle.scoreGraph(), bundle, choice, intraOpThreads, arena,
                     shared);
+            OrtSession ranking = session(env, bundle.rankModel(), bundle.rankGraph(), bundle, choice, intraOpThreads,
+                    arena, shared);
             return new OnnxSessions(env, scoring, ranking, shared);
         } catch (OrtException | RuntimeException | Error e) {
             if (scoring != null) {
@@ -67,9 +78,10 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
     }
 
     private static OrtSession session(OrtEnvironment env, byte[] graph, Path file, Bundle bundle,
-                                      ExecutionProvider.Choice choice, int intraOpThreads, List<OnnxTensor> shared)
-            throws OrtException {
+                                      ExecutionProvider.Choice choice, int intraOpThreads, boolean arena,
+                                      List<OnnxTensor> shared) throws OrtException {
         try (OrtSession.SessionOptions options = ExecutionProvider.options(choice, intraOpThreads)) {
+            options.setCPUArenaAllocator(arena);
             boolean inPlace = ExternalTables.add(env, options, graph, bundle.tables(), shared);
             // a table ONNX Runtime cannot take from memory (over 2 GB) it maps from the bundle's data file itself,
             // which it finds beside the graph's file

@@ -37,6 +37,8 @@ public final class ModelRepository implements AutoCloseable {
     private final List<RepositoryListener> listeners;
     private final Object lock = new Object();
     private volatile ModelSnapshot current = ModelSnapshot.EMPTY;
+    /** The version being loaded ("model version N"), or null. */
+    private volatile String loading;
     private boolean closed;
     private String lastRootError;
 
@@ -54,6 +56,11 @@ public final class ModelRepository implements AutoCloseable {
         this.policy = policy;
         this.defaultModel = defaultModel;
         this.listeners = List.copyOf(listeners);
+    }
+
+    /** The version being loaded ("model NAME version N"), or null when none is. */
+    public String loading() {
+        return loading;
     }
 
     public ModelSnapshot snapshot() {
@@ -151,7 +158,13 @@ public final class ModelRepository implements AutoCloseable {
             attempted.add(next);
             RepositoryScanner.VersionDir v = dir.versions().get(next);
             try {
-                ServedModel m = loader.load(name, next, v.dir());
+                loading = "model " + name + " version " + next;
+                ServedModel m;
+                try {
+                    m = loader.load(name, next, v.dir());
+                } finally {
+                    loading = null;
+                }
                 loaded.put(next, m);
                 LOG.info("loaded model {} version {} ({}, {} users, {} items) on {}", name, next,
                         m.bundle().card().variant(), m.bundle().card().numUsers(), m.bundle().card().numItems(),

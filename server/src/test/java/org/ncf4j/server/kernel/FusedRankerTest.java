@@ -49,10 +49,15 @@ class FusedRankerTest {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
             try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
                 for (boolean vectorApi : new boolean[] {true, false}) {
-                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder(),
-                            vectorApi).orElseThrow();
-                    assertEquals(vectorApi, fused.tileCode().startsWith("vector API"), fused.tileCode());
-                    ranksAsTheGraph(fused, onnx, bundle, shape + " " + fused.tileCode());
+                    // item sides copied into tiles at load, and read from the bundle's mapped tables per run
+                    for (long heapTiles : new long[] {TiledConstants.HEAP_TILES_BYTES, 0}) {
+                        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
+                                new StringBuilder(), vectorApi, heapTiles).orElseThrow();
+                        assertEquals(vectorApi, fused.tileCode().startsWith("vector API"), fused.tileCode());
+                        ranksAsTheGraph(fused, onnx, bundle, shape + " " + fused.tileCode() + " heap tiles "
+                                + heapTiles);
+                        assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape + " " + heapTiles);
+                    }
                 }
             }
         }
@@ -96,7 +101,8 @@ class FusedRankerTest {
         SplittableRandom random = new SplittableRandom(11);
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
-            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
+            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder())
+                .orElseThrow();
             try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
                 assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape.toString());
                 int pairs = 2600; // two whole tiles and a part
@@ -121,7 +127,8 @@ class FusedRankerTest {
     @Test
     void pairsOutsideTheModelAreRefusedAndAnotherModelsPairsNamed(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder())
+                .orElseThrow();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fused.score(new long[] {TestBundles.USERS}, new long[] {0}));
         assertTrue(e.getMessage().contains("user index " + TestBundles.USERS), e.getMessage());
@@ -137,7 +144,8 @@ class FusedRankerTest {
     @Test
     void eachUserOfABatchGetsWhatItGetsAlone(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), shapes().get(0), 3));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder())
+                .orElseThrow();
         Rankings together = fused.rank(new long[] {4, 9, 4}, new long[] {2, 17, 0, 5, 0, 6}, 10);
         Rankings first = fused.rank(new long[] {4}, new long[] {0, 5, 0, 6}, 10);
         Rankings third = fused.rank(new long[] {4}, new long[] {0, 17}, 10);
@@ -150,7 +158,8 @@ class FusedRankerTest {
     @Test
     void anExcludedItemOutsideTheCatalogueIsRefused(@TempDir Path dir) throws Exception {
         Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b"), 1));
-        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder()).orElseThrow();
+        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder())
+                .orElseThrow();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> fused.rank(new long[] {0}, new long[] {0, TestBundles.ITEMS}, 3));
         assertTrue(e.getMessage().contains("excluded item " + TestBundles.ITEMS), e.getMessage());

@@ -1,0 +1,120 @@
+package org.ncf4j.server.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.bundle.BundleFiles;
+
+/**
+ * What loading a version will need, estimated from its card and file sizes before anything is read, and checked
+ * against what the machine (or the container) has: a version that cannot fit is refused with one line saying
+ * both, while the loaded versions keep serving.
+ *
+ * <p>The need: the data file, whose mapped pages become resident as calls reach every user and item; the heap's
+ * share (the id maps at about {@link #BYTES_PER_ID} per id, the seen items and popularity as int arrays, the graphs'
+ * bytes); and the load's own work, one ranking run of the ONNX graph as large as the loader times it (its
+ * intermediate tensors, {@link ModelLoader#perUserBytes} per user). A swap of versions holds both until the new one
+ * is ready, which the check sees: the version that serves is already resident, so it is not in what is available.
+ *
+ * <p>Available: the kernel's {@code MemAvailable} (free memory plus what it can reclaim), or less where a cgroup
+ * limit leaves less room ({@code memory.max - memory.current}, cgroup v2); the heap's share must also fit in what
+ * the JVM's heap has left.
+ */
+final class MemoryCheck {
+    /** Heap per external id: the string, its bytes and the map's entry. */
+    static final long BYTES_PER_ID = 120;
+
+    /** A version's estimated need, in bytes, and its parts. */
+    record Need(long mapped, long heap, long run) {
+        long total() {
+            return mapped + heap + run;
+        }
+
+        String describe() {
+            return mib(total()) + " MiB (" + mib(mapped) + " MiB data file mapped, " + mib(heap) + " MiB in the "
+                    + "heap, " + mib(run) + " MiB for a ranking run at load)";
+        }
+    }
+
+    private MemoryCheck() {
+    }
+
+    /** The need of the version in {@code dir} with this card, whose largest ranking run at load takes {@code users}. */
+    static Need need(Path dir, BundleCard card, int users) throws IOException {
+        long mapped = 0;
+        long heap = BYTES_PER_ID * ((long) card.numUsers() + card.numItems());
+        for (String name : card.files().keySet()) {
+            long size = Files.size(dir.resolve(name));
+            if (name.equals(BundleFiles.WEIGHTS)) {
+                mapped += size;
+            } else if (!name.equals(BundleFiles.USERS) && !name.equals(BundleFiles.ITEMS)) {
+                heap += 2 * size; // read, then parsed (the graphs are kept as read; seen items as arrays)
+            }
+        }
+        return new Need(mapped, heap, ModelLoader.perUserBytes(card) * Math.max(1, users));
+    }
+
+    /**
+     * Null when the need fits, else why not: one line naming the need and what is available.
+     *
+     * @param available what the machine or the container has ({@link #available})
+     * @param heapLeft what the JVM's heap can still grow to hold
+     */
+    static String refusal(Need need, long available, long heapLeft) {
+        if (need.total() > available) {
+            return "needs about " + need.describe() + ", more than the " + mib(available) + " MiB the machine has "
+                    + "available (a swap holds the serving version and the new one at once)";
+        }
+        if (need.heap() > heapLeft) {
+            return "needs about " + mib(need.heap()) + " MiB of heap for its ids and seen items, more than the "
+                    + mib(heapLeft) + " MiB the JVM's heap has left (raise -Xmx or -XX:MaxRAMPercentage)";
+        }
+        return null;
+    }
+
+    /** What the machine, or the cgroup the process runs in, can still give: the smaller. */
+    static long available() {
+        long available = meminfo("MemAvailable:");
+        long limit = number(Path.of("/sys/fs/cgroup/memory.max"));
+        long current = number(Path.of("/sys/fs/cgroup/memory.current"));
+        if (limit > 0 && current > 0) {
+            available = Math.min(available, Math.max(0, limit - current));
+        }
+        return available;
+    }
+
+    /** What the heap can still take: its maximum less what is in use. */
+    static long heapLeft() {
+        Runtime r = Runtime.getRuntime();
+        return r.maxMemory() - (r.totalMemory() - r.freeMemory());
+    }
+
+    private static long meminfo(String key) {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
+            for (String line : lines) {
+                if (line.startsWith(key)) {
+                    return 1024 * Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no figure to check against
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** A number from a file, or -1 (absent, unreadable, or "max"). */
+    private static long number(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static long mib(long bytes) {
+        return bytes >> 20;
+    }
+}
