@@ -136,7 +136,7 @@ public final class ModelLoader implements VersionLoader {
                 StringBuilder whyNot = new StringBuilder();
                 Optional<FusedRanker> fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), whyNot);
                 String disagreement = fused.isEmpty() ? whyNot.toString()
-                        : RankerCheck.disagreement(fused.get(), onnx, bundle);
+                        : RankerCheck.disagreement(fused.get(), onnx, bundle, memoryChunk);
                 if (disagreement != null) {
                     note = "; the fused kernel is not used: " + disagreement;
                     if (wanted == RankingKernel.FUSED) {

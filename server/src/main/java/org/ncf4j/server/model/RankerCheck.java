@@ -25,29 +25,40 @@ public final class RankerCheck {
 
     /** Null when {@code candidate} agrees with {@code reference}, else what differed first. */
     public static String disagreement(Ranker candidate, Ranker reference, Bundle bundle) {
+        return disagreement(candidate, reference, bundle, PROBE_USERS);
+    }
+
+    /**
+     * As {@link #disagreement(Ranker, Ranker, Bundle)}, ranking at most {@code usersPerRun} users per run (a large
+     * catalogue's intermediate tensors take hundreds of MiB per user).
+     */
+    public static String disagreement(Ranker candidate, Ranker reference, Bundle bundle, int usersPerRun) {
         int users = bundle.card().numUsers();
         int n = Math.min(PROBE_USERS, users);
-        long[] probe = new long[n];
-        int pairs = 0;
-        for (int i = 0; i < n; i++) {
-            probe[i] = (long) i * users / n;
-            pairs += bundle.seen().items((int) probe[i]).length;
-        }
-        long[] exclude = new long[2 * pairs];
-        int at = 0;
-        for (int i = 0; i < n; i++) {
-            for (int item : bundle.seen().items((int) probe[i])) {
-                exclude[at++] = i;
-                exclude[at++] = item;
-            }
-        }
         int k = Math.min(50, bundle.card().numItems());
-        Rankings want = reference.rank(probe, exclude, k);
-        Rankings got = candidate.rank(probe, exclude, k);
-        for (int i = 0; i < n; i++) {
-            String d = differs(got.items()[i], got.scores()[i], want.items()[i], want.scores()[i]);
-            if (d != null) {
-                return "it disagrees with the ranking graph for user index " + probe[i] + ": " + d;
+        for (int from = 0; from < n; from += Math.max(1, usersPerRun)) {
+            int m = Math.min(Math.max(1, usersPerRun), n - from);
+            long[] probe = new long[m];
+            int pairs = 0;
+            for (int i = 0; i < m; i++) {
+                probe[i] = (long) (from + i) * users / n;
+                pairs += bundle.seen().items((int) probe[i]).length;
+            }
+            long[] exclude = new long[2 * pairs];
+            int at = 0;
+            for (int i = 0; i < m; i++) {
+                for (int item : bundle.seen().items((int) probe[i])) {
+                    exclude[at++] = i;
+                    exclude[at++] = item;
+                }
+            }
+            Rankings want = reference.rank(probe, exclude, k);
+            Rankings got = candidate.rank(probe, exclude, k);
+            for (int i = 0; i < m; i++) {
+                String d = differs(got.items()[i], got.scores()[i], want.items()[i], want.scores()[i]);
+                if (d != null) {
+                    return "it disagrees with the ranking graph for user index " + probe[i] + ": " + d;
+                }
             }
         }
         return null;

@@ -178,9 +178,9 @@ class BundleValidationTest {
     @Test
     void anUnknownFormatVersionIsRefused() throws Exception {
         Path b = copy("version");
-        editCard(b, "\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        editCard(b, "\"formatVersion\" : 2", "\"formatVersion\" : 3");
         String message = refusal(b);
-        assertTrue(message.contains("format version 2, this reader knows version 1"), message);
+        assertTrue(message.contains("format version 3, this reader knows versions 1 to 2"), message);
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.ncf4j.server.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ncf4j.bundle.Bundle;
+import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.server.TestBundles;
+
+/** A version's memory need is estimated from its files and refused, with both figures, when it cannot fit. */
+class MemoryCheckTest {
+    @Test
+    void theNeedCountsTheDataFileTheHeapsShareAndARankingRun(@TempDir Path dir) throws Exception {
+        Path b = TestBundles.write(dir.resolve("b"), 1);
+        BundleCard card = Bundle.card(b, Bundle.MAX_FILE_BYTES);
+        MemoryCheck.Need need = MemoryCheck.need(b, card, 4);
+        assertEquals(Files.size(b.resolve(BundleFiles.WEIGHTS)), need.mapped());
+        assertEquals(4 * ModelLoader.perUserBytes(card), need.run());
+        assertTrue(need.heap() > MemoryCheck.BYTES_PER_ID * (card.numUsers() + card.numItems()), need.toString());
+    }
+
+    @Test
+    void aVersionThatCannotFitIsRefusedWithOneLineNamingBoth() {
+        MemoryCheck.Need need = new MemoryCheck.Need(600L << 20, 200L << 20, 400L << 20);
+        assertNull(MemoryCheck.refusal(need, 2L << 30, 1L << 30));
+        assertEquals("needs about 1200 MiB (600 MiB data file mapped, 200 MiB in the heap, 400 MiB for a ranking run "
+                + "at load), more than the 1000 MiB the machine has available (a swap holds the serving version and "
+                + "the new one at once)", MemoryCheck.refusal(need, 1000L << 20, 1L << 30));
+        assertEquals("needs about 200 MiB of heap for its ids and seen items, more than the 100 MiB the JVM's heap "
+                + "has left (raise -Xmx or -XX:MaxRAMPercentage)", MemoryCheck.refusal(need, 2L << 30, 100L << 20));
+    }
+
+    @Test
+    void theMachineReportsWhatIsAvailable() {
+        long available = MemoryCheck.available();
+        assertTrue(available > 0, Long.toString(available));
+        assertTrue(MemoryCheck.heapLeft() > 0);
+    }
+}
