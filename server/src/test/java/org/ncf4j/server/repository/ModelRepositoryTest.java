@@ -80,8 +80,8 @@ class ModelRepositoryTest {
                 half.entry("demo").failures().toString());
 
         ServedModel one = half.entry("demo").loaded().get(1L);
-        copyOnly(source, version(2), List.of(BundleFiles.USERS, BundleFiles.ITEMS, BundleFiles.SEEN,
-                BundleFiles.POPULARITY));
+        copyOnly(source, version(2), List.of(BundleFiles.WEIGHTS, BundleFiles.USERS, BundleFiles.ITEMS,
+                BundleFiles.SEEN, BundleFiles.POPULARITY));
         ModelSnapshot done = r.scan(null, false); // a poll, not a reload: the files changed
         assertEquals(List.of(2L), loaded(done));
         assertTrue(done.entry("demo").failed().isEmpty());
