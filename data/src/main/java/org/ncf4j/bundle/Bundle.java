@@ -94,6 +94,15 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
      * @throws BundleException naming the file and the problem
      */
     public static Bundle read(Path location, long maxFileBytes) {
+        return read(location, maxFileBytes, FloatTable.PIECE_BYTES);
+    }
+
+    /**
+     * As {@link #read(Path, long)}, mapping the data file's tables of twice {@code pieceBytes} or more in pieces of
+     * {@code pieceBytes} (a power of two): with the default, 1 GiB, the tables over 2 GB, which no single buffer
+     * holds; tests pass small pieces to run that path on small bundles.
+     */
+    public static Bundle read(Path location, long maxFileBytes, long pieceBytes) {
         String where = "bundle " + location + ": ";
         if (!Files.isDirectory(location)) {
             throw new BundleException(where + "not a directory");
@@ -128,7 +137,7 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
                         }
                     });
             Map<String, FloatTable> tables = data == null ? Map.of() : MappedWeights.map(where, data, dataBytes,
-                    external, card.files().get(BundleFiles.WEIGHTS));
+                    external, card.files().get(BundleFiles.WEIGHTS), pieceBytes);
             return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank,
                     Map.copyOf(tables));
         } catch (BundleException e) {

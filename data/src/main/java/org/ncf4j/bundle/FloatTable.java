@@ -8,27 +8,33 @@ import java.util.Optional;
 
 /**
  * A read-only table of float32 values, indexed by {@code long}: one or more little-endian buffers (memory-mapped
- * parts of a bundle's data file, or a graph's inline bytes) of {@link #PIECE_FLOATS} values each but the last, so
- * that tables over 2 GB, beyond one buffer's int index, read as one. Reads are absolute, so threads may share it.
+ * parts of a bundle's data file, or a graph's inline bytes) of the same power-of-two size each but the last
+ * ({@link #PIECE_BYTES}, unless a test maps smaller pieces), so that tables over 2 GB, beyond one buffer's int
+ * index, read as one. Reads are absolute, so threads may share it.
  */
 public final class FloatTable {
-    /** Values per piece: 2^28 floats, 1 GiB. */
+    /** Bytes per piece of a table over 2 GB: 2^28 floats, 1 GiB. */
     public static final long PIECE_BYTES = 1L << 30;
-    private static final int SHIFT = 28;
-    private static final long MASK = (1L << SHIFT) - 1;
 
     private final FloatBuffer[] pieces;
     private final ByteBuffer single;
     private final long size;
+    private final int shift; // values per piece: 2^shift
+    private final long mask;
 
-    private FloatTable(List<ByteBuffer> parts, ByteBuffer whole) {
+    private FloatTable(List<ByteBuffer> parts, ByteBuffer whole, long pieceBytes) {
+        if (Long.bitCount(pieceBytes) != 1 || pieceBytes < 4) {
+            throw new IllegalArgumentException("pieces of " + pieceBytes + " bytes: not a power of two of floats");
+        }
+        shift = Long.numberOfTrailingZeros(pieceBytes / 4);
+        mask = (1L << shift) - 1;
         pieces = new FloatBuffer[parts.size()];
         long n = 0;
         for (int p = 0; p < pieces.length; p++) {
             ByteBuffer b = parts.get(p);
-            if (p + 1 < pieces.length && b.remaining() != PIECE_BYTES) {
+            if (p + 1 < pieces.length ? b.remaining() != pieceBytes : b.remaining() > pieceBytes) {
                 throw new IllegalArgumentException("piece " + p + " holds " + b.remaining() + " bytes, expected "
-                        + PIECE_BYTES);
+                        + (p + 1 < pieces.length ? "" : "at most ") + pieceBytes);
             }
             pieces[p] = b.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             n += pieces[p].remaining();
@@ -38,11 +44,11 @@ public final class FloatTable {
     }
 
     /**
-     * A table over pieces of little-endian bytes (each from its position to its limit), {@link #PIECE_BYTES} each
-     * but the last.
+     * A table over pieces of little-endian bytes (each from its position to its limit): all but the last of the
+     * first one's size, a power of two ({@link #PIECE_BYTES} for the mappings of a data file), the last at most that.
      */
     public static FloatTable of(List<ByteBuffer> pieces) {
-        return pieces.size() == 1 ? of(pieces.get(0)) : new FloatTable(pieces, null);
+        return pieces.size() == 1 ? of(pieces.get(0)) : new FloatTable(pieces, null, pieces.get(0).remaining());
     }
 
     /** A table over one buffer of little-endian bytes (from its position to its limit). */
@@ -52,7 +58,7 @@ public final class FloatTable {
         for (long at = 0; at < whole.limit() || pieces.isEmpty(); at += PIECE_BYTES) {
             pieces.add(whole.slice((int) at, (int) Math.min(PIECE_BYTES, whole.limit() - at)));
         }
-        return new FloatTable(pieces, whole);
+        return new FloatTable(pieces, whole, PIECE_BYTES);
     }
 
     /** A table of these values (in the heap; for small tables and tests). */
@@ -68,14 +74,14 @@ public final class FloatTable {
     }
 
     public float get(long index) {
-        return pieces[(int) (index >>> SHIFT)].get((int) (index & MASK));
+        return pieces[(int) (index >>> shift)].get((int) (index & mask));
     }
 
     /** Copies {@code length} values from {@code from} on into {@code dst} at {@code offset}. */
     public void get(long from, float[] dst, int offset, int length) {
         while (length > 0) {
-            FloatBuffer piece = pieces[(int) (from >>> SHIFT)];
-            int at = (int) (from & MASK);
+            FloatBuffer piece = pieces[(int) (from >>> shift)];
+            int at = (int) (from & mask);
             int n = Math.min(length, piece.limit() - at);
             piece.get(at, dst, offset, n);
             from += n;

@@ -31,9 +31,11 @@ final class MappedWeights {
      * @param size its size when the graphs' ranges were checked against it
      * @param tables the external weights of both graphs by name
      * @param sha256 the card's hash of the file
+     * @param pieceBytes tables of twice this or more are mapped in pieces of this size (a power of two:
+     *     {@link FloatTable#PIECE_BYTES}, whose twice less one is the largest buffer; tests use small pieces)
      */
     static Map<String, FloatTable> map(String where, Path file, long size, Map<String, GraphCheck.External> tables,
-                                       String sha256) throws IOException {
+                                       String sha256, long pieceBytes) throws IOException {
         String name = BundleFiles.WEIGHTS;
         List<GraphCheck.External> regions = new ArrayList<>(tables.values());
         regions.sort(Comparator.comparingLong(GraphCheck.External::offset));
@@ -54,7 +56,7 @@ final class MappedWeights {
                 }
                 at = read(ch, at, r.offset(), gap, md, where);
                 List<ByteBuffer> pieces = new ArrayList<>();
-                long step = r.length() <= Integer.MAX_VALUE ? Math.max(1, r.length()) : FloatTable.PIECE_BYTES;
+                long step = r.length() < 2 * pieceBytes ? Math.max(1, r.length()) : pieceBytes;
                 for (long from = 0; from < r.length(); from += step) {
                     MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, r.offset() + from,
                             Math.min(step, r.length() - from));

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +65,56 @@ class ExternalDataTest {
         rank.values().forEach(o -> assertEquals(0, o % WeightsFile.ALIGNMENT, rank.toString()));
         assertTrue(rank.containsKey(TensorNames.MLP_0_ITEM_SIDE) && !rank.containsKey(TensorNames.mlpWeight(1)),
                 "tables external, layer weights inline: " + rank.keySet());
+    }
+
+    /**
+     * Tables over 2 GB are mapped in pieces and read as one table, without a single buffer to hand to a runtime:
+     * the same path with pieces of 32 bytes, where every table of 64 bytes or more is pieced.
+     */
+    @Test
+    void tablesMappedInPiecesReadAsTheWholeAndHaveNoSingleBuffer(@TempDir Path dir) throws Exception {
+        Path b = bundle(dir.resolve("b"));
+        Bundle whole = Bundle.read(b);
+        Bundle pieced = Bundle.read(b, Bundle.MAX_FILE_BYTES, 32);
+        int piecedTables = 0;
+        for (Map.Entry<String, FloatTable> e : whole.tables().entrySet()) {
+            FloatTable w = e.getValue();
+            FloatTable p = pieced.tables().get(e.getKey());
+            assertEquals(w.size(), p.size(), e.getKey());
+            assertTrue(w.bytes().isPresent(), e.getKey());
+            assertEquals(4 * w.size() < 64, p.bytes().isPresent(), e.getKey() + " of " + w.size() + " floats");
+            piecedTables += p.bytes().isPresent() ? 0 : 1;
+            float[] all = new float[(int) w.size()];
+            p.get(0, all, 0, all.length); // across every piece
+            for (int i = 0; i < all.length; i++) {
+                assertEquals(w.get(i), p.get(i), e.getKey() + " " + i);
+                assertEquals(w.get(i), all[i], e.getKey() + " " + i);
+            }
+            if (all.length > 12) {
+                float[] across = new float[7];
+                p.get(5, across, 0, 7); // a piece holds 8 floats: 5..11 spans two
+                for (int i = 0; i < 7; i++) {
+                    assertEquals(w.get(5 + i), across[i], e.getKey());
+                }
+            }
+        }
+        assertTrue(piecedTables >= 4, "pieced tables: " + piecedTables);
+    }
+
+    @Test
+    void piecesOfAnotherSizeThanTheFirstAreRefused() {
+        ByteBuffer b64 = ByteBuffer.allocate(64);
+        ByteBuffer b32 = ByteBuffer.allocate(32);
+        IllegalArgumentException notPowerOfTwo = assertThrows(IllegalArgumentException.class,
+                () -> FloatTable.of(List.of(ByteBuffer.allocate(48), b32)));
+        assertEquals("pieces of 48 bytes: not a power of two of floats", notPowerOfTwo.getMessage());
+        IllegalArgumentException shorter = assertThrows(IllegalArgumentException.class,
+                () -> FloatTable.of(List.of(b64, b32, b64)));
+        assertEquals("piece 1 holds 32 bytes, expected 64", shorter.getMessage());
+        IllegalArgumentException longerLast = assertThrows(IllegalArgumentException.class,
+                () -> FloatTable.of(List.of(b32, b64)));
+        assertEquals("piece 1 holds 64 bytes, expected at most 32", longerLast.getMessage());
+        assertEquals(24, FloatTable.of(List.of(b64, b32)).size());
     }
 
     @Test
@@ -127,7 +179,7 @@ class ExternalDataTest {
         Path v1 = dir.resolve("v1");
         Path fresh = bundle(dir.resolve("v2"));
         Bundle current = Bundle.read(fresh);
-        BundleCard card = new BundleCard(1, "neumf", 2, java.util.List.of(4, 2), 12, 9, current.card().dataset(),
+        BundleCard card = new BundleCard(1, "neumf", 2, List.of(4, 2), 12, 9, current.card().dataset(),
                 Map.of(), Map.of(), "", "test", current.card().graphs(), Map.of());
         BundleWriter.write(v1, card, ScoringGraph.build(w, "test", Map.of()).toByteArray(),
                 RankingGraph.build(w, "test", Map.of()).toByteArray(), null, current.users(), current.items(),
