@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleCard;
+import org.ncf4j.data.MachineMemory;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
@@ -42,7 +44,10 @@ public final class ModelLoader implements VersionLoader {
      * batch's wait short and leaves work for the other workers.
      */
     static final int FUSED_CHUNK = 8;
-    /** Ranking runs whose tensors take more than this run without ONNX Runtime's memory arena. */
+    /**
+     * Models whose ranking run's tensors take more than this run without ONNX Runtime's memory arena and its packed
+     * copies of constants ({@link OnnxSessions#open(org.ncf4j.bundle.Bundle, ExecutionProvider.Choice, int, boolean)}).
+     */
     static final long ARENA_MAX_RUN_BYTES = 64L << 20;
 
     /**
@@ -73,6 +78,7 @@ public final class ModelLoader implements VersionLoader {
     private final KernelWarmUp warmUp;
     private final IoLoops loops;
     private final ServedModel.BatchObserver observer;
+    private final Supplier<Optional<MachineMemory>> memory;
 
     /**
      * @param warmUp the fused kernel's warm-up, run before the kernel is first timed (one for the process: the
@@ -82,11 +88,18 @@ public final class ModelLoader implements VersionLoader {
      */
     public ModelLoader(ExecutionProvider.Choice provider, Settings settings, KernelWarmUp warmUp, IoLoops loops,
                        ServedModel.BatchObserver observer) {
+        this(provider, settings, warmUp, loops, observer, MachineMemory::now);
+    }
+
+    /** As above, with what the machine has available read from {@code memory} at each load (tests: a figure). */
+    ModelLoader(ExecutionProvider.Choice provider, Settings settings, KernelWarmUp warmUp, IoLoops loops,
+                ServedModel.BatchObserver observer, Supplier<Optional<MachineMemory>> memory) {
         this.provider = provider;
         this.settings = settings;
         this.warmUp = warmUp;
         this.loops = loops;
         this.observer = observer;
+        this.memory = memory;
     }
 
     public ExecutionProvider.Choice provider() {
@@ -106,20 +119,21 @@ public final class ModelLoader implements VersionLoader {
         int memoryChunk = memoryChunk(card, settings.rankingMemoryBytes());
         int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
         MemoryCheck.Need need = MemoryCheck.need(dir, card, max);
-        long available = MemoryCheck.available();
-        String refusal = MemoryCheck.refusal(need, available, MemoryCheck.heapLeft());
+        Optional<MachineMemory> room = memory.get();
+        String refusal = MemoryCheck.refusal(need, room, MemoryCheck.heapLeft());
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
-        LOG.info("model {} version {}: loading {} with {} users and {} items; needs about {}, {} MiB available",
+        LOG.info("model {} version {}: loading {} with {} users and {} items; needs about {}, {}",
                 name, version, card.shape(), card.numUsers(), card.numItems(), need.describe(),
-                MemoryCheck.mib(available));
+                room.map(m -> MemoryCheck.mib(m.availableBytes()) + " MiB available").orElse("memory not known"));
         Bundle bundle = Bundle.read(dir, settings.maxFileBytes());
         LOG.info("model {} version {}: files read, mapped and hashed in {} ms", name, version,
                 (System.nanoTime() - t0) / 1_000_000);
-        // ONNX Runtime's arena keeps the largest run's tensors for good: for a large catalogue, give them back
-        boolean arena = perUserBytes(card) <= ARENA_MAX_RUN_BYTES;
-        OnnxSessions onnx = OnnxSessions.open(bundle, provider, settings.intraOpThreads(), arena);
+        // ONNX Runtime's arena keeps the largest run's tensors for good, and it packs a copy of GMF's item side: for
+        // a large catalogue, give the tensors back after each run and keep one copy of the tables
+        boolean large = perUserBytes(card) > ARENA_MAX_RUN_BYTES;
+        OnnxSessions onnx = OnnxSessions.open(bundle, provider, settings.intraOpThreads(), large);
         LOG.info("model {} version {}: ONNX Runtime sessions open; checking and timing the ranking kernels", name,
                 version);
         try {

@@ -28,6 +28,9 @@ import org.ncf4j.server.error.ServingException;
 public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
     private static final Set<String> SCORE_OUTPUTS = Set.of(GraphIO.SCORE, GraphIO.LOGIT);
 
+    /** ONNX Runtime's session option (onnxruntime_session_options_config_keys.h) to keep constants unpacked. */
+    static final String DISABLE_PREPACKING = "session.disable_prepacking";
+
     private final OrtEnvironment env;
     private final OrtSession scoring;
     private final OrtSession ranking;
@@ -53,12 +56,15 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
     }
 
     /**
-     * As {@link #open(Bundle, ExecutionProvider.Choice, int)}; with {@code arena} false, the CPU's tensors are
-     * allocated per run and freed after it, instead of kept by ONNX Runtime's arena at the largest run's size (for
-     * models whose runs take hundreds of MiB).
+     * As {@link #open(Bundle, ExecutionProvider.Choice, int)}; with {@code large} (models whose runs take hundreds
+     * of MiB), the CPU's tensors are allocated per run and freed after it, instead of kept by ONNX Runtime's arena
+     * at the largest run's size, and the graphs' constants are used as they are, without the packed copy ONNX
+     * Runtime makes of a matrix multiplication's constant operand to speed it up (GMF's item side in the ranking
+     * graph: a second copy of a table as large as the catalogue).
      */
     public static OnnxSessions open(Bundle bundle, ExecutionProvider.Choice choice, int intraOpThreads,
-                                    boolean arena) throws OrtException {
+                                    boolean large) throws OrtException {
+        boolean arena = !large;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         List<OnnxTensor> shared = new ArrayList<>();
         OrtSession scoring = null;
@@ -82,6 +88,9 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
                                       List<OnnxTensor> shared) throws OrtException {
         try (OrtSession.SessionOptions options = ExecutionProvider.options(choice, intraOpThreads)) {
             options.setCPUArenaAllocator(arena);
+            if (!arena) {
+                options.addConfigEntry(DISABLE_PREPACKING, "1");
+            }
             boolean inPlace = ExternalTables.add(env, options, graph, bundle.tables(), shared);
             // a table ONNX Runtime cannot take from memory (over 2 GB) it maps from the bundle's data file itself,
             // which it finds beside the graph's file
