@@ -3,9 +3,10 @@ package org.ncf4j.server.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.data.MachineMemory;
 
 /**
  * What loading a version will need, estimated from its card and file sizes before anything is read, and checked
@@ -18,9 +19,9 @@ import org.ncf4j.bundle.BundleFiles;
  * intermediate tensors, {@link ModelLoader#perUserBytes} per user). A swap of versions holds both until the new one
  * is ready, which the check sees: the version that serves is already resident, so it is not in what is available.
  *
- * <p>Available: the kernel's {@code MemAvailable} (free memory plus what it can reclaim), or less where a cgroup
- * limit leaves less room ({@code memory.max - memory.current}, cgroup v2); the heap's share must also fit in what
- * the JVM's heap has left.
+ * <p>Available: what {@link MachineMemory} reads, the kernel's {@code MemAvailable} (free memory plus what it can
+ * reclaim), or less where the container's cgroup limit leaves less room; the heap's share must also fit in what the
+ * JVM's heap has left. Where the system tells neither, the check passes.
  */
 final class MemoryCheck {
     /** Heap per external id: the string, its bytes and the map's entry. */
@@ -60,13 +61,14 @@ final class MemoryCheck {
     /**
      * Null when the need fits, else why not: one line naming the need and what is available.
      *
-     * @param available what the machine or the container has ({@link #available})
+     * @param memory what the machine or the container has ({@link MachineMemory#now}); empty: not known, not checked
      * @param heapLeft what the JVM's heap can still grow to hold
      */
-    static String refusal(Need need, long available, long heapLeft) {
-        if (need.total() > available) {
-            return "needs about " + need.describe() + ", more than the " + mib(available) + " MiB the machine has "
-                    + "available (a swap holds the serving version and the new one at once)";
+    static String refusal(Need need, Optional<MachineMemory> memory, long heapLeft) {
+        if (memory.isPresent() && need.total() > memory.get().availableBytes()) {
+            return "needs about " + need.describe() + ", more than the " + mib(memory.get().availableBytes())
+                    + " MiB available (" + memory.get().limitedBy() + "; a swap holds the serving version and the "
+                    + "new one at once)";
         }
         if (need.heap() > heapLeft) {
             return "needs about " + mib(need.heap()) + " MiB of heap for its ids and seen items, more than the "
@@ -75,44 +77,10 @@ final class MemoryCheck {
         return null;
     }
 
-    /** What the machine, or the cgroup the process runs in, can still give: the smaller. */
-    static long available() {
-        long available = meminfo("MemAvailable:");
-        long limit = number(Path.of("/sys/fs/cgroup/memory.max"));
-        long current = number(Path.of("/sys/fs/cgroup/memory.current"));
-        if (limit > 0 && current > 0) {
-            available = Math.min(available, Math.max(0, limit - current));
-        }
-        return available;
-    }
-
     /** What the heap can still take: its maximum less what is in use. */
     static long heapLeft() {
         Runtime r = Runtime.getRuntime();
         return r.maxMemory() - (r.totalMemory() - r.freeMemory());
-    }
-
-    private static long meminfo(String key) {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/meminfo"));
-            for (String line : lines) {
-                if (line.startsWith(key)) {
-                    return 1024 * Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: no figure to check against
-        }
-        return Long.MAX_VALUE;
-    }
-
-    /** A number from a file, or -1 (absent, unreadable, or "max"). */
-    private static long number(Path file) {
-        try {
-            return Long.parseLong(Files.readString(file).trim());
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     static long mib(long bytes) {

@@ -1,5 +1,7 @@
 package org.ncf4j.server.model;
 
+import java.util.Optional;
+import org.ncf4j.data.MachineMemory;
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.config.RankingKernel;
@@ -29,6 +31,18 @@ public final class ModelLoaders {
 
     public static ModelLoader cpu() {
         return cpu(8, 0, (call, n, t, d, inline) -> { });
+    }
+
+    /**
+     * As {@link #cpu()}, on a machine that has {@code availableBytes} available at every load: versions that need
+     * more are refused by the memory check.
+     */
+    public static ModelLoader cpuWithAvailable(long availableBytes) {
+        MachineMemory room = new MachineMemory(availableBytes, availableBytes, "the machine's available memory", 0);
+        return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new BatchSettings(8, 0, 100, 1, BatchSettings.MAX_INLINE_NANOS),
+                new BatchSettings(1000, 0, 100, 1, BatchSettings.MAX_INLINE_NANOS)), WARM_UP, IoLoops.NONE,
+                (call, n, t, d, inline) -> { }, () -> Optional.of(room));
     }
 
     /** Ranking runs of up to 8 users with {@code kernel}, no queue delay, runs never on the caller's thread. */

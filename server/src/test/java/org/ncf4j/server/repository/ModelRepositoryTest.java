@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.data.Directories;
+import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.Variant;
 import org.ncf4j.server.TestBundles;
 import org.ncf4j.server.config.VersionPolicy;
 import org.ncf4j.server.error.ServingError;
@@ -124,6 +127,27 @@ class ModelRepositoryTest {
         assertEquals("not enough memory right now", first.entry("demo").failed().get(1L).reason());
         assertTrue(r.scan(null, false).entry("demo").loaded().isEmpty(), "a poll does not retry unchanged files");
         assertEquals(List.of(1L), loaded(r.scan(null, true)), "a reload does");
+    }
+
+    @Test
+    void aVersionTooLargeForTheMachineIsRefusedWhileThePreviousOneKeepsServing() throws Exception {
+        TestBundles.write(version(1), 1);
+        // a catalogue whose ranking run at load alone takes about 80 MiB, on a machine with 32 MiB available
+        TestBundles.write(version(2), new ModelShape(Variant.NEUMF, 100, 50_000, 8, new int[] {32, 16, 8}), 2);
+        ModelRepository r = repository("latest:1", ModelLoaders.cpuWithAvailable(32L << 20),
+                new RepositoryScanner(root)::scan);
+        ModelSnapshot first = r.scan(null, false);
+        String reason = first.entry("demo").failed().get(2L).reason();
+        assertTrue(reason.matches("needs about \\d+ MiB \\(\\d+ MiB data file mapped, \\d+ MiB in the heap, \\d+ MiB "
+                + "for a ranking run at load\\), more than the 32 MiB available \\(the machine's available memory; a "
+                + "swap holds the serving version and the new one at once\\)"), reason);
+        assertEquals(List.of(1L), loaded(first), "version 1 serves instead");
+        ServedModel one = first.find("demo", 1);
+        assertEquals(3, one.rank(new ServedModel.RankQuery(0, new long[0], 3), 5_000_000_000L)
+                .get(5, TimeUnit.SECONDS).items().length);
+        assertEquals(first.entry("demo").failed(), r.scan(null, true).entry("demo").failed(),
+                "refused again on a reload, while the machine has no more room");
+        assertFalse(one.isClosed());
     }
 
     @Test
