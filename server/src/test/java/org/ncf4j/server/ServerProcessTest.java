@@ -140,6 +140,48 @@ class ServerProcessTest {
         }
     }
 
+    /**
+     * A stop signal while a version loads ends the process within 2 s, with 143: while the server starts (before it
+     * is ready) and while a running server loads a new version on a poll, which it abandons. The bundle, a catalogue
+     * of 200,000 items, takes seconds to check and time at load.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void sigtermDuringALoadExitsWithinTwoSeconds(@TempDir Path dir) throws Exception {
+        Path big = TestBundles.write(dir.resolve("staging/big"), new ModelShape(Variant.NEUMF, 20_000, 200_000, 8,
+                new int[] {64, 32, 16, 8}), 1);
+        Files.createDirectories(dir.resolve("starting/demo"));
+        Files.createSymbolicLink(dir.resolve("starting/demo/1"), big);
+        try (ServerProcess server = ServerProcess.start(dir.resolve("starting"), dir)) {
+            String line = "model demo version 1: ONNX Runtime sessions open";
+            Await.until("the load's second step", Duration.ofSeconds(120), () -> server.log().contains(line)
+                    || !server.process.isAlive());
+            long t0 = System.nanoTime();
+            server.process.toHandle().destroy();
+            assertEquals(143, server.awaitExit(30), server.log());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(millis < 2000, "exited " + millis + " ms after the signal:\n" + server.log());
+            assertTrue(server.log().contains("ncf-server: stop signal while starting (loading models): exiting now"),
+                    server.log());
+            assertFalse(server.log().contains(" ready in "), server.log());
+        }
+
+        TestBundles.write(dir.resolve("running/demo/1"), 1);
+        try (ServerProcess server = ServerProcess.start(dir.resolve("running"), dir, "ncf.poll-interval=200ms")) {
+            assertTrue(server.awaitReady(60), server.log());
+            Files.createSymbolicLink(dir.resolve("running/demo/2"), big);
+            String line = "model demo version 2: ONNX Runtime sessions open";
+            Await.until("the load's second step", Duration.ofSeconds(120), () -> server.log().contains(line)
+                    || !server.process.isAlive());
+            long t0 = System.nanoTime();
+            server.process.toHandle().destroy();
+            assertEquals(143, server.awaitExit(30), server.log());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(millis < 2000, "exited " + millis + " ms after the signal:\n" + server.log());
+            assertTrue(server.log().contains("abandoned loading model demo version 2"), server.log());
+        }
+    }
+
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void badSettingsStopTheStartWithOneLineEachAndExitCode2(@TempDir Path dir) throws Exception {
