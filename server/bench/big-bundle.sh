@@ -3,7 +3,9 @@
 # seconds), starts bin/ncf-server on it, and prints the bundle's size, the load time, the server's resident memory
 # after the load and after serving load (VmRSS and VmHWM of /proc/PID/status: Score calls of many pairs spread over
 # every part of the user and item ranges, then Recommend), Recommend p50 at concurrency 1 (k=10 over the whole
-# catalogue, seen items excluded) and Score p50 (100 pairs). Checks free memory first.
+# catalogue, seen items excluded) and Score p50 (100 pairs), and what the resident memory after serving is: the
+# mapped data file, the JVM's heap (committed and used) and the rest (the JVM's own and ONNX Runtime's native
+# memory; the JVM's part by category with JAVA_OPTS=-XX:NativeMemoryTracking=summary). Checks free memory first.
 # Usage: big-bundle.sh VARIANT USERS ITEMS FACTOR LAYERS [SECONDS=20] [WORK_DIR=a temporary directory]
 # e.g. big-bundle.sh neumf 200000 1000000 32 64,32,16,8
 # Environment: JAVA_OPTS for the server; KEEP=1 keeps the bundle.
@@ -59,3 +61,14 @@ bench --mix recommend=1 -k 10 -c 1 --warmup 5 --duration "$seconds"
 echo "Score of 100 pairs, concurrency 1, $seconds s:"
 bench --mix score=1 --pairs 100 -c 1 --warmup 5 --duration "$seconds"
 echo "after serving: VmRSS $(status "$pid" VmRSS), VmHWM $(status "$pid" VmHWM); bundle $(du -sm "$bundle" | cut -f1) MiB"
+# what is resident: file-backed pages (the mapped weights.bin, the JVM's and ONNX Runtime's code) and anonymous
+# memory (the heap, the JVM's and ONNX Runtime's native allocations)
+awk '/^(Rss|Anonymous):/ {v[$1] = $2} END {printf "  resident: %.0f MiB file-backed, %.0f MiB anonymous\n",
+  (v["Rss:"] - v["Anonymous:"]) / 1024, v["Anonymous:"] / 1024}' "/proc/$pid/smaps_rollup"
+awk -v f="$(realpath "$bundle/weights.bin")" '/^[0-9a-f]+-[0-9a-f]+ / {inside = ($6 == f); next}
+  inside && /^Rss:/ {n += $2; m++} END {printf "  of which weights.bin: %.0f MiB in %d mappings\n", n / 1024, m}' \
+  "/proc/$pid/smaps"
+if command -v jcmd > /dev/null; then
+  jcmd "$pid" GC.heap_info 2> /dev/null | grep -E "total [0-9]+K, used" | head -1 | sed -E 's/^ */  heap: /'
+  jcmd "$pid" VM.native_memory summary 2> /dev/null | grep -E "^(Total|-) " | sed -E 's/^/  NMT /' || true
+fi
