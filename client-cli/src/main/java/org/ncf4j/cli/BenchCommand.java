@@ -13,6 +13,7 @@ import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
+import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,7 +109,9 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> users;
         List<String> items;
         if (bundle != null) {
-            // only the ids: a large bundle's tables are not read (nor hashed) for a load test
+            // only the card (checked as the server checks it) and the ids: a large bundle's tables are not read (nor
+            // hashed) for a load test
+            Bundle.card(bundle, Bundle.MAX_FILE_BYTES);
             users = InputFiles.ids("--bundle", bundle.resolve(BundleFiles.USERS));
             items = InputFiles.ids("--bundle", bundle.resolve(BundleFiles.ITEMS));
         } else if (usersFile != null) {
