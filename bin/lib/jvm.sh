@@ -17,8 +17,9 @@ ncf_jvm() {
       # the heap holds the ids, the seen items and each call's arrays, not the tables (mapped, outside it): the
       # serial collector, with the heap given back down to 30% free after a collection, keeps it near what it holds.
       # Measured on a 365 MiB bundle (NeuMF, 200,000 users, 1,000,000 items) after serving load: resident 895 MiB
-      # against 1309 with G1, whose heap stayed at the load's 736 MiB and whose own structures took 68 MiB more;
-      # Recommend and Score latencies alike within the noise (server/bench/big-bundle.sh)
+      # against 1309 with G1, whose heap stayed at the load's 736 MiB and whose own structures took 68 MiB more
+      # (server/bench/big-bundle.sh). One run each on a busy 2-core machine: Recommend p50 39 ms against 31 with
+      # G1, Score p50 0.58 against 0.53 ms; a comparison on a quiet machine is still to be made
       jvm_flags+=(-XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
       ;;
     trainer)
