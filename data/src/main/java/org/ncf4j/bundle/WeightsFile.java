@@ -29,9 +29,9 @@ public final class WeightsFile {
     public static final String LENGTH = "length";
 
     /** One table: its name, where it starts in the file and its values. */
-    public record Entry(String name, long offset, float[] values) {
+    public record Entry(String name, long offset, FloatSource values) {
         public long length() {
-            return 4L * values.length;
+            return 4L * values.size();
         }
     }
 
@@ -46,9 +46,14 @@ public final class WeightsFile {
      * @throws IllegalArgumentException when the name was added with other values
      */
     public Entry add(String name, float[] values) {
+        return add(name, FloatSource.of(values));
+    }
+
+    /** As above, for values read a block at a time when the file is written (a source may be added once per name). */
+    public Entry add(String name, FloatSource values) {
         Entry e = entries.get(name);
         if (e != null) {
-            if (e.values() != values) {
+            if (!e.values().equals(values)) {
                 throw new IllegalArgumentException("table '" + name + "' was added twice with different values");
             }
             return e;
@@ -74,6 +79,7 @@ public final class WeightsFile {
     public void write(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
         FloatBuffer floats = buf.asFloatBuffer();
+        float[] block = new float[floats.capacity()];
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long at = 0;
             for (Entry e : entries.values()) {
@@ -81,11 +87,12 @@ public final class WeightsFile {
                 while (zeros.hasRemaining()) {
                     ch.write(zeros);
                 }
-                float[] v = e.values();
-                for (int from = 0; from < v.length; ) {
-                    int n = Math.min(floats.capacity(), v.length - from);
+                FloatSource v = e.values();
+                for (long from = 0; from < v.size(); ) {
+                    int n = (int) Math.min(block.length, v.size() - from);
+                    v.read(from, block, 0, n);
                     floats.clear();
-                    floats.put(v, from, n);
+                    floats.put(block, 0, n);
                     buf.clear().limit(4 * n);
                     while (buf.hasRemaining()) {
                         ch.write(buf);

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.bundle.BundleFiles;
+import org.ncf4j.bundle.FloatSource;
 import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.contract.TensorNames;
@@ -41,7 +42,22 @@ final class OnnxGraph {
     }
 
     String floats(String name, float[] data, long... dims) {
-        if (weights != null && TensorNames.isTable(name)) {
+        if (external(name)) {
+            return floats(name, FloatSource.of(data), dims);
+        }
+        ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(data);
+        return initializer(name, TensorProto.DataType.FLOAT, b, dims);
+    }
+
+    /** Whether the tensor {@code name} goes into the bundle's data file (a table, when there is a data file). */
+    boolean external(String name) {
+        return weights != null && TensorNames.isTable(name);
+    }
+
+    /** A table read a block at a time when the data file is written; inline (a copy) when there is no data file. */
+    String floats(String name, FloatSource data, long... dims) {
+        if (external(name)) {
             WeightsFile.Entry e = weights.add(name, data);
             TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT
                     .getNumber()).setDataLocation(TensorProto.DataLocation.EXTERNAL)
@@ -54,9 +70,9 @@ final class OnnxGraph {
             graph.addInitializer(t);
             return name;
         }
-        ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(data);
-        return initializer(name, TensorProto.DataType.FLOAT, b, dims);
+        float[] values = new float[Math.toIntExact(data.size())];
+        data.read(0, values, 0, values.length);
+        return floats(name, values, dims);
     }
 
     String longs(String name, long[] data, long... dims) {

@@ -77,8 +77,12 @@ public final class ScoringGraph {
         return g.model(version, "NCF " + spec + ": score = sigmoid(logit(user, item))", metadata);
     }
 
-    /** Adds a parameter as an initializer under its own name. */
+    /**
+     * Adds a parameter as an initializer under its own name; a table goes to the data file as it is given (read a
+     * block at a time when written), so both graphs refer to the same bytes.
+     */
     static String embedding(OnnxGraph g, ModelWeights w, String name) {
-        return g.floats(name, w.get(name), w.dims(name));
+        return g.external(name) ? g.floats(name, w.source(name), w.dims(name))
+                : g.floats(name, w.get(name), w.dims(name));
     }
 }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.ncf4j.bundle.FloatSource;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.ModelWeights;
 import java.io.IOException;
@@ -116,14 +117,36 @@ public final class NcfModel implements AutoCloseable {
         return out;
     }
 
-    /** A copy of the parameters as plain arrays, for export without an ML runtime. */
+    /**
+     * The parameters for export without an ML runtime: the layers as copies in arrays; the embedding tables, of any
+     * size, as sources that read this model's own tensors a block at a time while the bundle is written (so the
+     * model must stay open until then).
+     */
     public ModelWeights weights() {
         Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, FloatSource> tables = new LinkedHashMap<>();
         block.getParameters().forEach(p -> {
             NDArray a = p.getValue().getArray();
-            values.put(p.getKey(), TensorMemory.supports(a) ? TensorMemory.of(a).toArray() : a.toFloatArray());
+            if (!TensorMemory.supports(a)) {
+                values.put(p.getKey(), a.toFloatArray());
+            } else if (NcfBlock.isEmbedding(p.getKey())) {
+                TensorMemory memory = TensorMemory.of(a);
+                tables.put(p.getKey(), new FloatSource() {
+                    @Override
+                    public long size() {
+                        return memory.size();
+                    }
+
+                    @Override
+                    public void read(long from, float[] into, int at, int n) {
+                        memory.get(from, into, at, n);
+                    }
+                });
+            } else {
+                values.put(p.getKey(), TensorMemory.of(a).toArray());
+            }
         });
-        return new ModelWeights(spec(), values);
+        return new ModelWeights(spec(), values, tables);
     }
 
     /**
