@@ -7,6 +7,7 @@
 # mapped data file, the JVM's heap (committed and used) and the rest (the JVM's own and ONNX Runtime's native
 # memory; the JVM's part by category with JAVA_OPTS=-XX:NativeMemoryTracking=summary). Checks free memory first.
 # Usage: big-bundle.sh VARIANT USERS ITEMS FACTOR LAYERS [SECONDS=20] [WORK_DIR=a temporary directory]
+# (a bundle already in WORK_DIR/repo/big/1 is served as it is: trainer/bench/big-model.sh exports one there)
 # e.g. big-bundle.sh neumf 200000 1000000 32 64,32,16,8
 # Environment: JAVA_OPTS for the server; KEEP=1 keeps the bundle.
 set -euo pipefail
@@ -20,15 +21,15 @@ server=""
 trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; [[ "${KEEP:-}" == 1 ]] || rm -rf "$work/repo"' EXIT
 status() { grep -E "^$2:" "/proc/$1/status" | awk '{printf "%.0f MiB", $2 / 1024}'; }
 
-# what writing it needs: the weights and the ranking graph's item sides, as float arrays, twice over for safety
-layer0="${layers%%,*}"
-need_mb=$(( ( (users + items) * (factor + layer0 / 2) + items * (factor + layer0) ) * 4 * 2 / 1048576 ))
-avail_mb=$(( $(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) / 1024 ))
-if (( avail_mb < need_mb + 4096 )); then
-  echo "big-bundle.sh: writing the bundle needs about $need_mb MiB, and $avail_mb MiB is available (need + 4 GiB)" >&2
-  exit 1
-fi
 if [[ ! -f "$bundle/card.json" ]]; then
+  # what writing it needs: the weights and the ranking graph's item sides, as float arrays, twice over for safety
+  layer0="${layers%%,*}"
+  need_mb=$(( ( (users + items) * (factor + layer0 / 2) + items * (factor + layer0) ) * 4 * 2 / 1048576 ))
+  avail_mb=$(( $(awk '/^MemAvailable:/ {print $2}' /proc/meminfo) / 1024 ))
+  if (( avail_mb < need_mb + 4096 )); then
+    echo "big-bundle.sh: writing the bundle needs about $need_mb MiB, and $avail_mb MiB is available (need + 4 GiB)" >&2
+    exit 1
+  fi
   t0=$(date +%s.%N)
   JAVA_OPTS="-Xmx$(( need_mb + 1024 ))m" "$root/bin/lib/run-java.sh" graph org.ncf4j.graph.SyntheticBundles \
     "$bundle" "$variant" "$users" "$items" "$factor" "$layers" 20 >&2
