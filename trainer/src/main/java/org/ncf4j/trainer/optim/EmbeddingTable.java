@@ -122,10 +122,6 @@ final class EmbeddingTable {
         this.state = TensorMemory.of(manager.zeros(new Shape(rows, 2L * dim + m0)));
     }
 
-    /** Bytes of optimizer state per row of a table of {@code dim} values (moments and the last step). */
-    static long stateBytesPerRow(int dim, boolean catchUp) {
-        return (2L * dim + (catchUp ? 1 : 0)) * Float.BYTES;
-    }
 
     /** The last step in a row's state, as read into {@code mv}. */
     private static long last(float[] mv) {

@@ -113,11 +113,6 @@ final class SparseTrainer implements AutoCloseable {
         return model.parameters().values().stream().allMatch(p -> TensorMemory.supports(p.getArray()));
     }
 
-    /** Bytes of optimizer state outside the heap for a table of {@code rows} rows of {@code dim} values. */
-    static long stateBytes(long rows, int dim, boolean catchUp) {
-        return rows * EmbeddingTable.stateBytesPerRow(dim, catchUp);
-    }
-
     String describe() {
         return (catchUp ? "adam (embedding rows a batch uses, skipped steps caught up; layers: fused Adam; "
                 : "lazy-adam (embedding rows a batch uses: lazy Adam; layers: fused Adam; ") + workers
