@@ -36,6 +36,7 @@ public final class TensorNames {
     private static final String MLP_PREFIX = "mlp_";
     private static final String OUTPUT_PREFIX = "output_";
     private static final String EMBEDDING_SUFFIX = "_embedding";
+    private static final String PIECE = ".piece";
 
     private TensorNames() {
     }
@@ -68,6 +69,40 @@ public final class TensorNames {
     public static boolean isTable(String name) {
         return isEmbedding(name) || name.equals(GMF_ITEM_SIDE) || name.equals(MLP_0_ITEM_SIDE)
                 || name.equals(MLP_ITEM_SIDE);
+    }
+
+    /**
+     * The name of piece {@code p} of a table that a graph declares in pieces, {@code <table>.piece<p>}: consecutive
+     * ranges of the table's rows, each an initializer of its own over its part of the one stored table, for tables
+     * too large for one buffer. No other tensor's name holds a dot, so a piece's name is never another tensor's.
+     */
+    public static String piece(String table, int p) {
+        if (p < 0) {
+            throw new IllegalArgumentException("piece " + p + " of " + table);
+        }
+        return table + PIECE + p;
+    }
+
+    /** The table that {@code name} is a piece of ({@link #piece}), or null when it names no piece. */
+    public static String pieceTable(String name) {
+        int at = name.lastIndexOf(PIECE);
+        return at > 0 && pieceIndex(name) >= 0 ? name.substring(0, at) : null;
+    }
+
+    /** The number of the piece {@code name} names ({@link #piece}), or -1 when it names no piece. */
+    public static int pieceIndex(String name) {
+        int at = name.lastIndexOf(PIECE);
+        if (at <= 0) {
+            return -1;
+        }
+        String digits = name.substring(at + PIECE.length());
+        try {
+            int p = Integer.parseInt(digits);
+            // only the form piece() writes: no sign, no leading zeros
+            return p >= 0 && Integer.toString(p).equals(digits) ? p : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Whether a parameter belongs to GMF (its embeddings). */
