@@ -37,10 +37,10 @@ import org.ncf4j.data.UserItems;
  * @param popularity training interactions per item
  * @param scoreModel the verified bytes of the scoring graph, or null once dropped
  * @param rankModel the verified bytes of the ranking graph, or null once dropped
- * @param tables the graphs' weights stored in the data file, by name, mapped (empty for format 1)
+ * @param weights the data file as mapped: the graphs' tables and the ranges a runtime may take (none for format 1)
  */
 public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserItems seen, int[] popularity,
-                     byte[] scoreModel, byte[] rankModel, Map<String, FloatTable> tables) {
+                     byte[] scoreModel, byte[] rankModel, MappedWeights weights) {
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -58,9 +58,17 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
         return dir.resolve(card.graphs().get(BundleFiles.RANK_ROLE));
     }
 
+    /**
+     * The graphs' weights stored in the data file, by name, mapped (empty for format 1); a table a graph declares
+     * in pieces is here once, whole, under its own name.
+     */
+    public Map<String, FloatTable> tables() {
+        return weights.tables();
+    }
+
     /** The same bundle without the graphs' bytes (after they have been opened). */
     public Bundle withoutModels() {
-        return new Bundle(dir, card, users, items, seen, popularity, null, null, tables);
+        return new Bundle(dir, card, users, items, seen, popularity, null, null, weights);
     }
 
     public static Bundle read(Path location) {
@@ -98,9 +106,10 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
     }
 
     /**
-     * As {@link #read(Path, long)}, mapping the data file's tables of twice {@code pieceBytes} or more in pieces of
-     * {@code pieceBytes} (a power of two): with the default, 1 GiB, the tables over 2 GB, which no single buffer
-     * holds; tests pass small pieces to run that path on small bundles.
+     * As {@link #read(Path, long)}, mapping the data file's tables that the graphs name whole of twice
+     * {@code pieceBytes} or more in pieces of {@code pieceBytes} (a power of two): with the default, 1 GiB, the
+     * tables over 2 GB, which no single buffer holds; tests pass small pieces to run that path on small bundles.
+     * A table the graphs declare in pieces is mapped in those pieces, whatever {@code pieceBytes}.
      */
     public static Bundle read(Path location, long maxFileBytes, long pieceBytes) {
         String where = "bundle " + location + ": ";
@@ -135,16 +144,24 @@ public record Bundle(Path dir, BundleCard card, IdMap users, IdMap items, UserIt
                                     + "places in " + BundleFiles.WEIGHTS + " (bytes " + other.offset() + " and "
                                     + r.offset() + ")");
                         }
+                        if (other != null && other.pieceLength() != r.pieceLength()) {
+                            throw new BundleException(where + "the graphs declare weight '" + name + "' in different "
+                                    + "pieces (" + pieces(other) + " and " + pieces(r) + ")");
+                        }
                     });
-            Map<String, FloatTable> tables = data == null ? Map.of() : MappedWeights.map(where, data, dataBytes,
+            MappedWeights weights = data == null ? MappedWeights.NONE : MappedWeights.map(where, data, dataBytes,
                     external, card.files().get(BundleFiles.WEIGHTS), pieceBytes);
             return new Bundle(dir, card, users, items, seen, Arrays.copyOfRange(pop, 1, pop.length), score, rank,
-                    Map.copyOf(tables));
+                    weights);
         } catch (BundleException e) {
             throw e;
         } catch (IOException e) {
             throw new BundleException(where + "cannot read: " + e.getMessage(), e);
         }
+    }
+
+    private static String pieces(GraphCheck.External e) {
+        return e.pieceLength() == 0 ? "whole" : "pieces of " + e.pieceLength() + " bytes";
     }
 
     /**

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * A read-only table of float32 values, indexed by {@code long}: one or more little-endian buffers (memory-mapped
- * parts of a bundle's data file, or a graph's inline bytes) of the same power-of-two size each but the last
- * ({@link #PIECE_BYTES}, unless a test maps smaller pieces), so that tables over 2 GB, beyond one buffer's int
- * index, read as one. Reads are absolute, so threads may share it.
+ * parts of a bundle's data file, or a graph's inline bytes) of the same size each but the last (a power of two,
+ * {@link #PIECE_BYTES}, or the size of the pieces a graph declares the table in, whole rows of at most 1 GiB), so
+ * that tables over 2 GB, beyond one buffer's int index, read as one. Reads are absolute, so threads may share it.
  */
 public final class FloatTable {
     /** Bytes per piece of a table over 2 GB: 2^28 floats, 1 GiB. */
@@ -19,15 +19,17 @@ public final class FloatTable {
     private final FloatBuffer[] pieces;
     private final ByteBuffer single;
     private final long size;
-    private final int shift; // values per piece: 2^shift
+    private final long perPiece; // values per piece
+    private final int shift; // perPiece is 2^shift, or -1 when it is no power of two
     private final long mask;
 
     private FloatTable(List<ByteBuffer> parts, ByteBuffer whole, long pieceBytes) {
-        if (Long.bitCount(pieceBytes) != 1 || pieceBytes < 4) {
-            throw new IllegalArgumentException("pieces of " + pieceBytes + " bytes: not a power of two of floats");
+        if (pieceBytes < 4 || pieceBytes % 4 != 0) {
+            throw new IllegalArgumentException("pieces of " + pieceBytes + " bytes: not a whole number of floats");
         }
-        shift = Long.numberOfTrailingZeros(pieceBytes / 4);
-        mask = (1L << shift) - 1;
+        perPiece = pieceBytes / 4;
+        shift = Long.bitCount(perPiece) == 1 ? Long.numberOfTrailingZeros(perPiece) : -1;
+        mask = shift < 0 ? 0 : (1L << shift) - 1;
         pieces = new FloatBuffer[parts.size()];
         long n = 0;
         for (int p = 0; p < pieces.length; p++) {
@@ -45,7 +47,8 @@ public final class FloatTable {
 
     /**
      * A table over pieces of little-endian bytes (each from its position to its limit): all but the last of the
-     * first one's size, a power of two ({@link #PIECE_BYTES} for the mappings of a data file), the last at most that.
+     * first one's size, a whole number of floats ({@link #PIECE_BYTES} for the mappings of a data file, or a
+     * graph's pieces), the last at most that.
      */
     public static FloatTable of(List<ByteBuffer> pieces) {
         return pieces.size() == 1 ? of(pieces.get(0)) : new FloatTable(pieces, null, pieces.get(0).remaining());
@@ -74,14 +77,19 @@ public final class FloatTable {
     }
 
     public float get(long index) {
-        return pieces[(int) (index >>> shift)].get((int) (index & mask));
+        if (shift >= 0) {
+            return pieces[(int) (index >>> shift)].get((int) (index & mask));
+        }
+        int p = (int) (index / perPiece);
+        return pieces[p].get((int) (index - p * perPiece));
     }
 
     /** Copies {@code length} values from {@code from} on into {@code dst} at {@code offset}. */
     public void get(long from, float[] dst, int offset, int length) {
         while (length > 0) {
-            FloatBuffer piece = pieces[(int) (from >>> shift)];
-            int at = (int) (from & mask);
+            int p = (int) (shift >= 0 ? from >>> shift : from / perPiece);
+            FloatBuffer piece = pieces[p];
+            int at = (int) (shift >= 0 ? from & mask : from - p * perPiece);
             int n = Math.min(length, piece.limit() - at);
             piece.get(at, dst, offset, n);
             from += n;

@@ -16,11 +16,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.GraphProto;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
-import org.ncf4j.onnx.OnnxProto.StringStringEntryProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
 
@@ -28,11 +29,19 @@ import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
  * Checks that a bundle's ONNX graphs have the inputs and outputs {@link GraphIO} names and the weights the card's
  * shape implies ({@link ModelShape#parameters} for the scoring graph, {@link ModelShape#rankingConstants} for the
  * ranking graph), and that each weight stored as external data is float32, lies in the bundle's data file, inside
- * it, and is as long as its dims say. Returns those external weights by name.
+ * it, and is as long as its dims say. A table declared in pieces ({@link TensorNames#piece}) is checked as the
+ * table its pieces make: pieces 0 to P-1, each following the one before in the data file (so that together they
+ * cover one range exactly, in row order), all but the last as long as the first and the last at most that, alike
+ * but for their rows. Returns the external weights by table name, pieces joined.
  */
 final class GraphCheck {
-    /** A weight stored in the data file: its dims and where its bytes are. */
-    record External(String name, long[] dims, long offset, long length) {
+    /**
+     * A weight stored in the data file: its dims and where its bytes are.
+     *
+     * @param pieceLength the bytes of each of the pieces a graph declares it in but the last, or 0 when a graph
+     *     declares it whole
+     */
+    record External(String name, long[] dims, long offset, long length, long pieceLength) {
     }
 
     private GraphCheck() {
@@ -46,7 +55,8 @@ final class GraphCheck {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.SCORING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.SCORING_OUTPUTS);
-        Map<String, List<Long>> dims = dims(g);
+        Map<String, External> external = externals(name, g, dataFileBytes);
+        Map<String, List<Long>> dims = dims(g, external);
         Map<String, long[]> expected = shape.parameters();
         for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_EMBEDDING, MLP_USER_EMBEDDING, MLP_ITEM_EMBEDDING,
                 OUTPUT_WEIGHT)) {
@@ -54,14 +64,15 @@ final class GraphCheck {
                 shape(name, dims, tensor, expected.get(tensor));
             }
         }
-        return externals(name, g, dataFileBytes);
+        return external;
     }
 
     static Map<String, External> rank(String name, byte[] bytes, ModelShape shape, long dataFileBytes) {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.RANKING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.RANKING_OUTPUTS);
-        Map<String, List<Long>> dims = dims(g);
+        Map<String, External> external = externals(name, g, dataFileBytes);
+        Map<String, List<Long>> dims = dims(g, external);
         Map<String, long[]> expected = shape.rankingConstants();
         for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_SIDE, MLP_USER_EMBEDDING, MLP_ITEM_SIDE)) {
             if (expected.containsKey(tensor)) {
@@ -73,66 +84,102 @@ final class GraphCheck {
         if (itemSide != null && !List.of(itemSide[1], itemSide[0]).equals(dims.get(MLP_0_ITEM_SIDE))) {
             shape(name, dims, MLP_0_ITEM_SIDE, itemSide);
         }
-        return externals(name, g, dataFileBytes);
+        return external;
     }
 
-    /** The weights stored as external data, each checked: in the data file, inside it, of the right length. */
+    /**
+     * The weights stored as external data, each checked (in the data file, inside it, of the right length), by
+     * table name, pieces joined into their tables.
+     */
     private static Map<String, External> externals(String file, GraphProto g, long dataFileBytes) {
         Map<String, External> out = new LinkedHashMap<>();
+        Map<String, TreeMap<Integer, External>> pieced = new LinkedHashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             if (t.getDataLocation() != TensorProto.DataLocation.EXTERNAL) {
                 continue;
             }
-            String what = file + ": weight '" + t.getName() + "'";
-            Map<String, String> info = new HashMap<>();
-            for (StringStringEntryProto e : t.getExternalDataList()) {
-                info.put(e.getKey(), e.getValue());
+            External e = external(file, t, dataFileBytes);
+            String table = TensorNames.pieceTable(t.getName());
+            if (table == null) {
+                out.put(t.getName(), e);
+            } else {
+                pieced.computeIfAbsent(table, k -> new TreeMap<>()).put(TensorNames.pieceIndex(t.getName()), e);
             }
-            String location = info.get(WeightsFile.LOCATION);
-            if (!BundleFiles.WEIGHTS.equals(location)) {
-                throw new BundleException(what + " is stored in '" + location + "', expected "
-                        + BundleFiles.WEIGHTS);
-            }
-            if (dataFileBytes < 0) {
-                throw new BundleException(what + " is stored in " + BundleFiles.WEIGHTS + ", which "
-                        + BundleFiles.CARD + " does not list");
-            }
-            if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
-                throw new BundleException(what + " has data type " + t.getDataType() + ", expected float32 (1)");
-            }
-            long offset = number(what, info, WeightsFile.OFFSET, 0);
-            long count = 1;
-            for (long d : t.getDimsList()) {
-                if (d < 0) {
-                    throw new BundleException(what + " has dims " + t.getDimsList());
-                }
-                count = Math.multiplyExact(count, d);
-            }
-            long length = number(what, info, WeightsFile.LENGTH, 4 * count);
-            if (length != 4 * count) {
-                throw new BundleException(what + " is " + length + " bytes long in " + BundleFiles.WEIGHTS
-                        + ", its dims " + t.getDimsList() + " need " + 4 * count);
-            }
-            if (offset < 0 || offset > dataFileBytes - length) {
-                throw new BundleException(what + " lies at bytes " + offset + " to " + (offset + length) + " of "
-                        + BundleFiles.WEIGHTS + ", outside its " + dataFileBytes + " bytes");
-            }
-            long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-            out.put(t.getName(), new External(t.getName(), dims, offset, length));
         }
+        pieced.forEach((table, pieces) -> {
+            if (out.containsKey(table)) {
+                throw new BundleException(file + ": weight '" + table + "' is declared both whole and in pieces");
+            }
+            out.put(table, joined(file, table, pieces));
+        });
         return out;
     }
 
-    private static long number(String what, Map<String, String> info, String key, long absent) {
-        String v = info.get(key);
-        if (v == null) {
-            return absent;
+    /** One initializer stored as external data, checked: in the data file, inside it, of the right length. */
+    private static External external(String file, TensorProto t, long dataFileBytes) {
+        String what = file + ": weight '" + t.getName() + "'";
+        ExternalData data = ExternalData.of(t, what);
+        if (!BundleFiles.WEIGHTS.equals(data.location())) {
+            throw new BundleException(what + " is stored in '" + data.location() + "', expected "
+                    + BundleFiles.WEIGHTS);
         }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new BundleException(what + " has external data " + key + " '" + v + "', not a number", e);
+        if (dataFileBytes < 0) {
+            throw new BundleException(what + " is stored in " + BundleFiles.WEIGHTS + ", which "
+                    + BundleFiles.CARD + " does not list");
         }
+        if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
+            throw new BundleException(what + " has data type " + t.getDataType() + ", expected float32 (1)");
+        }
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        long bytes = 4 * Arrays.stream(dims).reduce(1, Math::multiplyExact);
+        long offset = data.offset();
+        long length = data.length();
+        if (length != bytes) {
+            throw new BundleException(what + " is " + length + " bytes long in " + BundleFiles.WEIGHTS
+                    + ", its dims " + t.getDimsList() + " need " + bytes);
+        }
+        if (offset < 0 || offset > dataFileBytes - length) {
+            throw new BundleException(what + " lies at bytes " + offset + " to " + (offset + length) + " of "
+                    + BundleFiles.WEIGHTS + ", outside its " + dataFileBytes + " bytes");
+        }
+        return new External(t.getName(), dims, offset, length, 0);
+    }
+
+    /** The table that {@code pieces} (by number) make, checked to be one range of rows, in order. */
+    private static External joined(String file, String table, TreeMap<Integer, External> pieces) {
+        String what = file + ": weight '" + table + "'";
+        if (pieces.lastKey() != pieces.size() - 1) {
+            throw new BundleException(what + " has pieces " + pieces.keySet() + "; a table's pieces are numbered "
+                    + "from 0 without a gap");
+        }
+        External first = pieces.firstEntry().getValue();
+        long rows = 0;
+        long end = first.offset();
+        for (Map.Entry<Integer, External> entry : pieces.entrySet()) {
+            int p = entry.getKey();
+            External e = entry.getValue();
+            String piece = what + ": piece " + p;
+            if (e.dims().length == 0 || e.dims()[0] < 1 || !Arrays.equals(e.dims(), 1, e.dims().length,
+                    first.dims(), 1, first.dims().length)) {
+                throw new BundleException(piece + " has dims " + Arrays.toString(e.dims()) + ", piece 0 "
+                        + Arrays.toString(first.dims()) + ": pieces hold one row or more and differ in rows only");
+            }
+            if (e.offset() != end) {
+                throw new BundleException(piece + " starts at byte " + e.offset() + " of " + BundleFiles.WEIGHTS
+                        + ", where the pieces before it end at byte " + end + ": a table's pieces follow each "
+                        + "other, in order");
+            }
+            boolean last = p == pieces.size() - 1;
+            if (last ? e.length() > first.length() : e.length() != first.length()) {
+                throw new BundleException(piece + " is " + e.length() + " bytes long, piece 0 " + first.length()
+                        + ": all pieces but the last are as long as the first, the last at most that");
+            }
+            rows += e.dims()[0];
+            end += e.length();
+        }
+        long[] dims = first.dims().clone();
+        dims[0] = rows;
+        return new External(table, dims, first.offset(), end - first.offset(), first.length());
     }
 
     private static GraphProto parse(String name, byte[] bytes) {
@@ -155,11 +202,13 @@ final class GraphCheck {
         }
     }
 
-    private static Map<String, List<Long>> dims(GraphProto g) {
+    /** Each initializer's dims by name, and each table's declared in pieces. */
+    private static Map<String, List<Long>> dims(GraphProto g, Map<String, External> external) {
         Map<String, List<Long>> out = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             out.put(t.getName(), t.getDimsList());
         }
+        external.forEach((name, e) -> out.putIfAbsent(name, Arrays.stream(e.dims()).boxed().toList()));
         return out;
     }
 

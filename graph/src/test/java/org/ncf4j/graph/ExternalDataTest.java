@@ -20,7 +20,6 @@ import org.ncf4j.bundle.BundleException;
 import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.bundle.BundleWriter;
 import org.ncf4j.bundle.FloatTable;
-import org.ncf4j.bundle.Sha256;
 import org.ncf4j.bundle.WeightsFile;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.TensorNames;
@@ -105,9 +104,9 @@ class ExternalDataTest {
     void piecesOfAnotherSizeThanTheFirstAreRefused() {
         ByteBuffer b64 = ByteBuffer.allocate(64);
         ByteBuffer b32 = ByteBuffer.allocate(32);
-        IllegalArgumentException notPowerOfTwo = assertThrows(IllegalArgumentException.class,
-                () -> FloatTable.of(List.of(ByteBuffer.allocate(48), b32)));
-        assertEquals("pieces of 48 bytes: not a power of two of floats", notPowerOfTwo.getMessage());
+        IllegalArgumentException notFloats = assertThrows(IllegalArgumentException.class,
+                () -> FloatTable.of(List.of(ByteBuffer.allocate(6), ByteBuffer.allocate(4))));
+        assertEquals("pieces of 6 bytes: not a whole number of floats", notFloats.getMessage());
         IllegalArgumentException shorter = assertThrows(IllegalArgumentException.class,
                 () -> FloatTable.of(List.of(b64, b32, b64)));
         assertEquals("piece 1 holds 32 bytes, expected 64", shorter.getMessage());
@@ -115,6 +114,30 @@ class ExternalDataTest {
                 () -> FloatTable.of(List.of(b32, b64)));
         assertEquals("piece 1 holds 64 bytes, expected at most 32", longerLast.getMessage());
         assertEquals(24, FloatTable.of(List.of(b64, b32)).size());
+    }
+
+    /** The pieces a graph declares a table in hold whole rows, of any number of floats: 12, 12 and 5 here. */
+    @Test
+    void piecesOfAnySizeOfFloatsReadAsOneTable() {
+        List<ByteBuffer> pieces = new java.util.ArrayList<>();
+        for (int[] range : new int[][] {{0, 12}, {12, 24}, {24, 29}}) {
+            ByteBuffer b = ByteBuffer.allocate(4 * (range[1] - range[0])).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int v = range[0]; v < range[1]; v++) {
+                b.putFloat(v);
+            }
+            pieces.add(b.flip());
+        }
+        FloatTable t = FloatTable.of(pieces);
+        assertEquals(29, t.size());
+        for (int i = 0; i < 29; i++) {
+            assertEquals(i, t.get(i));
+        }
+        float[] across = new float[17];
+        t.get(10, across, 0, 17); // 10..26: the end of the first piece, the second, the start of the third
+        for (int i = 0; i < 17; i++) {
+            assertEquals(10 + i, across[i]);
+        }
+        assertTrue(t.bytes().isEmpty(), "no single buffer");
     }
 
     @Test
@@ -213,21 +236,6 @@ class ExternalDataTest {
 
     /** Sets one external data entry of a rank.onnx table, and the graph's hash in the card to match. */
     private static void editExternal(Path b, String tensor, String key, String value) throws Exception {
-        Path graph = b.resolve(BundleFiles.RANK_GRAPH);
-        ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(graph)).toBuilder();
-        for (TensorProto.Builder t : m.getGraphBuilder().getInitializerBuilderList()) {
-            if (t.getName().equals(tensor)) {
-                for (StringStringEntryProto.Builder e : t.getExternalDataBuilderList()) {
-                    if (e.getKey().equals(key)) {
-                        e.setValue(value);
-                    }
-                }
-            }
-        }
-        Files.write(graph, m.build().toByteArray());
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode card = (ObjectNode) json.readTree(b.resolve(BundleFiles.CARD).toFile());
-        ((ObjectNode) card.get("files")).put(BundleFiles.RANK_GRAPH, Sha256.of(graph));
-        json.writeValue(b.resolve(BundleFiles.CARD).toFile(), card);
+        GraphEdits.editExternal(b, BundleFiles.RANK_GRAPH, tensor, key, value);
     }
 }
