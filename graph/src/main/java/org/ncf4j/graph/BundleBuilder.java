@@ -42,6 +42,16 @@ public final class BundleBuilder {
     public static BundleCard write(Path dir, ModelWeights weights, IdMap users, IdMap items, UserItems seen,
                                    Map<String, String> dataset, Map<String, Object> training,
                                    Map<String, Object> metrics) throws IOException {
+        return write(dir, weights, users, items, seen, dataset, training, metrics, TablePieces.DEFAULT);
+    }
+
+    /**
+     * As above, with the graphs' tables declared in pieces as {@code pieces} says ({@link TablePieces#DEFAULT}
+     * above; tests split small tables to run the path of large ones).
+     */
+    public static BundleCard write(Path dir, ModelWeights weights, IdMap users, IdMap items, UserItems seen,
+                                   Map<String, String> dataset, Map<String, Object> training,
+                                   Map<String, Object> metrics, TablePieces pieces) throws IOException {
         ModelShape shape = weights.shape();
         if (users.size() != shape.numUsers() || items.size() != shape.numItems()
                 || seen.numUsers() != shape.numUsers() || seen.numItems() != shape.numItems()) {
@@ -62,8 +72,8 @@ public final class BundleBuilder {
                         BundleFiles.RANK_GRAPH), Map.of());
         Map<String, String> meta = metadata(card);
         WeightsFile tables = new WeightsFile();
-        byte[] score = ScoringGraph.build(weights, PRODUCER, meta, tables).toByteArray();
-        byte[] rank = RankingGraph.build(weights, PRODUCER, meta, tables).toByteArray();
+        byte[] score = ScoringGraph.build(weights, PRODUCER, meta, tables, pieces).toByteArray();
+        byte[] rank = RankingGraph.build(weights, PRODUCER, meta, tables, pieces).toByteArray();
         return BundleWriter.write(dir, card, score, rank, tables, users, items, seen, popularity(seen));
     }
 

@@ -3,6 +3,7 @@ package org.ncf4j.graph;
 import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ncf4j.bundle.BundleFiles;
@@ -23,8 +24,9 @@ import org.ncf4j.onnx.OnnxProto.ValueInfoProto;
 
 /**
  * Builds an ONNX graph node by node: initializers stored little-endian in {@code raw_data}, or, given a bundle's
- * data file, the model's tables ({@link TensorNames#isTable}) as external data in it; each node named after its
- * single output, inputs and outputs with symbolic dimensions given as strings.
+ * data file, the model's tables ({@link TensorNames#isTable}) as external data in it, whole or in pieces
+ * ({@link TablePieces}); each node named after its single output, inputs and outputs with symbolic dimensions
+ * given as strings.
  */
 final class OnnxGraph {
     /** ONNX IR version written: readable by ONNX Runtime 1.10+ and onnx 1.12's checker. */
@@ -34,11 +36,20 @@ final class OnnxGraph {
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final WeightsFile weights;
+    private final TablePieces pieces;
 
-    /** @param weights where the tables go, or null: every initializer inline */
-    OnnxGraph(String name, String doc, WeightsFile weights) {
+    /**
+     * @param weights where the tables go, or null: every initializer inline
+     * @param pieces which external tables a lookup declares in pieces
+     */
+    OnnxGraph(String name, String doc, WeightsFile weights, TablePieces pieces) {
         graph.setName(name).setDocString(doc);
         this.weights = weights;
+        this.pieces = pieces;
+    }
+
+    TablePieces pieces() {
+        return pieces;
     }
 
     String floats(String name, float[] data, long... dims) {
@@ -59,20 +70,50 @@ final class OnnxGraph {
     String floats(String name, FloatSource data, long... dims) {
         if (external(name)) {
             WeightsFile.Entry e = weights.add(name, data);
-            TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT
-                    .getNumber()).setDataLocation(TensorProto.DataLocation.EXTERNAL)
-                    .addExternalData(entry(WeightsFile.LOCATION, BundleFiles.WEIGHTS))
-                    .addExternalData(entry(WeightsFile.OFFSET, Long.toString(e.offset())))
-                    .addExternalData(entry(WeightsFile.LENGTH, Long.toString(e.length())));
-            for (long d : dims) {
-                t.addDims(d);
-            }
-            graph.addInitializer(t);
-            return name;
+            return externalInitializer(name, e.offset(), e.length(), dims);
         }
         float[] values = new float[Math.toIntExact(data.size())];
         data.read(0, values, 0, values.length);
         return floats(name, values, dims);
+    }
+
+    /**
+     * An external table ({@link #external}) stored once, whole, in the data file, and declared as initializers of
+     * {@code rowsPerPiece} consecutive rows each (the last may hold fewer), named {@link TensorNames#piece}.
+     *
+     * @param dims the whole table's dims, rows first
+     * @return the pieces' names, in row order
+     */
+    List<String> floatPieces(String table, FloatSource data, long rowsPerPiece, long... dims) {
+        if (!external(table)) {
+            throw new IllegalStateException(table + " is not stored in a data file, so it is not split");
+        }
+        WeightsFile.Entry e = weights.add(table, data);
+        long rows = dims[0];
+        long rowBytes = e.length() / rows;
+        List<String> names = new ArrayList<>();
+        for (long first = 0; first < rows; first += rowsPerPiece) {
+            long n = Math.min(rowsPerPiece, rows - first);
+            long[] pieceDims = dims.clone();
+            pieceDims[0] = n;
+            names.add(externalInitializer(TensorNames.piece(table, names.size()), e.offset() + first * rowBytes,
+                    n * rowBytes, pieceDims));
+        }
+        return names;
+    }
+
+    /** A float32 initializer whose bytes are {@code length} bytes at {@code offset} of the data file. */
+    private String externalInitializer(String name, long offset, long length, long... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT
+                .getNumber()).setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry(WeightsFile.LOCATION, BundleFiles.WEIGHTS))
+                .addExternalData(entry(WeightsFile.OFFSET, Long.toString(offset)))
+                .addExternalData(entry(WeightsFile.LENGTH, Long.toString(length)));
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        graph.addInitializer(t);
+        return name;
     }
 
     String longs(String name, long[] data, long... dims) {

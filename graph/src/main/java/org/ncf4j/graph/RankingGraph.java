@@ -54,14 +54,23 @@ public final class RankingGraph {
 
     /**
      * The graph with the model's tables as external data in {@code weights} (which both graphs of a bundle share),
-     * or inline when it is null.
+     * or inline when it is null; a table too large for one buffer is declared in pieces ({@link TablePieces}).
      */
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
                                    WeightsFile weights) {
+        return build(w, version, metadata, weights, TablePieces.DEFAULT);
+    }
+
+    /**
+     * As above, with the external tables it gathers rows from declared in pieces as {@code pieces} says (tests
+     * split small tables; both graphs of a bundle must be given the same).
+     */
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
+                                   WeightsFile weights, TablePieces pieces) {
         ModelShape spec = w.shape();
         int items = spec.numItems();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_rank",
-                "Ranks every item for a batch of users with " + spec, weights);
+                "Ranks every item for a batch of users with " + spec, weights, pieces);
         g.input(USER, DataType.INT64, "dense user indices", "B");
         g.input(EXCLUDE, DataType.INT64, "(row in the batch, item) pairs to leave out", "M", 2);
         g.input(K, DataType.INT64, "how many items to return per user (at most the number of items)", 1);
@@ -76,8 +85,7 @@ public final class RankingGraph {
                     weighted[j * items + i] = out[j] * q[i * f + j];
                 }
             }
-            String pu = g.node("Gather", "gmf_user", List.of(ScoringGraph.embedding(g, w, GMF_USER_EMBEDDING),
-                    USER));
+            String pu = TableLookup.gather(g, w, GMF_USER_EMBEDDING, USER, "gmf_user");
             logits = g.node("MatMul", "gmf_logits", List.of(pu, g.floats(GMF_ITEM_SIDE, weighted, f, items)));
         }
         if (spec.variant().hasMlp()) {
@@ -126,8 +134,7 @@ public final class RankingGraph {
         }
         // Items run along the last axis, [B, width, items], so that every broadcast (user part, biases) has a
         // long inner span and every layer is one matrix product W [out, in] x H [in, items] per user.
-        String pu = g.node("Gather", "mlp_user", List.of(ScoringGraph.embedding(g, w, MLP_USER_EMBEDDING),
-                USER));
+        String pu = TableLookup.gather(g, w, MLP_USER_EMBEDDING, USER, "mlp_user");
         String u = g.node("Gemm", "mlp_0_user", List.of(pu, g.floats(MLP_0_USER_WEIGHT, userPart, width, half)),
                 attr("transB", 1));
         String u3 = g.node("Unsqueeze", "mlp_0_user_3d", List.of(u, g.longs("axis_2", new long[] {2}, 1)));
@@ -171,8 +178,7 @@ public final class RankingGraph {
             }
             itemSide[i] = (float) s;
         }
-        String pu = g.node("Gather", "mlp_user", List.of(ScoringGraph.embedding(g, w, MLP_USER_EMBEDDING),
-                USER));
+        String pu = TableLookup.gather(g, w, MLP_USER_EMBEDDING, USER, "mlp_user");
         String u = g.node("MatMul", "mlp_user_logit", List.of(pu, g.floats(MLP_USER_OUTPUT_WEIGHT, userWeight,
                 half, 1)));
         String m = g.node("Add", "mlp_logits", List.of(u, g.floats(MLP_ITEM_SIDE, itemSide, 1, items)));

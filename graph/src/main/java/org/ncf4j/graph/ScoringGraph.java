@@ -25,7 +25,8 @@ import org.ncf4j.onnx.OnnxProto.TensorProto.DataType;
  * {@code item} (int64 [N]) give {@code score} (float32 [N], the probability that the user interacts with the item)
  * and {@code logit} (float32 [N], the score before the sigmoid, which keeps the order where float32 probabilities
  * saturate at 1). The training model's computation (see {@link ModelShape#parameters}) followed by a sigmoid:
- * Gather, Mul, Concat, Gemm, Relu, Reshape and Sigmoid only.
+ * Gather, Mul, Concat, Gemm, Relu, Reshape and Sigmoid only, and the lookup's Sub, Min, Max, GreaterOrEqual,
+ * Unsqueeze and Where for a table declared in pieces ({@link TableLookup}).
  */
 public final class ScoringGraph {
     private ScoringGraph() {
@@ -38,24 +39,33 @@ public final class ScoringGraph {
 
     /**
      * The graph with the model's tables as external data in {@code weights} (which both graphs of a bundle share),
-     * or inline when it is null.
+     * or inline when it is null; a table too large for one buffer is declared in pieces ({@link TablePieces}).
      */
     public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
                                    WeightsFile weights) {
+        return build(w, version, metadata, weights, TablePieces.DEFAULT);
+    }
+
+    /**
+     * As above, with the external tables it gathers rows from declared in pieces as {@code pieces} says (tests
+     * split small tables; both graphs of a bundle must be given the same).
+     */
+    public static ModelProto build(ModelWeights w, String version, Map<String, String> metadata,
+                                   WeightsFile weights, TablePieces pieces) {
         ModelShape spec = w.shape();
         OnnxGraph g = new OnnxGraph("ncf_" + spec.variant().label() + "_score",
-                "Scores (user, item) pairs with " + spec, weights);
+                "Scores (user, item) pairs with " + spec, weights, pieces);
         g.input(USER, DataType.INT64, "dense user indices (see the bundle's users.txt)", "N");
         g.input(ITEM, DataType.INT64, "dense item indices (see the bundle's items.txt)", "N");
         String features = null;
         if (spec.variant().hasGmf()) {
-            String pu = g.node("Gather", "gmf_user", List.of(embedding(g, w, GMF_USER_EMBEDDING), USER));
-            String qi = g.node("Gather", "gmf_item", List.of(embedding(g, w, GMF_ITEM_EMBEDDING), ITEM));
+            String pu = TableLookup.gather(g, w, GMF_USER_EMBEDDING, USER, "gmf_user");
+            String qi = TableLookup.gather(g, w, GMF_ITEM_EMBEDDING, ITEM, "gmf_item");
             features = g.node("Mul", "gmf", List.of(pu, qi));
         }
         if (spec.variant().hasMlp()) {
-            String pu = g.node("Gather", "mlp_user", List.of(embedding(g, w, MLP_USER_EMBEDDING), USER));
-            String qi = g.node("Gather", "mlp_item", List.of(embedding(g, w, MLP_ITEM_EMBEDDING), ITEM));
+            String pu = TableLookup.gather(g, w, MLP_USER_EMBEDDING, USER, "mlp_user");
+            String qi = TableLookup.gather(g, w, MLP_ITEM_EMBEDDING, ITEM, "mlp_item");
             String x = g.node("Concat", "mlp_input", List.of(pu, qi), attr("axis", 1));
             for (int k = 0; k < w.mlpLayers(); k++) {
                 String weight = embedding(g, w, TensorNames.mlpWeight(k));

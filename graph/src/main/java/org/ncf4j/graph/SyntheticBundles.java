@@ -27,6 +27,15 @@ public final class SyntheticBundles {
      * @param seenPerUser how many items are drawn as each user's seen items (repeats are kept once)
      */
     public static BundleCard write(Path dir, ModelShape shape, long seed, int seenPerUser) throws IOException {
+        return write(dir, shape, seed, seenPerUser, TablePieces.DEFAULT);
+    }
+
+    /**
+     * As above, with the graphs' tables declared in pieces as {@code pieces} says: the same weights, ids and seen
+     * items as with {@link TablePieces#DEFAULT} for the same seed, so that tests compare the two.
+     */
+    public static BundleCard write(Path dir, ModelShape shape, long seed, int seenPerUser, TablePieces pieces)
+            throws IOException {
         IdMap users = ids("u", shape.numUsers());
         IdMap items = ids("i", shape.numItems());
         int perUser = Math.min(seenPerUser, shape.numItems());
@@ -48,7 +57,7 @@ public final class SyntheticBundles {
         metrics.put("hitRate", 0.0);
         metrics.put("ndcg", 0.0);
         return BundleBuilder.write(dir, RandomWeights.of(shape, seed), users, items, seen, dataset,
-                Map.of("weights", "random"), metrics);
+                Map.of("weights", "random"), metrics, pieces);
     }
 
     /**
