@@ -37,10 +37,15 @@ import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.Bundle;
+import org.ncf4j.graph.TablePieces;
 
-/** Starts the real server on a random port with a bundle trained here and calls every rpc over gRPC. */
+/**
+ * Starts the real server on a random port with a bundle trained here and calls every rpc over gRPC. The repository
+ * also holds model {@code pieced}: the same weights with the tables declared in pieces of {@value #PIECE_ROWS} rows.
+ */
 @MicronautTest
 class ServerIntegrationTest extends ServerTestBase {
+    private static final int PIECE_ROWS = 7;
     private Path dir;
     private String metricsUrl;
     private RecommenderGrpc.RecommenderBlockingStub stub;
@@ -48,7 +53,9 @@ class ServerIntegrationTest extends ServerTestBase {
     @Override
     protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(true, Map.of("ncf.max-score-pairs", "50",
-                "ncf.execution-provider", "auto"));
+                "ncf.execution-provider", "auto", "ncf.default-model", "demo"));
+        TestBundles.write(setup.dir().resolve("models/pieced/1"), TestBundles.SHAPE, 1,
+                TablePieces.ofRows(PIECE_ROWS));
         dir = setup.dir();
         stub = RecommenderGrpc.newBlockingStub(setup.channel());
         metricsUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/prometheus";
@@ -100,6 +107,45 @@ class ServerIntegrationTest extends ServerTestBase {
         for (int j = 0; j < r.getItemsCount(); j++) {
             assertEquals(s.getScores(j), r.getItems(j).getScore(), 1e-6);
         }
+    }
+
+    /**
+     * A model whose tables are declared in pieces answers Score and Recommend as the same model with whole tables,
+     * for users and items at both ends of every piece (users in 6 pieces, items in 4).
+     */
+    @Test
+    void aModelWithTablesInPiecesAnswersAsTheSameModelWhole() {
+        ModelSpec pieced = ModelSpec.newBuilder().setName("pieced").build();
+        List<Integer> users = pieceEnds(TestBundles.USERS);
+        List<Integer> items = pieceEnds(TestBundles.ITEMS);
+        for (int u : users) {
+            ScoreRequest.Builder pairs = ScoreRequest.newBuilder();
+            items.forEach(i -> pairs.addUsers("u" + u).addItems("i" + i));
+            ScoreResponse whole = stub.score(pairs.build());
+            ScoreResponse inPieces = stub.score(pairs.setModel(pieced).build());
+            assertEquals("pieced", inPieces.getModel().getName());
+            for (int j = 0; j < items.size(); j++) {
+                assertEquals(whole.getLogits(j), inPieces.getLogits(j), 1e-5, "u" + u + ", i" + items.get(j));
+            }
+            RecommendRequest.Builder top = RecommendRequest.newBuilder().setUser("u" + u).setK(10).addExclude("i0");
+            RecommendResponse want = stub.recommend(top.build());
+            RecommendResponse got = stub.recommend(top.setModel(pieced).build());
+            assertEquals(want.getItemsList().stream().map(ScoredItem::getItem).toList(),
+                    got.getItemsList().stream().map(ScoredItem::getItem).toList(), "u" + u);
+            for (int j = 0; j < want.getItemsCount(); j++) {
+                assertEquals(want.getItems(j).getScore(), got.getItems(j).getScore(), 1e-6, "u" + u);
+            }
+        }
+    }
+
+    /** The first and last row of each piece of a table of {@code rows} rows. */
+    private static List<Integer> pieceEnds(int rows) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int first = 0; first < rows; first += PIECE_ROWS) {
+            out.add(first);
+            out.add(Math.min(rows, first + PIECE_ROWS) - 1);
+        }
+        return out;
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.graph.SyntheticBundles;
+import org.ncf4j.graph.TablePieces;
 import org.ncf4j.contract.Variant;
 
 /**
@@ -30,8 +31,13 @@ public final class TestBundles {
     }
 
     public static Path write(Path dir, ModelShape shape, long seed) {
+        return write(dir, shape, seed, TablePieces.DEFAULT);
+    }
+
+    /** As above, with the graphs' tables declared in pieces as {@code pieces} says; the same weights for a seed. */
+    public static Path write(Path dir, ModelShape shape, long seed, TablePieces pieces) {
         try {
-            SyntheticBundles.write(dir, shape, seed, 6);
+            SyntheticBundles.write(dir, shape, seed, 6, pieces);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.ncf4j.bundle.FloatTable;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.contract.TensorNames;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.onnx.OnnxProto.TensorProto;
 
@@ -48,6 +49,11 @@ final class GraphConstants {
             if (t.getDataType() == TensorProto.DataType.FLOAT.getNumber() && (!t.getRawData().isEmpty()
                     || t.getDataLocation() == TensorProto.DataLocation.EXTERNAL)) {
                 floats.put(t.getName(), t);
+                String table = TensorNames.pieceTable(t.getName());
+                if (table != null && t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+                    // a table declared in pieces: the bundle maps it whole, under its own name
+                    floats.putIfAbsent(table, t);
+                }
             }
         }
         Map<String, FloatTable> values = new HashMap<>();

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.ncf4j.bundle.Bundle;
 import java.util.Set;
+import org.ncf4j.bundle.Bundle;
+import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.contract.GraphIO;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.PairScores;
@@ -18,6 +19,8 @@ import org.ncf4j.server.compute.Ranker;
 import org.ncf4j.server.compute.Rankings;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A bundle's two ONNX graphs opened in ONNX Runtime: pair scoring and whole-catalogue ranking. Sessions are
@@ -26,6 +29,7 @@ import org.ncf4j.server.error.ServingException;
  * is ONNX Runtime's exception, so that nothing above this package meets ONNX Runtime's types.
  */
 public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
     private static final Set<String> SCORE_OUTPUTS = Set.of(GraphIO.SCORE, GraphIO.LOGIT);
 
     /** ONNX Runtime's session option (onnxruntime_session_options_config_keys.h) to keep constants unpacked. */
@@ -46,9 +50,9 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
 
     /**
      * Opens a bundle's two graphs from their verified bytes; closes whatever it opened when one fails. The tables a
-     * graph stores as external data are handed to ONNX Runtime as initializers over the bundle's mapped tables
-     * ({@link ExternalTables}), so that both sessions and the fused kernel read the same pages and ONNX Runtime
-     * makes no copy of them.
+     * graph stores as external data (whole, or in pieces) are handed to ONNX Runtime as initializers over the
+     * bundle's mapped data file ({@link ExternalTables}), so that both sessions and the fused kernel read the same
+     * pages and ONNX Runtime makes no copy of them.
      */
     public static OnnxSessions open(Bundle bundle, ExecutionProvider.Choice choice, int intraOpThreads)
             throws OrtException {
@@ -91,10 +95,17 @@ public final class OnnxSessions implements Ranker, PairScorer, AutoCloseable {
             if (!arena) {
                 options.addConfigEntry(DISABLE_PREPACKING, "1");
             }
-            boolean inPlace = ExternalTables.add(env, options, graph, bundle.tables(), shared);
-            // a table ONNX Runtime cannot take from memory (over 2 GB) it maps from the bundle's data file itself,
-            // which it finds beside the graph's file
-            return inPlace ? env.createSession(graph, options) : env.createSession(file.toString(), options);
+            List<String> left = ExternalTables.add(env, options, graph, bundle.weights(), shared);
+            if (left.isEmpty()) {
+                return env.createSession(graph, options);
+            }
+            // a table the graph names whole over 2 GB, which no buffer holds: ONNX Runtime maps it from the
+            // bundle's data file itself, which it finds beside the graph's file
+            LOG.warn("{}: {} names {} whole, too large for one buffer: ONNX Runtime maps {} itself for this "
+                    + "session, so such a table is resident once per session besides the server's mapping (bundles "
+                    + "exported now declare the tables the graphs gather rows from in pieces, each taken in place)",
+                    bundle.dir(), file.getFileName(), String.join(", ", left), BundleFiles.WEIGHTS);
+            return env.createSession(file.toString(), options);
         }
     }
 

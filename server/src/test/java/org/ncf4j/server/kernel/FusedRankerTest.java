@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
+import org.ncf4j.graph.TablePieces;
 import org.ncf4j.onnx.OnnxProto.ModelProto;
 import org.ncf4j.server.TestBundles;
 import org.ncf4j.server.compute.PairScores;
@@ -91,23 +92,31 @@ class FusedRankerTest {
 
     /**
      * Tables over 2 GB are mapped in pieces: the kernel reads user rows and item tiles across the pieces' ends (the
-     * same path on small bundles mapped in pieces of 4 KiB, against the graph reading the data file itself).
+     * same path on small bundles mapped in pieces of 4 KiB, against the graph reading the data file itself), and
+     * the user tables of a bundle whose graphs declare them in pieces (of 37 rows here) through the mappings of
+     * those pieces, against the graph's lookup over the pieces.
      */
     @Test
     void agreesWithTheGraphOnTablesMappedInPieces(@TempDir Path dir) throws Exception {
         int n = 0;
         for (ModelShape shape : List.of(new ModelShape(Variant.NEUMF, 300, 1100, 8, new int[] {32, 16, 8}),
                 new ModelShape(Variant.GMF, 700, 2500, 12, new int[] {8}))) {
-            Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("p" + n++), shape, 5), Bundle.MAX_FILE_BYTES,
-                    4096);
-            assertTrue(bundle.tables().values().stream().anyMatch(t -> t.bytes().isEmpty()), "a table in pieces");
-            try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
-                for (long heapTiles : new long[] {TiledConstants.HEAP_TILES_BYTES, 0}) {
-                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
-                            new StringBuilder(), true, heapTiles).orElseThrow();
-                    ranksAsTheGraph(fused, onnx, bundle, shape + " in pieces, heap tiles " + heapTiles);
-                    assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape + " " + heapTiles);
-                }
+            for (Bundle bundle : List.of(Bundle.read(TestBundles.write(dir.resolve("p" + n++), shape, 5),
+                    Bundle.MAX_FILE_BYTES, 4096), Bundle.read(TestBundles.write(dir.resolve("p" + n++), shape, 5,
+                    TablePieces.ofRows(37))))) {
+                agreesWithTheGraphOnTablesInPieces(shape, bundle);
+            }
+        }
+    }
+
+    private static void agreesWithTheGraphOnTablesInPieces(ModelShape shape, Bundle bundle) throws Exception {
+        assertTrue(bundle.tables().values().stream().anyMatch(t -> t.bytes().isEmpty()), "a table in pieces");
+        try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
+            for (long heapTiles : new long[] {TiledConstants.HEAP_TILES_BYTES, 0}) {
+                FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
+                        new StringBuilder(), true, heapTiles).orElseThrow();
+                ranksAsTheGraph(fused, onnx, bundle, shape + " in pieces, heap tiles " + heapTiles);
+                assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape + " " + heapTiles);
             }
         }
     }

@@ -6,14 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ncf4j.bundle.Bundle;
+import org.ncf4j.bundle.BundleFiles;
 import org.ncf4j.contract.ModelShape;
 import org.ncf4j.contract.Variant;
+import org.ncf4j.graph.TablePieces;
+import org.ncf4j.onnx.OnnxProto.ModelProto;
+import org.ncf4j.onnx.OnnxProto.TensorProto;
 import org.ncf4j.server.TestBundles;
 import org.ncf4j.server.compute.Rankings;
 import org.ncf4j.server.error.ServingError;
@@ -41,6 +50,62 @@ class OnnxSessionsTest {
 
             assertEquals(3, sessions.rank(new long[] {0}, new long[0], 3).items()[0].length, "still serves");
         }
+    }
+
+    /**
+     * Tables declared in pieces (here of 7 rows: the user tables in 6 pieces, the item tables in 4) score and rank
+     * as the same model's whole tables, for ids at both ends of every piece, and every initializer, each piece
+     * included, is handed to ONNX Runtime over the bundle's mapping: the sessions open with the data file gone.
+     */
+    @Test
+    void tablesInPiecesScoreAndRankAsWholeTablesAndAreAllHandedOver(@TempDir Path dir) throws Exception {
+        for (ModelShape shape : List.of(TestBundles.SHAPE, new ModelShape(Variant.GMF, TestBundles.USERS,
+                TestBundles.ITEMS, 4, new int[0]), new ModelShape(Variant.MLP, TestBundles.USERS, TestBundles.ITEMS,
+                0, new int[] {8}))) {
+            Path w = TestBundles.write(dir.resolve(shape.variant().label() + "-whole"), shape, 5);
+            Path p = TestBundles.write(dir.resolve(shape.variant().label() + "-pieced"), shape, 5,
+                    TablePieces.ofRows(7));
+            Bundle whole = Bundle.read(w);
+            Bundle pieced = Bundle.read(p);
+            assertEquals(Files.mismatch(w.resolve(BundleFiles.WEIGHTS), p.resolve(BundleFiles.WEIGHTS)), -1L,
+                    "the same data file");
+            List<OnnxTensor> shared = new ArrayList<>();
+            int external = 0;
+            for (byte[] graph : List.of(pieced.scoreModel(), pieced.rankModel())) {
+                try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+                    assertEquals(List.of(), ExternalTables.add(OrtEnvironment.getEnvironment(), options, graph,
+                            pieced.weights(), shared));
+                }
+                external += externalInitializers(graph);
+            }
+            shared.forEach(OnnxTensor::close);
+            assertEquals(external, shared.size(), "every external initializer handed over");
+            assertTrue(external >= 2 * 6 + 4, shape + ": " + external + " external initializers");
+
+            Files.delete(p.resolve(BundleFiles.WEIGHTS)); // mapped: the sessions must not need the file
+            long[] users = new long[12];
+            long[] items = new long[12];
+            for (int j = 0; j < 12; j++) {
+                // both ends of each piece: 0, 6, 7, 13, ... and the last row
+                users[j] = Math.min(TestBundles.USERS - 1, j / 2 * 7 + (j % 2) * 6);
+                items[j] = Math.min(TestBundles.ITEMS - 1, (11 - j) / 2 * 7 + (j % 2) * 6);
+            }
+            try (OnnxSessions a = OnnxSessions.open(whole, CPU, 1);
+                 OnnxSessions b = OnnxSessions.open(pieced, CPU, 1)) {
+                assertArrayEquals(a.score(users, items).logits(), b.score(users, items).logits(), shape.toString());
+                Rankings want = a.rank(users, new long[] {0, 3, 5, 2}, TestBundles.ITEMS);
+                Rankings got = b.rank(users, new long[] {0, 3, 5, 2}, TestBundles.ITEMS);
+                for (int u = 0; u < users.length; u++) {
+                    assertArrayEquals(want.items()[u], got.items()[u], shape + ", user " + users[u]);
+                    assertArrayEquals(want.scores()[u], got.scores()[u], shape + ", user " + users[u]);
+                }
+            }
+        }
+    }
+
+    private static int externalInitializers(byte[] graph) throws Exception {
+        return (int) ModelProto.parseFrom(graph).getGraph().getInitializerList().stream()
+                .filter(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL).count();
     }
 
     /**
