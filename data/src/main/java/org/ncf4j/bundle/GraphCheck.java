@@ -55,8 +55,7 @@ final class GraphCheck {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.SCORING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.SCORING_OUTPUTS);
-        Map<String, External> external = externals(name, g, dataFileBytes);
-        Map<String, List<Long>> dims = dims(g, external);
+        Map<String, List<Long>> dims = dims(name, g);
         Map<String, long[]> expected = shape.parameters();
         for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_EMBEDDING, MLP_USER_EMBEDDING, MLP_ITEM_EMBEDDING,
                 OUTPUT_WEIGHT)) {
@@ -64,15 +63,14 @@ final class GraphCheck {
                 shape(name, dims, tensor, expected.get(tensor));
             }
         }
-        return external;
+        return externals(name, g, dataFileBytes);
     }
 
     static Map<String, External> rank(String name, byte[] bytes, ModelShape shape, long dataFileBytes) {
         GraphProto g = parse(name, bytes);
         names(name, "inputs", g.getInputList(), GraphIO.RANKING_INPUTS);
         names(name, "outputs", g.getOutputList(), GraphIO.RANKING_OUTPUTS);
-        Map<String, External> external = externals(name, g, dataFileBytes);
-        Map<String, List<Long>> dims = dims(g, external);
+        Map<String, List<Long>> dims = dims(name, g);
         Map<String, long[]> expected = shape.rankingConstants();
         for (String tensor : List.of(GMF_USER_EMBEDDING, GMF_ITEM_SIDE, MLP_USER_EMBEDDING, MLP_ITEM_SIDE)) {
             if (expected.containsKey(tensor)) {
@@ -84,7 +82,7 @@ final class GraphCheck {
         if (itemSide != null && !List.of(itemSide[1], itemSide[0]).equals(dims.get(MLP_0_ITEM_SIDE))) {
             shape(name, dims, MLP_0_ITEM_SIDE, itemSide);
         }
-        return external;
+        return externals(name, g, dataFileBytes);
     }
 
     /**
@@ -145,13 +143,12 @@ final class GraphCheck {
         return new External(t.getName(), dims, offset, length, 0);
     }
 
-    /** The table that {@code pieces} (by number) make, checked to be one range of rows, in order. */
+    /**
+     * The table that {@code pieces} (by number, numbered from 0 without a gap: {@link #dims}) make, checked to be
+     * one range of rows, in order.
+     */
     private static External joined(String file, String table, TreeMap<Integer, External> pieces) {
         String what = file + ": weight '" + table + "'";
-        if (pieces.lastKey() != pieces.size() - 1) {
-            throw new BundleException(what + " has pieces " + pieces.keySet() + "; a table's pieces are numbered "
-                    + "from 0 without a gap");
-        }
         External first = pieces.firstEntry().getValue();
         long rows = 0;
         long end = first.offset();
@@ -202,13 +199,33 @@ final class GraphCheck {
         }
     }
 
-    /** Each initializer's dims by name, and each table's declared in pieces. */
-    private static Map<String, List<Long>> dims(GraphProto g, Map<String, External> external) {
+    /**
+     * Each initializer's dims by name, and those of each table declared in pieces: its pieces' rows added up, once
+     * the pieces are checked to be numbered from 0 without a gap (their ranges are checked with the external
+     * weights).
+     */
+    private static Map<String, List<Long>> dims(String file, GraphProto g) {
         Map<String, List<Long>> out = new HashMap<>();
+        Map<String, TreeMap<Integer, List<Long>>> pieced = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) {
             out.put(t.getName(), t.getDimsList());
+            String table = TensorNames.pieceTable(t.getName());
+            if (table != null) {
+                pieced.computeIfAbsent(table, k -> new TreeMap<>()).put(TensorNames.pieceIndex(t.getName()),
+                        t.getDimsList());
+            }
         }
-        external.forEach((name, e) -> out.putIfAbsent(name, Arrays.stream(e.dims()).boxed().toList()));
+        pieced.forEach((table, pieces) -> {
+            if (pieces.lastKey() != pieces.size() - 1) {
+                throw new BundleException(file + ": weight '" + table + "' has pieces " + pieces.keySet() + "; a "
+                        + "table's pieces are numbered from 0 without a gap");
+            }
+            List<Long> dims = new ArrayList<>(pieces.firstEntry().getValue());
+            if (!dims.isEmpty()) {
+                dims.set(0, pieces.values().stream().mapToLong(d -> d.isEmpty() ? 0 : d.get(0)).sum());
+            }
+            out.putIfAbsent(table, dims);
+        });
         return out;
     }
 
