@@ -111,6 +111,19 @@ public final class TensorMemory {
         return chunks[(int) (row >>> shift)].get((int) (row & mask) * rowLength + column);
     }
 
+    /**
+     * The buffer that holds row {@code row}, which starts at {@link #offset} in it: for reading and writing a row's
+     * values one at a time, in place (a bulk copy of a short row costs more than its arithmetic).
+     */
+    public FloatBuffer chunk(long row) {
+        return chunks[(int) (row >>> shift)];
+    }
+
+    /** Where row {@code row} starts in its {@link #chunk}. */
+    public int offset(long row) {
+        return (int) (row & mask) * rowLength;
+    }
+
     /** Copies row {@code row} into {@code out[at .. at + rowLength)}. */
     public void getRow(long row, float[] out, int at) {
         chunks[(int) (row >>> shift)].get((int) (row & mask) * rowLength, out, at, rowLength);

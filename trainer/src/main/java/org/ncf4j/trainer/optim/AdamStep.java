@@ -1,5 +1,7 @@
 package org.ncf4j.trainer.optim;
 
+import java.nio.FloatBuffer;
+
 /**
  * The arithmetic of one Adam step (Kingma and Ba, 2015) in PyTorch's formulation, shared by the dense and the
  * lazy (row-wise) updates: {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
@@ -33,20 +35,44 @@ record AdamStep(float beta1, float beta2, float epsilon, float stepSize, float i
 
     /** As above, with the second moments at {@code v[vAt ..]}. */
     void apply(float[] w, int wAt, float[] g, int gAt, float[] m, int mAt, float[] v, int vAt, int n) {
-        float b1 = beta1;
-        float b2 = beta2;
-        float c1 = 1 - beta1;
-        float c2 = 1 - beta2;
-        float eps = epsilon;
-        float lr = stepSize;
-        float ic = inverseCorrection;
         for (int i = 0; i < n; i++) {
             float gi = g[gAt + i];
-            float mi = b1 * m[mAt + i] + c1 * gi;
-            float vi = b2 * v[vAt + i] + c2 * gi * gi;
+            float mi = firstMoment(m[mAt + i], gi);
+            float vi = secondMoment(v[vAt + i], gi);
             m[mAt + i] = mi;
             v[vAt + i] = vi;
-            w[wAt + i] -= lr * mi / ((float) Math.sqrt(vi) * ic + eps);
+            w[wAt + i] -= change(mi, vi);
         }
+    }
+
+    /**
+     * As above, in place in memory outside the heap: weights {@code w[wAt ..]}, and a row's optimizer state with
+     * its first moments at {@code state[mAt ..]} and its second at {@code state[vAt ..]}. Each value is read and
+     * written where it lies (an embedding row is short: copying it in and out would cost more than its arithmetic).
+     */
+    void apply(FloatBuffer w, int wAt, float[] g, int gAt, FloatBuffer state, int mAt, int vAt, int n) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[gAt + i];
+            float mi = firstMoment(state.get(mAt + i), gi);
+            float vi = secondMoment(state.get(vAt + i), gi);
+            state.put(mAt + i, mi);
+            state.put(vAt + i, vi);
+            w.put(wAt + i, w.get(wAt + i) - change(mi, vi));
+        }
+    }
+
+    /** The first moment after gradient {@code g}. */
+    private float firstMoment(float m, float g) {
+        return beta1 * m + (1 - beta1) * g;
+    }
+
+    /** The second moment after gradient {@code g}. */
+    private float secondMoment(float v, float g) {
+        return beta2 * v + (1 - beta2) * g * g;
+    }
+
+    /** What the step subtracts from a weight whose moments are {@code m} and {@code v}. */
+    private float change(float m, float v) {
+        return stepSize * m / ((float) Math.sqrt(v) * inverseCorrection + epsilon);
     }
 }

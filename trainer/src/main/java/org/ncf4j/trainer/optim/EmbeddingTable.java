@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import org.ncf4j.trainer.model.TensorMemory;
 
 /**
@@ -38,14 +39,7 @@ final class EmbeddingTable {
         private int[] slots = new int[0];
         private int[] unique = new int[0];
         private float[] sum = new float[0];
-        private float[] row = new float[0];
-        private float[] moments = new float[0];
         private int[] lasts = new int[0];
-
-        Scratch(EmbeddingTable table) {
-            row = new float[table.dim];
-            moments = new float[2 * table.dim + table.m0];
-        }
 
         /** Prepares for a batch of {@code n} rows of {@code dim} values. */
         void reserve(int n, int dim) {
@@ -123,11 +117,6 @@ final class EmbeddingTable {
     }
 
 
-    /** The last step in a row's state, as read into {@code mv}. */
-    private static long last(float[] mv) {
-        return Float.floatToRawIntBits(mv[0]);
-    }
-
     String name() {
         return name;
     }
@@ -139,54 +128,47 @@ final class EmbeddingTable {
     /**
      * Copies rows {@code ids[from .. from + n)} into {@code out} ([n, dim], row-major), as they are before step
      * {@code adam.t()}: with catch-up, a row first takes the steps it skipped, so that the batch computes with the
-     * weights dense Adam would have. Two passes: the first copies every row's weights and reads its last step, loads
-     * independent of each other that the processor overlaps (with tables larger than the caches each is a miss);
-     * the second catches up the rows that skipped steps.
+     * weights dense Adam would have. Two passes: the first reads every row's last step, loads independent of each
+     * other that the processor overlaps (with tables larger than the caches each is a miss); the second catches up
+     * the rows that skipped steps and copies every row.
      */
     void gather(int[] ids, int from, int n, float[] out, AdamStep adam, Scratch s) {
         s.reserve(n, dim);
         int[] lasts = s.lasts;
-        for (int r = 0; r < n; r++) {
-            int row = ids[from + r];
-            weights.getRow(row, out, r * dim);
-            if (m0 > 0) {
-                lasts[r] = Float.floatToRawIntBits(state.get(row, 0));
+        if (m0 > 0) {
+            for (int r = 0; r < n; r++) {
+                lasts[r] = Float.floatToRawIntBits(state.get(ids[from + r], 0));
             }
-        }
-        if (m0 == 0) {
-            return;
         }
         long until = adam.t() - 1;
         for (int r = 0; r < n; r++) {
-            if (lasts[r] > 0 && lasts[r] < until) {
-                int row = ids[from + r];
-                state.getRow(row, s.moments, 0);
-                if (!catchUp(row, out, r * dim, until, s.moments)) {
-                    weights.getRow(row, out, r * dim); // caught up as an earlier row of this batch: read it again
-                }
+            int row = ids[from + r];
+            if (m0 > 0 && lasts[r] > 0 && lasts[r] < until) {
+                catchUp(row, until); // does nothing for a row caught up meanwhile (a repeat in this batch)
             }
+            weights.getRow(row, out, r * dim);
         }
     }
 
     /**
-     * Brings one row, whose weights are in {@code w[at ..]} and state in {@code mv}, to dense Adam's state after
-     * step {@code until}, writing the weights and state back; returns false, doing nothing, for a row never updated
-     * or one already there.
+     * Brings one row to dense Adam's state after step {@code until}, in place; nothing to do for a row never
+     * updated or one already there.
      */
-    private boolean catchUp(int row, float[] w, int at, long until, float[] mv) {
-        long last = last(mv);
+    private void catchUp(int row, long until) {
+        FloatBuffer st = state.chunk(row);
+        int at = state.offset(row);
+        long last = Float.floatToRawIntBits(st.get(at));
         if (last <= 0 || last >= until) {
-            return false;
+            return;
         }
-        skipped.take(w, at, mv, 1, mv, 1 + dim, dim, last, until);
-        mv[0] = Float.intBitsToFloat((int) until);
-        state.putRow(row, mv, 0);
-        weights.putRow(row, w, at);
-        return true;
+        st.put(at, Float.intBitsToFloat((int) until));
+        skipped.take(weights.chunk(row), weights.offset(row), st, at + 1, at + 1 + dim, dim, last, until);
     }
 
     /**
-     * One Adam step on the rows a batch used (gathered for this step by {@link #gather}).
+     * One Adam step on the rows a batch used (gathered for this step by {@link #gather}), in place: each value of
+     * a row's weights and state is read and written where it lies, so that two workers updating one row at once
+     * (Hogwild) can only lose single values, not the whole row's step.
      *
      * @param ids the batch's row ids, {@code ids[from .. from + n)}
      * @param gradient the loss's gradient with respect to the gathered rows, [n, dim]
@@ -211,22 +193,19 @@ final class EmbeddingTable {
             }
         }
         s.clear();
-        float[] w = s.row;
-        float[] mv = s.moments;
         if (adam.t() > MAX_STEP) {
             throw new IllegalStateException("more than " + MAX_STEP + " optimizer steps: not supported");
         }
+        float step = Float.intBitsToFloat((int) adam.t());
         for (int slot = 0; slot < count; slot++) {
             int row = s.unique[slot];
-            weights.getRow(row, w, 0);
-            state.getRow(row, mv, 0);
+            FloatBuffer st = state.chunk(row);
+            int at = state.offset(row);
             if (m0 > 0) {
-                catchUp(row, w, 0, adam.t() - 1, mv); // another worker may have moved it since the gather
-                mv[0] = Float.intBitsToFloat((int) adam.t());
+                catchUp(row, adam.t() - 1); // another worker may have moved it since the gather
+                st.put(at, step);
             }
-            adam.apply(w, 0, s.sum, slot * dim, mv, m0, mv, m0 + dim, dim);
-            state.putRow(row, mv, 0);
-            weights.putRow(row, w, 0);
+            adam.apply(weights.chunk(row), weights.offset(row), s.sum, slot * dim, st, at + m0, at + m0 + dim, dim);
         }
     }
 
@@ -238,15 +217,8 @@ final class EmbeddingTable {
         if (m0 == 0) {
             return;
         }
-        float[] w = new float[dim];
-        float[] mv = new float[2 * dim + 1];
         for (int row = 0; row < rows; row++) {
-            long last = Float.floatToRawIntBits(state.get(row, 0));
-            if (last > 0 && last < adam.t()) {
-                weights.getRow(row, w, 0);
-                state.getRow(row, mv, 0);
-                catchUp(row, w, 0, adam.t(), mv);
-            }
+            catchUp(row, adam.t());
         }
     }
 

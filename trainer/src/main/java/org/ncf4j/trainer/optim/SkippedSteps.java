@@ -1,5 +1,7 @@
 package org.ncf4j.trainer.optim;
 
+import java.nio.FloatBuffer;
+
 /**
  * The zero-gradient steps an embedding row skipped (the steps of batches that did not use it), taken at once:
  * dense Adam's result for that row, at the cost of one row. Between its update at step {@code last} and step
@@ -58,11 +60,11 @@ final class SkippedSteps {
     }
 
     /**
-     * Brings {@code n} weights {@code w[wAt ..]} and their moments {@code m[mAt ..]}, {@code v[vAt ..]} from the
-     * state after step {@code last} to dense Adam's state after step {@code until}. Nothing to do for a row never
-     * updated ({@code last = 0}: its moments are zero).
+     * Brings {@code n} weights {@code w[wAt ..]} and their moments {@code state[mAt ..]} (first) and
+     * {@code state[vAt ..]} (second) from the state after step {@code last} to dense Adam's state after step
+     * {@code until}, in place. Nothing to do for a row never updated ({@code last = 0}: its moments are zero).
      */
-    void take(float[] w, int wAt, float[] m, int mAt, float[] v, int vAt, int n, long last, long until) {
+    void take(FloatBuffer w, int wAt, FloatBuffer state, int mAt, int vAt, int n, long last, long until) {
         long skipped = until - last;
         if (last <= 0 || skipped <= 0) {
             return;
@@ -73,12 +75,13 @@ final class SkippedSteps {
         float decay1 = (float) d1;
         float decay2 = (float) d2;
         for (int i = 0; i < n; i++) {
-            float vi = v[vAt + i];
+            float mi = state.get(mAt + i);
+            float vi = state.get(vAt + i);
             if (vi > 0) {
-                w[wAt + i] -= s * m[mAt + i] / (float) Math.sqrt(vi);
+                w.put(wAt + i, w.get(wAt + i) - s * mi / (float) Math.sqrt(vi));
             }
-            m[mAt + i] *= decay1;
-            v[vAt + i] = vi * decay2;
+            state.put(mAt + i, mi * decay1);
+            state.put(vAt + i, vi * decay2);
         }
     }
 }

@@ -272,7 +272,7 @@ final class SparseTrainer implements AutoCloseable {
             float[][] gathered = new float[tables.length][];
             for (int t = 0; t < tables.length; t++) {
                 if (tables[t] != null) {
-                    scratch[t] = new EmbeddingTable.Scratch(tables[t]);
+                    scratch[t] = new EmbeddingTable.Scratch();
                     gathered[t] = new float[batchSize * tables[t].dim()];
                 }
             }

@@ -2,6 +2,7 @@ package org.ncf4j.trainer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
 class SkippedStepsTest {
@@ -27,10 +28,13 @@ class SkippedStepsTest {
             {50_000, 50_003}, {50_000, 90_000}, {2, 9_000}, {1, 21_000}};
         for (long[] c : cases) {
             float[] w = {0.05f, -0.02f};
-            float[] m = {0.003f, -0.001f};
-            float[] v = {2e-5f, 4e-6f};
+            float[] mv = {0.003f, -0.001f, 2e-5f, 4e-6f}; // a row's state: first moments, then second
+            float[] m = {mv[0], mv[1]};
+            float[] v = {mv[2], mv[3]};
             double[][] expected = {dense(w[0], m[0], v[0], c[0], c[1]), dense(w[1], m[1], v[1], c[0], c[1])};
-            steps.take(w, 0, m, 0, v, 0, 2, c[0], c[1]);
+            steps.take(FloatBuffer.wrap(w), 0, FloatBuffer.wrap(mv), 0, 2, 2, c[0], c[1]);
+            m = new float[] {mv[0], mv[1]};
+            v = new float[] {mv[2], mv[3]};
             for (int i = 0; i < 2; i++) {
                 String at = "element " + i + " from step " + c[0] + " to " + c[1];
                 double move = Math.abs(expected[i][0] - (i == 0 ? 0.05 : -0.02));
@@ -44,9 +48,8 @@ class SkippedStepsTest {
     @Test
     void aRowNeverUpdatedStaysAsItIs() {
         float[] w = {0.5f};
-        float[] m = {0f};
-        float[] v = {0f};
-        new SkippedSteps(0.001f, 0.9f, 0.999f).take(w, 0, m, 0, v, 0, 1, 0, 1000);
+        float[] mv = {0f, 0f};
+        new SkippedSteps(0.001f, 0.9f, 0.999f).take(FloatBuffer.wrap(w), 0, FloatBuffer.wrap(mv), 0, 1, 1, 0, 1000);
         assertEquals(0.5f, w[0]);
     }
 }
