@@ -29,6 +29,11 @@ ncf_jvm() {
       # source this file); the checks module's JvmSettingsTest keeps them equal.
       export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
       export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-134217728}"
+      # PyTorch puts its allocations of 2 MB and more (the embedding tables, the optimizer's state) in huge pages
+      # where the kernel's transparent huge pages allow it (enabled "always" or "madvise"): a batch's rows are
+      # scattered over the tables, and with 4 kB pages each row costs a page walk once the tables outgrow the
+      # TLB's reach (a few MB). NeuMF at MovieLens 20M's counts trained 7% faster (trainer/bench/scale.sh).
+      export THP_MEM_ALLOC_ENABLE="${THP_MEM_ALLOC_ENABLE:-1}"
       # the trainer draws its curves into PNG files, never on a screen
       jvm_flags+=(-Djava.awt.headless=true)
       ;;

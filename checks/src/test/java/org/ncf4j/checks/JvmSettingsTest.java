@@ -42,7 +42,7 @@ class JvmSettingsTest {
                 #!/usr/bin/env bash
                 if [[ "$1" == --list-modules ]]; then printf '%s@17\\n' java.base $FAKE_MODULES; exit 0; fi
                 printf 'arg %s\\n' "$@"
-                env | grep '^MALLOC_' | sort || true
+                env | grep -E '^(MALLOC|THP)_' | sort || true
                 """);
         Files.setPosixFilePermissions(fakeBin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
     }
@@ -52,7 +52,7 @@ class JvmSettingsTest {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("JAVA_OPTS"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.startsWith("THP_") || k.equals("JAVA_OPTS"));
         pb.environment().put("PATH", fakeBin + ":" + System.getenv("PATH"));
         pb.environment().put("FAKE_MODULES", modules);
         pb.environment().put("NCF_SKIP_BUILD", "1"); // the launchers' jars need not exist for the stand-in
@@ -106,13 +106,13 @@ class JvmSettingsTest {
     void theTrainersTestsRunWithTheAllocatorSettingsOfBinNcfTrain() throws Exception {
         Map<String, String> launcher = new TreeMap<>();
         for (String line : run(ROOT.resolve("bin/ncf-train"), "", "--help")) {
-            if (line.startsWith("MALLOC_")) {
+            if (line.startsWith("MALLOC_") || line.startsWith("THP_")) {
                 launcher.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
             }
         }
-        assertFalse(launcher.isEmpty(), "bin/ncf-train sets glibc's allocator");
+        assertFalse(launcher.isEmpty(), "bin/ncf-train sets glibc's and PyTorch's allocators");
         Map<String, String> tests = new TreeMap<>();
-        Matcher env = Pattern.compile("<(MALLOC_[A-Z_]+)>([^<]*)</\\1>")
+        Matcher env = Pattern.compile("<((?:MALLOC|THP)_[A-Z_]+)>([^<]*)</\\1>")
                 .matcher(Files.readString(ROOT.resolve("trainer/pom.xml")));
         while (env.find()) {
             tests.put(env.group(1), env.group(2));

@@ -40,6 +40,8 @@ final class EmbeddingTable {
         private int[] unique = new int[0];
         private float[] sum = new float[0];
         private int[] lasts = new int[0];
+        /** The sum of the values {@link #gather} touched, kept so that its loads are not left out. */
+        private float touched;
 
         /** Prepares for a batch of {@code n} rows of {@code dim} values. */
         void reserve(int n, int dim) {
@@ -97,6 +99,10 @@ final class EmbeddingTable {
     /** Where a row's moments start in its state: 1 with catch-up, else 0. */
     private final int m0;
     private final SkippedSteps skipped;
+    /** Floats in a row of the optimizer's state. */
+    private final int stateLength;
+    /** Floats in a cache line (64 bytes on the processors the trainer runs on). */
+    private static final int LINE_FLOATS = 16;
 
     /**
      * @param table a contiguous float32 [rows, dim] tensor on the CPU
@@ -113,7 +119,8 @@ final class EmbeddingTable {
         }
         this.skipped = skipped;
         this.m0 = skipped != null ? 1 : 0;
-        this.state = TensorMemory.of(manager.zeros(new Shape(rows, 2L * dim + m0)));
+        this.stateLength = 2 * dim + m0;
+        this.state = TensorMemory.of(manager.zeros(new Shape(rows, stateLength)));
     }
 
 
@@ -128,18 +135,23 @@ final class EmbeddingTable {
     /**
      * Copies rows {@code ids[from .. from + n)} into {@code out} ([n, dim], row-major), as they are before step
      * {@code adam.t()}: with catch-up, a row first takes the steps it skipped, so that the batch computes with the
-     * weights dense Adam would have. Two passes: the first reads every row's last step, loads independent of each
-     * other that the processor overlaps (with tables larger than the caches each is a miss); the second catches up
+     * weights dense Adam would have. Two passes: the first reads every row's last step and one value of each cache
+     * line of its weights and state ({@link #touch}), loads independent of each other that the processor overlaps
+     * (with tables larger than the caches each row is a miss); the second, on rows now in the caches, catches up
      * the rows that skipped steps and copies every row.
      */
     void gather(int[] ids, int from, int n, float[] out, AdamStep adam, Scratch s) {
         s.reserve(n, dim);
         int[] lasts = s.lasts;
-        if (m0 > 0) {
-            for (int r = 0; r < n; r++) {
-                lasts[r] = Float.floatToRawIntBits(state.get(ids[from + r], 0));
-            }
+        float touched = 0;
+        for (int r = 0; r < n; r++) {
+            int row = ids[from + r];
+            FloatBuffer st = state.chunk(row);
+            int at = state.offset(row);
+            lasts[r] = Float.floatToRawIntBits(st.get(at));
+            touched += touch(st, at, stateLength) + touch(weights.chunk(row), weights.offset(row), dim);
         }
+        s.touched = touched;
         long until = adam.t() - 1;
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
@@ -148,6 +160,19 @@ final class EmbeddingTable {
             }
             weights.getRow(row, out, r * dim);
         }
+    }
+
+    /**
+     * Reads one value of each cache line of {@code b[at .. at + n)}: loads independent of each other and of the
+     * arithmetic, which the processor has in flight together, so that a row outside the caches costs one memory
+     * latency for all its lines and all the batch's rows, not one latency per line as the arithmetic reaches it.
+     */
+    private static float touch(FloatBuffer b, int at, int n) {
+        float sum = b.get(at + n - 1);
+        for (int i = 0; i < n; i += LINE_FLOATS) {
+            sum += b.get(at + i);
+        }
+        return sum;
     }
 
     /**
