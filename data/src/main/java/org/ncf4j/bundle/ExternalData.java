@@ -24,6 +24,16 @@ public record ExternalData(String location, long offset, long length) {
         for (StringStringEntryProto e : t.getExternalDataList()) {
             info.put(e.getKey(), e.getValue());
         }
+        return new ExternalData(info.get(WeightsFile.LOCATION), number(what, info, WeightsFile.OFFSET, 0),
+                number(what, info, WeightsFile.LENGTH, floatBytes(t, what)));
+    }
+
+    /**
+     * The bytes {@code t}'s dims hold as float32.
+     *
+     * @throws BundleException when a dim is negative
+     */
+    public static long floatBytes(TensorProto t, String what) {
         long count = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {
@@ -31,8 +41,7 @@ public record ExternalData(String location, long offset, long length) {
             }
             count = Math.multiplyExact(count, d);
         }
-        return new ExternalData(info.get(WeightsFile.LOCATION), number(what, info, WeightsFile.OFFSET, 0),
-                number(what, info, WeightsFile.LENGTH, 4 * count));
+        return 4 * count;
     }
 
     private static long number(String what, Map<String, String> info, String key, long absent) {

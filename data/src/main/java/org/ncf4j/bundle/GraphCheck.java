@@ -129,7 +129,7 @@ final class GraphCheck {
             throw new BundleException(what + " has data type " + t.getDataType() + ", expected float32 (1)");
         }
         long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        long bytes = 4 * Arrays.stream(dims).reduce(1, Math::multiplyExact);
+        long bytes = ExternalData.floatBytes(t, what);
         long offset = data.offset();
         long length = data.length();
         if (length != bytes) {
