@@ -25,7 +25,7 @@ class SkippedStepsTest {
     void takingSkippedStepsAtOnceEqualsDenseAdamsZeroGradientSteps() {
         SkippedSteps steps = new SkippedSteps(0.001f, 0.9f, 0.999f);
         long[][] cases = {{1, 2}, {1, 40}, {3, 500}, {100, 101}, {16_000, 16_700}, {16_384, 16_390},
-            {50_000, 50_003}, {50_000, 90_000}, {2, 9_000}, {1, 21_000}};
+            {50_000, 50_003}, {50_000, 90_000}, {2, 9_000}, {1, 21_000}, {7, 1_050_000}};
         for (long[] c : cases) {
             float[] w = {0.05f, -0.02f};
             float[] mv = {0.003f, -0.001f, 2e-5f, 4e-6f}; // a row's state: first moments, then second
@@ -51,5 +51,17 @@ class SkippedStepsTest {
         float[] mv = {0f, 0f};
         new SkippedSteps(0.001f, 0.9f, 0.999f).take(FloatBuffer.wrap(w), 0, FloatBuffer.wrap(mv), 0, 1, 1, 0, 1000);
         assertEquals(0.5f, w[0]);
+    }
+
+    @Test
+    void tabulatedPowersAgreeWithMathPowWithinARounding() {
+        for (double base : new double[] {0.9f, 0.999f, 0.5, 0.99999}) {
+            SkippedSteps.Powers powers = new SkippedSteps.Powers(base);
+            long[] ks = {0, 1, 2, 1023, 1024, 1025, 5_000, 65_537, 1_048_575, 1_048_576, 3_000_000};
+            for (long k : ks) {
+                double expected = Math.pow(base, k);
+                assertEquals(expected, powers.pow(k), 4 * Math.ulp(expected), base + "^" + k);
+            }
+        }
     }
 }
