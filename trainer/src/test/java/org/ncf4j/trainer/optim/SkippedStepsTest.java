@@ -1,6 +1,7 @@
 package org.ncf4j.trainer.optim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,23 @@ class SkippedStepsTest {
                 double expected = Math.pow(base, k);
                 assertEquals(expected, powers.pow(k), 4 * Math.ulp(expected), base + "^" + k);
             }
+        }
+    }
+
+    @Test
+    void momentsThatWouldDecayBelowTheNormalFloatsBecomeZero() {
+        SkippedSteps steps = new SkippedSteps(0.001f, 0.9f, 0.999f);
+        for (long skipped : new long[] {700, 829, 900, 5_000, 100_000}) {
+            float[] w = {0.05f, -0.02f};
+            float[] mv = {1e-3f, -2e-7f, 1e-6f, Float.MIN_NORMAL * 2};
+            steps.take(FloatBuffer.wrap(w), 0, FloatBuffer.wrap(mv), 0, 2, 2, 10_000, 10_000 + skipped);
+            for (float x : mv) {
+                assertTrue(x == 0 || Math.abs(x) >= Float.MIN_NORMAL, "a subnormal moment " + x + " after "
+                        + skipped + " skipped steps");
+            }
+            double exact = 1e-3 * Math.pow(0.9f, skipped);
+            assertEquals(exact < Float.MIN_NORMAL ? 0 : exact, mv[0], 1e-5 * exact, "first moment after " + skipped);
+            assertEquals(0f, mv[3], "a second moment at the bottom of the normal floats after " + skipped);
         }
     }
 }
