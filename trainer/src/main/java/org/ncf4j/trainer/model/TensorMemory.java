@@ -119,6 +119,11 @@ public final class TensorMemory {
         return chunks[(int) (row >>> shift)];
     }
 
+    /** Whether every row is in one chunk: {@code chunk(0)}, row r at {@code r * rowLength()}. */
+    public boolean oneChunk() {
+        return chunks.length == 1;
+    }
+
     /** Where row {@code row} starts in its {@link #chunk}. */
     public int offset(long row) {
         return (int) (row & mask) * rowLength;
