@@ -63,6 +63,12 @@ public final class SyntheticInteractions {
         if (users < 1 || items < 2 || interactions < 2L * users) {
             return "need users >= 1, items >= 2 and at least two interactions per user";
         }
+        // userCounts gives each user at most max(2, items / 2), so that a user's draws find distinct items quickly;
+        // asked for more in all, it would look for a user with room forever
+        if (interactions > (long) users * Math.max(2, items / 2)) {
+            return "a user has at most max(2, ITEMS / 2) interactions, so INTERACTIONS can be at most "
+                    + (long) users * Math.max(2, items / 2) + " for " + users + " users and " + items + " items";
+        }
         if (clusters < 0 || clusters > items) {
             return "need 0 <= CLUSTERS <= ITEMS, got " + clusters + " clusters for " + items + " items";
         }

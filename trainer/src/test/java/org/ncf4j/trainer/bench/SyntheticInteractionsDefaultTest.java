@@ -1,6 +1,9 @@
 package org.ncf4j.trainer.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,5 +38,15 @@ class SyntheticInteractionsDefaultTest {
         Path out = dir.resolve("b.csv");
         SyntheticInteractions.main(new String[] {"30", "40", "600", out.toString(), "1.2", "7"});
         assertEquals("40c1024a9213f47ba6b18e9a6d2d14cedc5db9c29032180b69b39396f5096b13", sha256(out));
+    }
+
+    /** Users can hold half the catalogue each: more interactions than that are refused, not searched for forever. */
+    @Test
+    void moreInteractionsThanTheUsersCanHoldAreRefused() {
+        assertNull(SyntheticInteractions.problem(10, 40, 200, 0), "every user at the cap");
+        assertNotNull(SyntheticInteractions.problem(10, 40, 201, 0));
+        assertNotNull(SyntheticInteractions.problem(10, 3, 21, 0), "two each at least, however small the catalogue");
+        assertThrows(IllegalArgumentException.class,
+                () -> SyntheticInteractions.write(10, 40, 400, 0.8, 1, 0, dir.resolve("x.csv")));
     }
 }
