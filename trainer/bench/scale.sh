@@ -4,12 +4,14 @@
 # and item counts (6,040 x 3,706) and one with MovieLens 20M's (138,493 x 26,744), with one thread and with every
 # core. GMF's arithmetic is small on any machine, so it shows on a slow machine what NeuMF shows on a fast one: how
 # much of a step is memory traffic over tables that outgrow the caches. Prints samples/s, peak resident memory,
-# and per model the ratios 20M-counts / 1M-counts and N threads / 1 thread. Each run trains two epochs and the
-# figure is the second's: the first also pays for the JIT's compilation (seconds of a core at these sizes), which
-# runs on a free core beside one training thread but takes time from the training threads when every core trains,
-# so that a first epoch of GMF (a few seconds) shows the compiler, not the training step.
+# and per model the ratios 20M-counts / 1M-counts and N threads / 1 thread. Each run trains EPOCHS epochs (default
+# 4) and the figure is the median of the second to the last: the first also pays for the JIT's compilation (seconds
+# of a core at these sizes), which runs on a free core beside one training thread but takes time from the training
+# threads when every core trains, so that a first epoch of GMF (a few seconds) shows the compiler, not the training
+# step; and one epoch of GMF at these sizes lasts a few seconds, which a shared machine's swings of 20% (seen from
+# epoch to epoch on a 2-core VM) would set alone.
 # Usage: scale.sh [INTERACTIONS=1000000] [EXTRA ncf-train FLAGS...]   (e.g. scale.sh 1000000 --optimizer lazy-adam)
-# Environment: MODELS (default "neumf gmf"), NCF_BENCH_DATA.
+# Environment: MODELS (default "neumf gmf"), EPOCHS (default 4, at least 2), NCF_BENCH_DATA.
 # The files are generated once (generate.sh) into $NCF_BENCH_DATA (default /tmp/ncf4j-bench).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -34,9 +36,10 @@ for name in ml-1m ml-20m; do
   for t in 1 "$threads"; do
     out="$work/$model-$name-$t"
     "$root/bin/ncf-train" --interactions "$data/$name-counts-$size.csv" --header --timestamp-col ts \
-      --model "$model" --epochs 2 --threads "$t" --no-full-ranking --no-export -o "$out" "$@" > "$out.log" 2>&1 \
+      --model "$model" --epochs "${EPOCHS:-4}" --threads "$t" --no-full-ranking --no-export -o "$out" "$@" > "$out.log" 2>&1 \
       || { cat "$out.log" >&2; exit 1; }
-    r=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['epochs'][-1]['samplesPerSecond'])" "$out/report.json")
+    r=$(/usr/bin/python3 -c "import json, statistics, sys
+print(statistics.median(e['samplesPerSecond'] for e in json.load(open(sys.argv[1]))['epochs'][1:]))" "$out/report.json")
     peak=$(sed -n 's/^peak memory (resident): \([0-9,]*\) MB/\1/p' "$out.log" | tr -d ,)
     load=$(sed -n 's/.*(read in \([0-9.]*\) s).*/\1/p' "$out.log")
     rate[$model-$name-$t]=$r
