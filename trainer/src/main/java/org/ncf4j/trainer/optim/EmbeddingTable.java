@@ -156,8 +156,8 @@ final class EmbeddingTable {
      * any arithmetic, which the processor has in flight together, so that rows outside the caches cost about one
      * memory latency for many rows, not one per line as the arithmetic reaches it. How many rows' loads are in
      * flight at once is set by the processor's window of instructions (a few hundred), so the loop is kept to a
-     * few instructions per row: with a table in one chunk (tables under 1 GB), no chunk is looked up per row.
-     * {@code RowPassBench} times it.
+     * few instructions per row ({@link #lines} is small enough for the compiler to inline): with a table in one
+     * chunk (tables under 1 GB), no chunk is looked up per row. {@code RowPassBench} times it.
      */
     private float touch(int[] ids, int from, int n, FloatBuffer st, FloatBuffer w) {
         int sl = stateLength;
@@ -165,16 +165,7 @@ final class EmbeddingTable {
         float sum = 0;
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
-            int at = row * sl;
-            int wa = row * d;
-            float x = st.get(at) + st.get(at + sl - 1) + w.get(wa) + w.get(wa + d - 1);
-            for (int k = LINE_FLOATS; k < sl - 1; k += LINE_FLOATS) {
-                x += st.get(at + k);
-            }
-            for (int k = LINE_FLOATS; k < d - 1; k += LINE_FLOATS) {
-                x += w.get(wa + k);
-            }
-            sum += x;
+            sum += lines(st, row * sl, sl, w, row * d, d);
         }
         return sum;
     }
@@ -184,20 +175,22 @@ final class EmbeddingTable {
         float sum = 0;
         for (int r = 0; r < n; r++) {
             int row = ids[from + r];
-            FloatBuffer st = state.chunk(row);
-            FloatBuffer w = weights.chunk(row);
-            int at = state.offset(row);
-            int wa = weights.offset(row);
-            float x = st.get(at) + st.get(at + stateLength - 1) + w.get(wa) + w.get(wa + dim - 1);
-            for (int k = LINE_FLOATS; k < stateLength - 1; k += LINE_FLOATS) {
-                x += st.get(at + k);
-            }
-            for (int k = LINE_FLOATS; k < dim - 1; k += LINE_FLOATS) {
-                x += w.get(wa + k);
-            }
-            sum += x;
+            sum += lines(state.chunk(row), state.offset(row), stateLength, weights.chunk(row), weights.offset(row),
+                    dim);
         }
         return sum;
+    }
+
+    /** One value of each cache line of a row's state {@code st[at .. at + sl)} and weights {@code w[wa .. wa + d)}. */
+    private static float lines(FloatBuffer st, int at, int sl, FloatBuffer w, int wa, int d) {
+        float x = st.get(at) + st.get(at + sl - 1) + w.get(wa) + w.get(wa + d - 1);
+        for (int k = LINE_FLOATS; k < sl - 1; k += LINE_FLOATS) {
+            x += st.get(at + k);
+        }
+        for (int k = LINE_FLOATS; k < d - 1; k += LINE_FLOATS) {
+            x += w.get(wa + k);
+        }
+        return x;
     }
 
     /**
