@@ -70,7 +70,8 @@ final class LatentClusters {
         }
     }
 
-    private static double[] runningSums(int n, double skew) {
+    /** The running sums of the Zipf weights {@code r^-skew} of ranks 1 to n, not normalised. */
+    static double[] runningSums(int n, double skew) {
         double[] sums = new double[n];
         double sum = 0;
         for (int r = 0; r < n; r++) {

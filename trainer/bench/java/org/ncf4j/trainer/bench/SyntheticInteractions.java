@@ -193,12 +193,8 @@ public final class SyntheticInteractions {
     }
 
     private static double[] zipf(int items, double skew) {
-        double[] c = new double[items];
-        double sum = 0;
-        for (int r = 0; r < items; r++) {
-            sum += Math.pow(r + 1, -skew);
-            c[r] = sum;
-        }
+        double[] c = LatentClusters.runningSums(items, skew);
+        double sum = c[items - 1];
         for (int r = 0; r < items; r++) {
             c[r] /= sum;
         }
