@@ -13,6 +13,10 @@ import java.util.SplittableRandom;
  * pass, apart from the rest of a training step. Run with {@code bin/lib/run-java.sh trainer
  * org.ncf4j.trainer.optim.RowPassBench [ROWS...]} (default 6,040, 138,493 and 1,000,000 rows: MovieLens 1M's and
  * 20M's user counts and a million).
+ *
+ * <p>With {@code -Dthreads=N} (N > 1) it also runs N threads at once, first on one shared table (as Hogwild workers
+ * share the item table: a row one core wrote must move to the other core's caches before it is read), then each on
+ * its own table of the same size (no row moves between cores), and prints both, in ns per row of one thread.
  */
 public final class RowPassBench {
     private RowPassBench() {
@@ -21,46 +25,91 @@ public final class RowPassBench {
     public static void main(String[] args) {
         long[] sizes = args.length == 0 ? new long[] {6_040, 138_493, 1_000_000}
                 : java.util.Arrays.stream(args).mapToLong(Long::parseLong).toArray();
+        int threads = Integer.getInteger("threads", 1);
         System.out.printf("%10s %14s %14s%n", "rows", "gather ns/row", "update ns/row");
         for (long rows : sizes) {
             double[] ns = measure((int) rows, 8, 256, 5_000, 30_000);
             System.out.printf("%,10d %14.1f %14.1f%n", rows, ns[0], ns[1]);
         }
+        if (threads > 1) {
+            System.out.printf("%d threads at once: %10s %14s %14s%n", threads, "rows", "gather ns/row", "update ns/row");
+            for (long rows : sizes) {
+                for (boolean shared : new boolean[] {true, false}) {
+                    double[] ns = together((int) rows, threads, shared);
+                    System.out.printf("%-20s %,10d %14.1f %14.1f%n", shared ? "one shared table" : "a table each",
+                            rows, ns[0], ns[1]);
+                }
+            }
+        }
+    }
+
+    /** The mean over {@code threads} threads at once of {@link #measure}, on one shared table or one each. */
+    static double[] together(int rows, int threads, boolean shared) {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            EmbeddingTable one = shared ? table(manager, rows, 8) : null;
+            double[][] ns = new double[threads][];
+            Thread[] running = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                EmbeddingTable table = shared ? one : table(manager, rows, 8);
+                running[t] = new Thread(() -> ns[id] = time(table, rows, 8, 256, 5_000, 30_000, id + 1));
+                running[t].start();
+            }
+            double[] mean = new double[2];
+            for (int t = 0; t < threads; t++) {
+                try {
+                    running[t].join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                mean[0] += ns[t][0] / threads;
+                mean[1] += ns[t][1] / threads;
+            }
+            return mean;
+        }
+    }
+
+    private static EmbeddingTable table(NDManager manager, int rows, int dim) {
+        NDArray weights = manager.randomNormal(new Shape(rows, dim)).mul(0.01f);
+        return new EmbeddingTable("bench", weights, manager, new SkippedSteps(0.001f, 0.9f, 0.999f));
     }
 
     /** ns per row of gather and of update, over {@code steps} batches after {@code warm} untimed ones. */
     static double[] measure(int rows, int dim, int batch, int warm, int steps) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            NDArray weights = manager.randomNormal(new Shape(rows, dim)).mul(0.01f);
-            EmbeddingTable table = new EmbeddingTable("bench", weights, manager,
-                    new SkippedSteps(0.001f, 0.9f, 0.999f));
-            EmbeddingTable.Scratch scratch = new EmbeddingTable.Scratch();
-            SplittableRandom random = new SplittableRandom(1);
-            int[] ids = new int[batch];
-            float[] rowsOut = new float[batch * dim];
-            float[] gradient = new float[batch * dim];
-            long gatherNs = 0;
-            long updateNs = 0;
-            for (int s = 0; s < warm + steps; s++) {
-                for (int i = 0; i < batch; i++) {
-                    ids[i] = random.nextInt(rows);
-                }
-                for (int i = 0; i < gradient.length; i++) {
-                    gradient[i] = (float) (random.nextDouble() - 0.5) * 1e-2f;
-                }
-                AdamStep adam = AdamStep.at(s + 1, 0.001f, 0.9f, 0.999f, 1e-8f);
-                long t0 = System.nanoTime();
-                table.gather(ids, 0, batch, rowsOut, adam, scratch);
-                long t1 = System.nanoTime();
-                table.update(ids, 0, batch, gradient, adam, scratch);
-                long t2 = System.nanoTime();
-                if (s >= warm) {
-                    gatherNs += t1 - t0;
-                    updateNs += t2 - t1;
-                }
-            }
-            double perRow = (double) steps * batch;
-            return new double[] {gatherNs / perRow, updateNs / perRow};
+            return time(table(manager, rows, dim), rows, dim, batch, warm, steps, 1);
         }
+    }
+
+    private static double[] time(EmbeddingTable table, int rows, int dim, int batch, int warm, int steps,
+                                 long seed) {
+        EmbeddingTable.Scratch scratch = new EmbeddingTable.Scratch();
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] ids = new int[batch];
+        float[] rowsOut = new float[batch * dim];
+        float[] gradient = new float[batch * dim];
+        long gatherNs = 0;
+        long updateNs = 0;
+        for (int s = 0; s < warm + steps; s++) {
+            for (int i = 0; i < batch; i++) {
+                ids[i] = random.nextInt(rows);
+            }
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = (float) (random.nextDouble() - 0.5) * 1e-2f;
+            }
+            AdamStep adam = AdamStep.at(s + 1, 0.001f, 0.9f, 0.999f, 1e-8f);
+            long t0 = System.nanoTime();
+            table.gather(ids, 0, batch, rowsOut, adam, scratch);
+            long t1 = System.nanoTime();
+            table.update(ids, 0, batch, gradient, adam, scratch);
+            long t2 = System.nanoTime();
+            if (s >= warm) {
+                gatherNs += t1 - t0;
+                updateNs += t2 - t1;
+            }
+        }
+        double perRow = (double) steps * batch;
+        return new double[] {gatherNs / perRow, updateNs / perRow};
     }
 }
