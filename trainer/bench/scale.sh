@@ -19,6 +19,11 @@ size="${1:-1000000}"
 shift || true
 data="${NCF_BENCH_DATA:-/tmp/ncf4j-bench}"
 threads="$(nproc)"
+epochs="${EPOCHS:-4}"
+if ! [[ "$epochs" =~ ^[0-9]+$ ]] || (( epochs < 2 )); then
+  echo "scale.sh: EPOCHS must be a whole number of at least 2 (the first epoch is not counted), got '$epochs'" >&2
+  exit 2
+fi
 mkdir -p "$data"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -36,7 +41,7 @@ for name in ml-1m ml-20m; do
   for t in 1 "$threads"; do
     out="$work/$model-$name-$t"
     "$root/bin/ncf-train" --interactions "$data/$name-counts-$size.csv" --header --timestamp-col ts \
-      --model "$model" --epochs "${EPOCHS:-4}" --threads "$t" --no-full-ranking --no-export -o "$out" "$@" > "$out.log" 2>&1 \
+      --model "$model" --epochs "$epochs" --threads "$t" --no-full-ranking --no-export -o "$out" "$@" > "$out.log" 2>&1 \
       || { cat "$out.log" >&2; exit 1; }
     r=$(/usr/bin/python3 -c "import json, statistics, sys
 print(statistics.median(e['samplesPerSecond'] for e in json.load(open(sys.argv[1]))['epochs'][1:]))" "$out/report.json")

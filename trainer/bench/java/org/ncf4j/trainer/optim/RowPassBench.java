@@ -19,6 +19,12 @@ import java.util.SplittableRandom;
  * its own table of the same size (no row moves between cores), and prints both, in ns per row of one thread.
  */
 public final class RowPassBench {
+    /** GMF's factor: a row of 8 weights. */
+    private static final int DIM = 8;
+    private static final int BATCH = 256;
+    private static final int WARM = 5_000;
+    private static final int STEPS = 30_000;
+
     private RowPassBench() {
     }
 
@@ -28,7 +34,7 @@ public final class RowPassBench {
         int threads = Integer.getInteger("threads", 1);
         System.out.printf("%10s %14s %14s%n", "rows", "gather ns/row", "update ns/row");
         for (long rows : sizes) {
-            double[] ns = measure((int) rows, 8, 256, 5_000, 30_000);
+            double[] ns = measure((int) rows);
             System.out.printf("%,10d %14.1f %14.1f%n", rows, ns[0], ns[1]);
         }
         if (threads > 1) {
@@ -46,13 +52,13 @@ public final class RowPassBench {
     /** The mean over {@code threads} threads at once of {@link #measure}, on one shared table or one each. */
     static double[] together(int rows, int threads, boolean shared) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            EmbeddingTable one = shared ? table(manager, rows, 8) : null;
+            EmbeddingTable one = shared ? table(manager, rows) : null;
             double[][] ns = new double[threads][];
             Thread[] running = new Thread[threads];
             for (int t = 0; t < threads; t++) {
                 int id = t;
-                EmbeddingTable table = shared ? one : table(manager, rows, 8);
-                running[t] = new Thread(() -> ns[id] = time(table, rows, 8, 256, 5_000, 30_000, id + 1));
+                EmbeddingTable table = shared ? one : table(manager, rows);
+                running[t] = new Thread(() -> ns[id] = time(table, rows, id + 1));
                 running[t].start();
             }
             double[] mean = new double[2];
@@ -70,20 +76,23 @@ public final class RowPassBench {
         }
     }
 
-    private static EmbeddingTable table(NDManager manager, int rows, int dim) {
-        NDArray weights = manager.randomNormal(new Shape(rows, dim)).mul(0.01f);
+    private static EmbeddingTable table(NDManager manager, int rows) {
+        NDArray weights = manager.randomNormal(new Shape(rows, DIM)).mul(0.01f);
         return new EmbeddingTable("bench", weights, manager, new SkippedSteps(0.001f, 0.9f, 0.999f));
     }
 
-    /** ns per row of gather and of update, over {@code steps} batches after {@code warm} untimed ones. */
-    static double[] measure(int rows, int dim, int batch, int warm, int steps) {
+    /** ns per row of gather and of update, over {@link #STEPS} batches after {@link #WARM} untimed ones. */
+    static double[] measure(int rows) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
-            return time(table(manager, rows, dim), rows, dim, batch, warm, steps, 1);
+            return time(table(manager, rows), rows, 1);
         }
     }
 
-    private static double[] time(EmbeddingTable table, int rows, int dim, int batch, int warm, int steps,
-                                 long seed) {
+    private static double[] time(EmbeddingTable table, int rows, long seed) {
+        int batch = BATCH;
+        int dim = DIM;
+        int warm = WARM;
+        int steps = STEPS;
         EmbeddingTable.Scratch scratch = new EmbeddingTable.Scratch();
         SplittableRandom random = new SplittableRandom(seed);
         int[] ids = new int[batch];

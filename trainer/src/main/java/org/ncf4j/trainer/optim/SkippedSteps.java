@@ -60,6 +60,12 @@ final class SkippedSteps {
      * Brings {@code n} weights {@code w[wAt ..]} and their moments {@code state[mAt ..]} (first) and
      * {@code state[vAt ..]} (second) from the state after step {@code last} to dense Adam's state after step
      * {@code until}, in place. Nothing to do for a row never updated ({@code last = 0}: its moments are zero).
+     *
+     * <p>A moment that would decay below the smallest normal float (2^-126, about 1.2e-38) is set to zero, never
+     * computed: a multiplication with a subnormal result costs a microcode assist, about a hundred cycles on x86,
+     * where the whole catch-up of a row costs a few dozen. Rows of a large table skip hundreds of steps between uses
+     * (a first moment of 1e-4 turns subnormal after about 740), so without this the cost per row grew with the
+     * table. The values dropped are far below the weights' own precision: the weights come out the same.
      */
     void take(FloatBuffer w, int wAt, FloatBuffer state, int mAt, int vAt, int n, long last, long until) {
         long skipped = until - last;
@@ -85,15 +91,6 @@ final class SkippedSteps {
             state.put(vAt + i, vi < floor2 ? 0f : vi * decay2);
         }
     }
-
-    /*
-     * A moment that decays below the smallest normal float (2^-126, about 1.2e-38) is set to zero, never computed:
-     * a multiplication whose result is subnormal costs the processor a microcode assist, about a hundred cycles on
-     * x86, where the whole catch-up of a row costs a few dozen. Rows of a large table skip hundreds of steps between
-     * uses (b1^k < 2^-126 from k = 829), so before this most catch-ups of MovieLens 20M's users paid one assist
-     * per value, and the cost per sample grew with the tables. The values lost are below 2^-126 where the weights'
-     * own precision is 2^-24 of their size: the weights come out the same.
-     */
 
     /** A decay as a float, zero where it is below the normal floats. */
     private static float normal(double decay) {
