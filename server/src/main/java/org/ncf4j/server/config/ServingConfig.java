@@ -35,6 +35,15 @@ import org.ncf4j.server.config.RankingKernel;
  * @param rankingKernel what ranks the catalogue for Recommend: auto (the fused Java kernel on the CPU provider when
  *     it agrees with the ranking graph and is faster, else the graph), onnx (always the graph in ONNX Runtime) or
  *     fused (the kernel whenever it agrees)
+ * @param retrieval how Recommend ranks a whole catalogue by default, for models with a GMF part: auto (through
+ *     retrieval from catalogues of {@code retrievalMinItems} items on, exactly below), on (always through
+ *     retrieval) or off (always exactly, and no index is built); a request may ask for either way when the index
+ *     exists
+ * @param retrievalCandidates C: the candidates retrieval takes by inner product before the exact model re-ranks
+ *     them (a request may ask for another C)
+ * @param retrievalMinItems from this many items on, auto ranks through retrieval
+ * @param retrievalMaxConn the index's graph: neighbours per node (HNSW's M)
+ * @param retrievalBeamWidth the index's graph: candidates considered per node added while building
  */
 @ConfigurationProperties("ncf")
 public record ServingConfig(
@@ -55,7 +64,12 @@ public record ServingConfig(
         @Bindable(defaultValue = "2") int batchWorkers,
         @Bindable(defaultValue = "256") int rankingMemoryMb,
         @Bindable(defaultValue = "2047") int maxBundleFileMb,
-        @Bindable(defaultValue = "auto") String rankingKernel) {
+        @Bindable(defaultValue = "auto") String rankingKernel,
+        @Bindable(defaultValue = "auto") String retrieval,
+        @Bindable(defaultValue = "200") int retrievalCandidates,
+        @Bindable(defaultValue = "50000") int retrievalMinItems,
+        @Bindable(defaultValue = "16") int retrievalMaxConn,
+        @Bindable(defaultValue = "100") int retrievalBeamWidth) {
 
     /** The largest array a JVM allocates; a bundle file is read into one. */
     static final int MAX_FILE_MB = (Integer.MAX_VALUE - 8) >> 20;
@@ -103,6 +117,19 @@ public record ServingConfig(
         } catch (IllegalArgumentException e) {
             problems.add("ncf.ranking-kernel is " + e.getMessage());
         }
+        retrieval = retrieval == null ? "" : retrieval.strip().toLowerCase(Locale.ROOT);
+        try {
+            RetrievalMode.parse(retrieval);
+        } catch (IllegalArgumentException e) {
+            problems.add("ncf.retrieval is " + e.getMessage());
+        }
+        atLeast(problems, "ncf.retrieval-candidates", retrievalCandidates, 1);
+        atMost(problems, "ncf.retrieval-candidates", retrievalCandidates, RetrievalMode.MAX_CANDIDATES);
+        atLeast(problems, "ncf.retrieval-min-items", retrievalMinItems, 1);
+        atLeast(problems, "ncf.retrieval-max-conn", retrievalMaxConn, 2);
+        atMost(problems, "ncf.retrieval-max-conn", retrievalMaxConn, 512);
+        atLeast(problems, "ncf.retrieval-beam-width", retrievalBeamWidth, 1);
+        atMost(problems, "ncf.retrieval-beam-width", retrievalBeamWidth, 3200);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -122,6 +149,16 @@ public record ServingConfig(
 
     public long maxBundleFileBytes() {
         return (long) maxBundleFileMb << 20;
+    }
+
+    public RetrievalMode retrievalMode() {
+        return RetrievalMode.parse(retrieval);
+    }
+
+    private static void atMost(List<String> problems, String key, long value, long max) {
+        if (value > max) {
+            problems.add(key + " is " + value + ", expected at most " + max);
+        }
     }
 
     private static void atLeast(List<String> problems, String key, long value, long min) {

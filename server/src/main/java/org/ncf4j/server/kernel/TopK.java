@@ -1,12 +1,12 @@
 package org.ncf4j.server.kernel;
 
 /** The k largest of an array of logits, best first; equal logits by the lower index (as ONNX TopK orders them). */
-final class TopK {
+public final class TopK {
     private TopK() {
     }
 
     /** Indices of the k best values of {@code v} (k at most its length). */
-    static int[] best(float[] v, int k) {
+    public static int[] best(float[] v, int k) {
         if (k <= 0) {
             return new int[0];
         }

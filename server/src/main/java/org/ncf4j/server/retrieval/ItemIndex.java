@@ -1,0 +1,214 @@
+package org.ncf4j.server.retrieval;
+
+import static org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.Version;
+import org.apache.lucene.util.hnsw.HnswGraph;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.NeighborArray;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
+
+/**
+ * A maximum-inner-product index over item vectors: Lucene's HNSW graph ({@link HnswGraphBuilder}), kept in the heap.
+ * The search is turned into a nearest-neighbour one (Bachrach et al., RecSys 2014): each item vector {@code x} gets
+ * one more value, {@code sqrt(R^2 - |x|^2)} with R the largest norm, and each query a 0, so that every item vector
+ * has norm R and the squared Euclidean distance {@code |q|^2 + R^2 - 2 q.x} orders items by their inner product
+ * with the query, as the model's GMF logit does. Lucene's own {@link VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}
+ * builds its graph on the raw inner product, which is not a distance: on MovieLens 1M's NeuMF it found 0.94 of the
+ * best ten that a scan of the same vectors finds, where this transform finds (see docs/serving.md). Vector ordinals
+ * are item indices. Searches are thread-safe: each reads the finished graph through its own cursor
+ * ({@link Cursor}), where Lucene's on-heap graph keeps one cursor for all.
+ */
+public final class ItemIndex {
+    /** The graph's settings: neighbours per node (Lucene's M) and the beam width while building. */
+    public record Params(int maxConn, int beamWidth) {
+        /** Lucene's defaults (16 and 100). */
+        public static final Params DEFAULT = new Params(HnswGraphBuilder.DEFAULT_MAX_CONN,
+                HnswGraphBuilder.DEFAULT_BEAM_WIDTH);
+
+        public Params {
+            if (maxConn < 2 || maxConn > 512 || beamWidth < 1 || beamWidth > 3200) {
+                throw new IllegalArgumentException("HNSW max-conn must be in 2..512 and beam-width in 1..3200, got "
+                        + maxConn + " and " + beamWidth);
+            }
+        }
+    }
+
+    private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.EUCLIDEAN;
+    /** Fixed, so that the same vectors give the same graph on every load. */
+    private static final long SEED = 42;
+
+    private final RandomAccessVectorValues.Floats vectors;
+    private final OnHeapHnswGraph graph;
+    private final Params params;
+    private final long buildNanos;
+
+    private ItemIndex(RandomAccessVectorValues.Floats vectors, OnHeapHnswGraph graph, Params params,
+                      long buildNanos) {
+        this.vectors = vectors;
+        this.graph = graph;
+        this.params = params;
+        this.buildNanos = buildNanos;
+    }
+
+    /**
+     * Builds the graph over {@code vectors} (one per item, all of one dimension); takes seconds per hundred thousand
+     * items on one core.
+     */
+    public static ItemIndex build(List<float[]> vectors, Params params) {
+        if (vectors.isEmpty()) {
+            throw new IllegalArgumentException("no item vectors to index");
+        }
+        int dim = vectors.get(0).length;
+        long t0 = System.nanoTime();
+        double most = 0;
+        for (float[] v : vectors) {
+            most = Math.max(most, squaredNorm(v));
+        }
+        List<float[]> lifted = new ArrayList<>(vectors.size());
+        for (float[] v : vectors) {
+            float[] w = Arrays.copyOf(v, dim + 1);
+            w[dim] = (float) Math.sqrt(Math.max(0, most - squaredNorm(v)));
+            lifted.add(w);
+        }
+        try {
+            RandomAccessVectorValues.Floats values = RandomAccessVectorValues.fromFloats(lifted, dim + 1);
+            RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
+                    SIMILARITY, values);
+            HnswGraphBuilder builder = HnswGraphBuilder.create(scorers, params.maxConn(), params.beamWidth(), SEED,
+                    vectors.size());
+            OnHeapHnswGraph graph = builder.build(vectors.size());
+            return new ItemIndex(values, graph, params, System.nanoTime() - t0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the vectors are in the heap: no I/O happens
+        }
+    }
+
+    private static double squaredNorm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        return s;
+    }
+
+    /** Items of the index. */
+    public int size() {
+        return vectors.size();
+    }
+
+    /** The vectors' dimension: what a query must have. */
+    public int dimension() {
+        return vectors.dimension() - 1;
+    }
+
+    public Params params() {
+        return params;
+    }
+
+    public long buildNanos() {
+        return buildNanos;
+    }
+
+    /** The graph's heap use in bytes (the vectors not counted). */
+    public long graphBytes() {
+        return graph.ramBytesUsed();
+    }
+
+    /** The library and settings, for logs and model info. */
+    public String describe() {
+        return "Lucene " + Version.LATEST + " HNSW, inner product as Euclidean distance, M " + params.maxConn()
+                + ", beam width "
+                + params.beamWidth();
+    }
+
+    /**
+     * Up to {@code n} items with the largest inner product with {@code query}, best first, among those
+     * {@code accept} lets through (null: all). The search visits about {@code n} candidates per level, so a larger n
+     * also finds the best few more surely.
+     */
+    public int[] search(float[] query, int n, Bits accept) {
+        if (query.length != dimension()) {
+            throw new IllegalArgumentException("a query of dimension " + query.length + " for an index of "
+                    + dimension());
+        }
+        try {
+            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors,
+                    Arrays.copyOf(query, query.length + 1));
+            TopKnnCollector collector = new TopKnnCollector(n, Integer.MAX_VALUE);
+            HnswGraphSearcher.search(scorer, collector, new Cursor(graph), accept);
+            ScoreDoc[] docs = collector.topDocs().scoreDocs;
+            int[] items = new int[docs.length];
+            for (int i = 0; i < docs.length; i++) {
+                items[i] = docs[i].doc;
+            }
+            return items;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One search's view of the finished graph: its own position among a node's neighbours. */
+    private static final class Cursor extends HnswGraph {
+        private final OnHeapHnswGraph graph;
+        private int[] nodes = new int[0];
+        private int size;
+        private int at;
+
+        Cursor(OnHeapHnswGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        public void seek(int level, int target) {
+            NeighborArray neighbours = graph.getNeighbors(level, target);
+            nodes = neighbours.nodes();
+            size = neighbours.size();
+            at = -1;
+        }
+
+        @Override
+        public int nextNeighbor() {
+            return ++at < size ? nodes[at] : NO_MORE_DOCS;
+        }
+
+        @Override
+        public int size() {
+            return graph.size();
+        }
+
+        @Override
+        public int maxNodeId() {
+            return graph.maxNodeId();
+        }
+
+        @Override
+        public int numLevels() throws IOException {
+            return graph.numLevels();
+        }
+
+        @Override
+        public int entryNode() throws IOException {
+            return graph.entryNode();
+        }
+
+        @Override
+        public NodesIterator getNodesOnLevel(int level) throws IOException {
+            return graph.getNodesOnLevel(level);
+        }
+    }
+}
