@@ -18,6 +18,8 @@ import org.ncf4j.server.onnxruntime.ExecutionProvider;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.RepositoryPoller;
 import org.ncf4j.server.repository.RepositoryScanner;
+import org.ncf4j.server.retrieval.ItemIndex;
+import org.ncf4j.server.retrieval.RetrievalSettings;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 import org.slf4j.Logger;
@@ -64,7 +66,9 @@ public class ServerFactory {
         BatchSettings scoring = new BatchSettings(c.maxBatchPairs(), delay, c.maxQueueSize(), c.batchWorkers(),
                 BatchSettings.MAX_INLINE_NANOS);
         return new ModelLoader(provider, new ModelLoader.Settings(c.intraOpThreads(), c.maxBundleFileBytes(),
-                c.rankingMemoryBytes(), ranking, scoring, c.kernel()), new KernelWarmUp(KernelWarmUp.MAX_NANOS),
+                c.rankingMemoryBytes(), ranking, scoring, c.kernel(), new RetrievalSettings(c.retrievalMode(),
+                c.retrievalCandidates(), c.retrievalMinItems(), new ItemIndex.Params(c.retrievalMaxConn(),
+                c.retrievalBeamWidth()))), new KernelWarmUp(KernelWarmUp.MAX_NANOS),
                 loops, metrics::batch);
     }
 

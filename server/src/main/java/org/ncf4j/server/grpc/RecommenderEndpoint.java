@@ -16,6 +16,7 @@ import org.ncf4j.api.v1.ModelInfo;
 import org.ncf4j.api.v1.ModelInfoRequest;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.ModelVersions;
+import org.ncf4j.api.v1.Ranking;
 import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendBatchResponse;
 import org.ncf4j.api.v1.RecommendRequest;
@@ -23,12 +24,14 @@ import org.ncf4j.api.v1.RecommendResponse;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ReloadRequest;
 import org.ncf4j.api.v1.ReloadResponse;
+import org.ncf4j.api.v1.RetrievalInfo;
 import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
+import org.ncf4j.server.retrieval.Retrieval;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 
@@ -98,12 +101,25 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
 
     private static RecommendationService.Query query(RecommendRequest r) {
         return new RecommendationService.Query(r.getUser(), r.getK(), r.getIncludeSeen(), r.getCandidatesList(),
-                r.getExcludeList());
+                r.getExcludeList(), ranking(r.getRankingValue()), r.getRetrievalCandidates());
+    }
+
+    /** A request's ranking by its number: a newer client's value this server does not know is refused. */
+    private static RecommendationService.Ranking ranking(int value) {
+        return switch (value) {
+            case Ranking.RANKING_EXACT_VALUE -> RecommendationService.Ranking.EXACT;
+            case Ranking.RANKING_RETRIEVAL_VALUE -> RecommendationService.Ranking.RETRIEVAL;
+            case Ranking.RANKING_DEFAULT_VALUE -> RecommendationService.Ranking.DEFAULT;
+            default -> throw ServingException.invalid("unknown ranking " + value + ": expected RANKING_DEFAULT (0), "
+                    + "RANKING_EXACT (1) or RANKING_RETRIEVAL (2)");
+        };
     }
 
     private static RecommendResponse response(RecommendationService.Recommendation rec) {
         RecommendResponse.Builder b = RecommendResponse.newBuilder().setModel(spec(rec.model(), rec.version()))
-                .setPopularityFallback(rec.popularityFallback());
+                .setPopularityFallback(rec.popularityFallback())
+                .setRankedBy(rec.popularityFallback() ? Ranking.RANKING_DEFAULT : rec.retrieved()
+                        ? Ranking.RANKING_RETRIEVAL : Ranking.RANKING_EXACT);
         for (int i = 0; i < rec.items().size(); i++) {
             b.addItems(ScoredItem.newBuilder().setItem(rec.items().get(i)).setScore(rec.scores().get(i)));
         }
@@ -122,7 +138,7 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
                 .setVariant(card.variant()).setFactor(card.factor()).addAllLayers(card.layers())
                 .setNumUsers(card.numUsers()).setNumItems(card.numItems()).setExecutionProvider(d.provider())
                 .setDataset(String.valueOf(card.dataset().getOrDefault("name", ""))).setCreatedAt(card.createdAt())
-                .setReady(true).setLastError(d.lastError());
+                .setReady(true).setLastError(d.lastError()).setRetrieval(retrieval(d.retrieval()));
         for (Map.Entry<String, Object> e : card.metrics().entrySet()) {
             if (e.getValue() instanceof Number n) {
                 b.putMetrics(e.getKey(), n.doubleValue());
@@ -135,6 +151,11 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
             }
         }
         return b.build();
+    }
+
+    private static RetrievalInfo retrieval(Retrieval r) {
+        return RetrievalInfo.newBuilder().setAvailable(r.available()).setByDefault(r.byDefault())
+                .setCandidates(r.candidates()).setIndex(r.description()).setBuildMillis(r.buildMillis()).build();
     }
 
     @Override

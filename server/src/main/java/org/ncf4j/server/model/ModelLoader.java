@@ -8,18 +8,23 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.bundle.BundleCard;
-import org.ncf4j.data.MachineMemory;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.data.MachineMemory;
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.Ranker;
 import org.ncf4j.server.config.RankingKernel;
+import org.ncf4j.server.config.RetrievalMode;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.kernel.FusedRanker;
+import org.ncf4j.server.kernel.InnerProductPart;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
 import org.ncf4j.server.onnxruntime.OnnxSessions;
+import org.ncf4j.server.retrieval.Retrieval;
+import org.ncf4j.server.retrieval.RetrievalSettings;
+import org.ncf4j.server.retrieval.RetrievingRanker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +64,21 @@ public final class ModelLoader implements VersionLoader {
      * @param ranking batching of Recommend calls (its batch size is the most users a run may take)
      * @param scoring batching of Score calls
      * @param kernel what ranks the catalogue
+     * @param retrieval whether and how models rank through an item index
      */
     public record Settings(int intraOpThreads, long maxFileBytes, long rankingMemoryBytes, BatchSettings ranking,
-                           BatchSettings scoring, RankingKernel kernel) {
-        /** With the default kernel choice ({@link RankingKernel#AUTO}). */
+                           BatchSettings scoring, RankingKernel kernel, RetrievalSettings retrieval) {
+        /** With the default kernel choice ({@link RankingKernel#AUTO}) and retrieval settings. */
         public Settings(int intraOpThreads, long maxFileBytes, long rankingMemoryBytes, BatchSettings ranking,
                         BatchSettings scoring) {
             this(intraOpThreads, maxFileBytes, rankingMemoryBytes, ranking, scoring, RankingKernel.AUTO);
+        }
+
+        /** With the default retrieval settings. */
+        public Settings(int intraOpThreads, long maxFileBytes, long rankingMemoryBytes, BatchSettings ranking,
+                        BatchSettings scoring, RankingKernel kernel) {
+            this(intraOpThreads, maxFileBytes, rankingMemoryBytes, ranking, scoring, kernel,
+                    RetrievalSettings.DEFAULT);
         }
     }
 
@@ -193,9 +206,10 @@ public final class ModelLoader implements VersionLoader {
                         + "({} MiB); users are ranked one at a time", name, version,
                         perUserBytes(bundle.card()) >> 20, settings.rankingMemoryBytes() >> 20);
             }
+            Retrieval retrieval = retrieval(name, version, bundle, scorer, ranker);
             return new ServedModel(name, version, bundle.withoutModels(), provider.name(), onnx, ranker, kernel,
                     scorer, chosen.chunk(), settings.ranking(), settings.scoring(), chosen.oneUserNanos(), scoreNanos,
-                    observer, loops);
+                    observer, loops, retrieval);
         } catch (RuntimeException | Error e) {
             try {
                 onnx.close();
@@ -208,6 +222,35 @@ public final class ModelLoader implements VersionLoader {
             }
             throw e;
         }
+    }
+
+    /**
+     * The model's item index, built before the version serves (so a version swap keeps the old one answering
+     * meanwhile), or none: the model has no GMF part, or ncf.retrieval is off.
+     */
+    private Retrieval retrieval(String name, long version, Bundle bundle, PairScorer scorer, Ranker ranker) {
+        RetrievalSettings r = settings.retrieval();
+        if (r.mode() == RetrievalMode.OFF) {
+            return Retrieval.none("ncf.retrieval is off");
+        }
+        StringBuilder whyNot = new StringBuilder();
+        Optional<InnerProductPart> part = InnerProductPart.of(bundle.rankModel(), bundle.tables(), bundle.card(),
+                whyNot);
+        if (part.isEmpty()) {
+            LOG.info("model {} version {}: no item index, Recommend ranks exactly: {}", name, version, whyNot);
+            return Retrieval.none(whyNot.toString());
+        }
+        LOG.info("model {} version {}: building the item index over {} items", name, version,
+                bundle.card().numItems());
+        long t0 = System.nanoTime();
+        RetrievingRanker retriever = RetrievingRanker.build(part.get(), scorer, ranker, r.index(), true);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        boolean byDefault = r.mode().retrievesByDefault(bundle.card().numItems(), r.minItems());
+        LOG.info("model {} version {}: item index built in {} ms (item term {} ms, graph {} MiB): {}; Recommend ranks "
+                + "{} by default, C {}", name, version, millis, retriever.termNanos() / 1_000_000,
+                retriever.index().graphBytes() >> 20, retriever.describe(),
+                byDefault ? "through retrieval" : "exactly", r.candidates());
+        return new Retrieval(retriever, byDefault, r.candidates(), retriever.describe(), millis);
     }
 
     /**

@@ -18,6 +18,7 @@ import org.ncf4j.server.compute.Rankings;
 import org.ncf4j.server.config.RankingKernel;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.onnxruntime.OnnxSessions;
+import org.ncf4j.server.retrieval.Retrieval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +35,15 @@ public final class ServedModel {
     public record Ranked(long[] items, float[] scores) {
     }
 
-    /** One user's ranking request: dense user index, dense item indices to leave out, how many items. */
-    public record RankQuery(long user, long[] exclude, int k) {
+    /**
+     * One user's ranking request: dense user index, dense item indices to leave out, how many items, and C when
+     * ranked through retrieval (0: the whole catalogue exactly).
+     */
+    public record RankQuery(long user, long[] exclude, int k, int retrieve) {
+        /** An exact ranking of the whole catalogue. */
+        public RankQuery(long user, long[] exclude, int k) {
+            this(user, exclude, k, 0);
+        }
     }
 
     /** A Score request: pairs of dense indices. */
@@ -56,6 +64,7 @@ public final class ServedModel {
     private final Ranker rankWith;
     private final PairScorer scoreWith;
     private final RankingKernel kernel;
+    private final Retrieval retrieval;
     private final int[] byPopularity;
     private final int rankChunk;
     private final RefCounted<ServedModel> refs;
@@ -73,11 +82,12 @@ public final class ServedModel {
      * @param rankRunNanos the warm-up ranking run's time, until runs are timed
      * @param scoreRunNanos the warm-up scoring run's time
      * @param loops the transport's I/O loops, where calls arrive
+     * @param retrieval ranking through the item index, when the model has one
      */
     ServedModel(String name, long version, Bundle bundle, String provider, OnnxSessions onnx, Ranker rankWith,
                 RankingKernel kernel, PairScorer scoreWith, int rankChunk, BatchSettings ranking,
                 BatchSettings scoring, long rankRunNanos, long scoreRunNanos, BatchObserver observer,
-                IoLoops loops) {
+                IoLoops loops, Retrieval retrieval) {
         this.name = name;
         this.version = version;
         this.bundle = bundle;
@@ -85,6 +95,7 @@ public final class ServedModel {
         this.onnx = onnx;
         this.rankWith = rankWith;
         this.kernel = kernel;
+        this.retrieval = retrieval;
         this.scoreWith = scoreWith;
         this.byPopularity = popularityOrder(bundle.popularity());
         this.rankChunk = rankChunk;
@@ -132,6 +143,11 @@ public final class ServedModel {
     /** What scores pairs for Score: the scoring graph (onnx) or the fused kernel of the ranking graph (fused). */
     public RankingKernel scoringKernel() {
         return scoreWith == onnx ? RankingKernel.ONNX : RankingKernel.FUSED;
+    }
+
+    /** Ranking through retrieval: whether the model has an index, whether it is the default, C. */
+    public Retrieval retrieval() {
+        return retrieval;
     }
 
     /** Item indices from the most to the least popular in training (ties by index). */
@@ -216,6 +232,56 @@ public final class ServedModel {
     }
 
     private List<Ranked> rankBatch(List<RankQuery> batch) {
+        List<RankQuery> retrieving = batch.stream().filter(q -> q.retrieve() > 0).toList();
+        if (retrieving.isEmpty()) {
+            return rankExactly(batch);
+        }
+        if (retrieving.size() == batch.size()) {
+            return retrieve(batch);
+        }
+        List<RankQuery> exact = batch.stream().filter(q -> q.retrieve() == 0).toList();
+        java.util.Iterator<Ranked> byIndex = retrieve(retrieving).iterator();
+        java.util.Iterator<Ranked> whole = rankExactly(exact).iterator();
+        List<Ranked> out = new ArrayList<>(batch.size());
+        for (RankQuery q : batch) {
+            out.add(q.retrieve() > 0 ? byIndex.next() : whole.next());
+        }
+        return out;
+    }
+
+    /** The queries' k best items through the item index (each query's C candidates, re-ranked exactly). */
+    private List<Ranked> retrieve(List<RankQuery> batch) {
+        if (!retrieval.available()) {
+            throw new IllegalStateException("model " + name + " version " + version + " has no item index");
+        }
+        int b = batch.size();
+        long[] users = new long[b];
+        int[] candidates = new int[b];
+        int pairs = 0;
+        int k = 0;
+        for (int i = 0; i < b; i++) {
+            users[i] = batch.get(i).user();
+            candidates[i] = batch.get(i).retrieve();
+            pairs += batch.get(i).exclude().length;
+            k = Math.max(k, batch.get(i).k());
+        }
+        return ranked(batch, retrieval.ranker().rank(users, exclusions(batch, pairs), k, candidates));
+    }
+
+    /** Exclusions as (row, item) pairs, ordered by row. */
+    private static long[] exclusions(List<RankQuery> batch, int pairs) {
+        long[] exclude = new long[2 * pairs];
+        int at = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            for (long item : batch.get(i).exclude()) {
+                exclude[at++] = i;
+                exclude[at++] = item;
+            }
+        }
+        return exclude;
+    }
+
+    private List<Ranked> rankExactly(List<RankQuery> batch) {
         int b = batch.size();
         long[] users = new long[b];
         int pairs = 0;
@@ -225,15 +291,12 @@ public final class ServedModel {
             pairs += batch.get(i).exclude().length;
             k = Math.max(k, batch.get(i).k());
         }
-        long[] exclude = new long[2 * pairs];
-        int at = 0;
-        for (int i = 0; i < b; i++) {
-            for (long item : batch.get(i).exclude()) {
-                exclude[at++] = i;
-                exclude[at++] = item;
-            }
-        }
-        Rankings r = rankWith.rank(users, exclude, k);
+        return ranked(batch, rankWith.rank(users, exclusions(batch, pairs), k));
+    }
+
+    /** Each query's k best of a run's rankings, with probabilities made non-increasing. */
+    private static List<Ranked> ranked(List<RankQuery> batch, Rankings r) {
+        int b = batch.size();
         List<Ranked> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             int ki = batch.get(i).k();

@@ -56,9 +56,11 @@ public final class ItemIndex {
     private final OnHeapHnswGraph graph;
     private final Params params;
     private final long buildNanos;
+    private final double radius;
 
     private ItemIndex(RandomAccessVectorValues.Floats vectors, OnHeapHnswGraph graph, Params params,
-                      long buildNanos) {
+                      long buildNanos, double radius) {
+        this.radius = radius;
         this.vectors = vectors;
         this.graph = graph;
         this.params = params;
@@ -92,7 +94,7 @@ public final class ItemIndex {
             HnswGraphBuilder builder = HnswGraphBuilder.create(scorers, params.maxConn(), params.beamWidth(), SEED,
                     vectors.size());
             OnHeapHnswGraph graph = builder.build(vectors.size());
-            return new ItemIndex(values, graph, params, System.nanoTime() - t0);
+            return new ItemIndex(values, graph, params, System.nanoTime() - t0, Math.sqrt(most));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the vectors are in the heap: no I/O happens
         }
@@ -148,7 +150,7 @@ public final class ItemIndex {
         }
         try {
             RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors,
-                    Arrays.copyOf(query, query.length + 1));
+                    onSphere(query));
             TopKnnCollector collector = new TopKnnCollector(n, Integer.MAX_VALUE);
             HnswGraphSearcher.search(scorer, collector, new Cursor(graph), accept);
             ScoreDoc[] docs = collector.topDocs().scoreDocs;
@@ -160,6 +162,21 @@ public final class ItemIndex {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The query scaled to the items' norm R, with a 0 appended: the same order of items (scaling a query scales every
+     * inner product alike), and a query among the items rather than far from all of them, where the graph's
+     * neighbourhoods guide the search.
+     */
+    private float[] onSphere(float[] query) {
+        double norm = Math.sqrt(squaredNorm(query));
+        float[] q = new float[query.length + 1];
+        double scale = norm > 0 ? radius / norm : 1;
+        for (int j = 0; j < query.length; j++) {
+            q[j] = (float) (query[j] * scale);
+        }
+        return q;
     }
 
     /** One search's view of the finished graph: its own position among a node's neighbours. */

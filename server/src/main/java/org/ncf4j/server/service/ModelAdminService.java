@@ -11,6 +11,7 @@ import org.ncf4j.server.model.RefCounted;
 import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.ModelSnapshot;
+import org.ncf4j.server.retrieval.Retrieval;
 
 /** What the repository holds, for the model information, listing and reload calls. */
 public final class ModelAdminService {
@@ -19,7 +20,8 @@ public final class ModelAdminService {
      *
      * @param lastError the model's most recent refused version, with why (empty when none)
      */
-    public record Description(String name, long version, BundleCard card, String provider, String lastError) {
+    public record Description(String name, long version, BundleCard card, String provider, String lastError,
+                              Retrieval retrieval) {
     }
 
     /**
@@ -46,7 +48,7 @@ public final class ModelAdminService {
             ServedModel m = h.get();
             ModelSnapshot.Entry e = repository.snapshot().entry(m.name());
             return new Description(m.name(), m.version(), m.bundle().card(), m.provider(),
-                    e == null ? "" : e.lastFailure());
+                    e == null ? "" : e.lastFailure(), m.retrieval());
         }
     }
 

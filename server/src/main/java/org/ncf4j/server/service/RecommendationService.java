@@ -9,11 +9,13 @@ import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.server.compute.PairScores;
+import org.ncf4j.server.config.RetrievalMode;
 import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.model.RefCounted;
 import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
+import org.ncf4j.server.retrieval.Retrieval;
 
 /**
  * Scoring and recommendation on the repository's models: validates requests, maps external ids to dense indices,
@@ -26,13 +28,34 @@ public final class RecommendationService {
     public record Scores(float[] scores, float[] logits, String model, long version) {
     }
 
-    /** The items of a Recommend call, best first, and who answered. */
+    /**
+     * The items of a Recommend call, best first, who answered, and how: the popularity fallback, or the model through
+     * retrieval or exactly.
+     */
     public record Recommendation(List<String> items, List<Float> scores, String model, long version,
-                                 boolean popularityFallback) {
+                                 boolean popularityFallback, boolean retrieved) {
     }
 
-    /** What a Recommend call asks for (external ids). */
-    public record Query(String user, int k, boolean includeSeen, List<String> candidates, List<String> exclude) {
+    /** How a Recommend call asks the whole catalogue to be ranked. */
+    public enum Ranking {
+        /** The model's default ({@link Retrieval#byDefault}). */
+        DEFAULT,
+        /** Every item through the model. */
+        EXACT,
+        /** C candidates from the model's item index, re-ranked by the model. */
+        RETRIEVAL
+    }
+
+    /**
+     * What a Recommend call asks for (external ids); {@code retrieve} is retrieval's C for this call (0: the
+     * model's).
+     */
+    public record Query(String user, int k, boolean includeSeen, List<String> candidates, List<String> exclude,
+                        Ranking ranking, int retrieve) {
+        /** With the model's default ranking. */
+        public Query(String user, int k, boolean includeSeen, List<String> candidates, List<String> exclude) {
+            this(user, k, includeSeen, candidates, exclude, Ranking.DEFAULT, 0);
+        }
     }
 
     /** One request of a RecommendBatch call: the model it names and its query. */
@@ -189,7 +212,7 @@ public final class RecommendationService {
                     scores.add(r.scores()[j]);
                 }
             }
-            return new Recommendation(items, scores, m.name(), m.version(), false);
+            return new Recommendation(items, scores, m.name(), m.version(), false, rank.retrieve() > 0);
         }
 
         boolean excluded(ServedModel m, int item) {
@@ -215,6 +238,7 @@ public final class RecommendationService {
             throw ServingException.invalid(prefix + "k must be between 1 and the number of items (" + numItems
                     + "), got " + q.k());
         }
+        int retrieve = retrieve(m, q, prefix);
         long[] extra = new long[q.exclude().size()];
         for (int i = 0; i < extra.length; i++) {
             extra[i] = item(b.items(), q.exclude().get(i), prefix, "excluded item", "");
@@ -250,7 +274,39 @@ public final class RecommendationService {
                 exclude[extra.length + j] = flat[from + j];
             }
         }
-        return new Plan(q, user, extra, null, new ServedModel.RankQuery(user, exclude, q.k()));
+        return new Plan(q, user, extra, null, new ServedModel.RankQuery(user, exclude, q.k(), retrieve));
+    }
+
+    /**
+     * Retrieval's C for a query (at least its k), or 0 when the query is ranked exactly: as it asks, else as the
+     * model does by default.
+     */
+    private static int retrieve(ServedModel m, Query q, String prefix) {
+        if (q.retrieve() < 0 || q.retrieve() > RetrievalMode.MAX_CANDIDATES) {
+            throw ServingException.invalid(prefix + "retrieval_candidates must be between 1 and "
+                    + RetrievalMode.MAX_CANDIDATES + " (0: the server's " + m.retrieval().candidates() + "), got "
+                    + q.retrieve());
+        }
+        Retrieval r = m.retrieval();
+        switch (q.ranking()) {
+            case EXACT:
+                if (q.retrieve() != 0) {
+                    throw ServingException.invalid(prefix + "retrieval_candidates is " + q.retrieve()
+                            + ", but the ranking asked for is exact: give one or the other");
+                }
+                return 0;
+            case RETRIEVAL:
+                if (!r.available()) {
+                    throw ServingException.invalid(prefix + "model " + m.name() + " version " + m.version()
+                            + " cannot rank through retrieval (" + r.description() + "): ask for the exact ranking");
+                }
+                break;
+            default:
+                if (!r.byDefault()) {
+                    return 0;
+                }
+        }
+        return Math.max(q.k(), q.retrieve() > 0 ? q.retrieve() : r.candidates());
     }
 
     /** Runs {@code call} holding a handle on the named model; the handle is released when the future completes. */
@@ -274,7 +330,7 @@ public final class RecommendationService {
     private static Recommendation rankCandidates(ServedModel m, Plan p) {
         int[] kept = Arrays.stream(p.candidates).distinct().filter(i -> !p.excluded(m, i)).sorted().toArray();
         if (kept.length == 0) {
-            return new Recommendation(List.of(), List.of(), m.name(), m.version(), false);
+            return new Recommendation(List.of(), List.of(), m.name(), m.version(), false, false);
         }
         long[] users = new long[kept.length];
         Arrays.fill(users, p.user);
@@ -294,7 +350,7 @@ public final class RecommendationService {
             last = Math.min(last, s.scores()[order[j]]);
             scores.add(last);
         }
-        return new Recommendation(out, scores, m.name(), m.version(), false);
+        return new Recommendation(out, scores, m.name(), m.version(), false, false);
     }
 
     /**
@@ -322,7 +378,7 @@ public final class RecommendationService {
                 scores.add(Math.min(1f, pop[item] / users));
             }
         }
-        return new Recommendation(items, scores, m.name(), m.version(), true);
+        return new Recommendation(items, scores, m.name(), m.version(), true, false);
     }
 
     private static int knownUser(IdMap users, String id, ServedModel m, String where) {

@@ -7,6 +7,7 @@ import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.config.RankingKernel;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
+import org.ncf4j.server.retrieval.RetrievalSettings;
 
 /** Loaders for tests: CPU, one intra-op thread, one worker per call type, a 256 MiB ranking budget. */
 public final class ModelLoaders {
@@ -50,5 +51,12 @@ public final class ModelLoaders {
         return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
                 new BatchSettings(8, 0, 100, 1, 0), new BatchSettings(1000, 0, 100, 1, 0), kernel), WARM_UP,
                 IoLoops.NONE, (call, users, t, d, inline) -> { });
+    }
+
+    /** As {@link #cpu(RankingKernel)} with the auto kernel choice, retrieving as {@code retrieval} says. */
+    public static ModelLoader cpu(RetrievalSettings retrieval) {
+        return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
+                new BatchSettings(8, 0, 100, 1, 0), new BatchSettings(1000, 0, 100, 1, 0), RankingKernel.AUTO,
+                retrieval), WARM_UP, IoLoops.NONE, (call, users, t, d, inline) -> { });
     }
 }
