@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.Ranking;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
@@ -57,6 +58,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "-k", description = "Items per Recommend (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int k;
+
+    @Option(names = "--ranking", defaultValue = "default", description = "How Recommend ranks the catalogue: "
+            + "default, exact or retrieval (default: ${DEFAULT-VALUE}).")
+    String ranking;
+
+    @Option(names = "--retrieval-candidates", paramLabel = "C", defaultValue = "0", description = "Retrieval's C "
+            + "for Recommend (0: the server's) (default: ${DEFAULT-VALUE}).")
+    int retrievalCandidates;
+
+    private Ranking rankingAsked = Ranking.RANKING_DEFAULT;
 
     @Option(names = "--pairs", description = "Pairs per Score (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int pairs;
@@ -134,6 +145,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (weights.containsKey("score") && items.isEmpty()) {
             throw new UsageException("Score calls need item ids: give --items FILE");
         }
+        rankingAsked = Rankings.parse(ranking);
+        if (retrievalCandidates < 0) {
+            throw new UsageException("--retrieval-candidates must be >= 0 (0: the server's), got "
+                    + retrievalCandidates);
+        }
         ManagedChannel channel = connection.openDirect();
         try {
             RecommenderGrpc.RecommenderStub stub = RecommenderGrpc.newStub(channel);
@@ -146,7 +162,8 @@ public final class BenchCommand implements Callable<Integer> {
                             .setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build(), completes(done));
                 } else if (pick < recommendWeight) {
                     connection.withDeadline(stub).recommend(RecommendRequest.newBuilder().setModel(modelSpec)
-                            .setUser(user).setK(k).build(), completes(done));
+                            .setUser(user).setK(k).setRanking(rankingAsked).setRetrievalCandidates(retrievalCandidates)
+                            .build(), completes(done));
                 } else {
                     ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
                     for (int p = 0; p < pairs; p++) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.ncf4j.api.v1.ModelSpec;
+import org.ncf4j.api.v1.Ranking;
 import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendBatchResponse;
 import org.ncf4j.api.v1.RecommendRequest;
@@ -18,6 +19,7 @@ import org.ncf4j.api.v1.RecommendResponse;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
+import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.data.HeldOutFile;
 import org.ncf4j.eval.RankingMetrics;
 import org.ncf4j.eval.UserSample;
@@ -53,6 +55,16 @@ final class EvaluateCommand extends ServerCommand {
             + "per user is also left out (default: validation.negative beside the test file, when there is one).")
     Path exclude;
 
+    @Option(names = "--ranking", defaultValue = "default", description = "Full ranking: how the server ranks the "
+            + "catalogue: default (as the server does for the model), exact, retrieval (C candidates from the item "
+            + "index, re-ranked by the model) or compare (exact and retrieval on the same users, and the recall@K of "
+            + "retrieval's top K against the exact top K) (default: ${DEFAULT-VALUE}).")
+    String ranking;
+
+    @Option(names = "--retrieval-candidates", paramLabel = "C", defaultValue = "0", description = "Full ranking through "
+            + "retrieval: the candidates taken from the index (0: the server's) (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
     @Option(names = "--pairs-per-call", defaultValue = "10000", description = "Sampled: pairs per Score call "
             + "(default: ${DEFAULT-VALUE}).")
     int pairsPerCall;
@@ -83,9 +95,16 @@ final class EvaluateCommand extends ServerCommand {
     /** How many users the held-out file holds. */
     private int ofUsers;
 
+    /** With --ranking compare, retrieval's recall@K against the exact ranking; else -1. */
+    private double recall = -1;
+
     /** One protocol's outcome. */
     record Result(String protocol, int users, double hitRate, double ndcg, double seconds, String model,
-                  int fallbacks) {
+                  int fallbacks, String rankedBy) {
+    }
+
+    /** A full ranking's outcome and each user's top K. */
+    private record Full(Result result, List<List<String>> tops) {
     }
 
     /** The rows of the file's users that a sample of {@code size} (0: all) picks. */
@@ -105,6 +124,15 @@ final class EvaluateCommand extends ServerCommand {
     int run(ManagedChannel channel) throws Exception {
         if (!List.of("sampled", "full", "both").contains(protocol)) {
             throw new UsageException("--protocol is sampled, full or both, got '" + protocol + "'");
+        }
+        if (!List.of("default", "exact", "retrieval", "compare").contains(ranking)) {
+            throw new UsageException("--ranking is default, exact, retrieval or compare, got '" + ranking + "'");
+        }
+        if (candidates < 0) {
+            throw new UsageException("--retrieval-candidates must be >= 0 (0: the server's), got " + candidates);
+        }
+        if (candidates > 0 && ranking.equals("exact")) {
+            throw new UsageException("--retrieval-candidates applies to retrieval; --ranking is exact");
         }
         InputFiles.positive("-k", k);
         InputFiles.positive("--pairs-per-call", pairsPerCall);
@@ -144,7 +172,16 @@ final class EvaluateCommand extends ServerCommand {
                     otherItem.put(r.user(), r.item());
                 }
             }
-            results.add(full(stub, spec, sample(rows, fullRankingUsers, seed), otherItem));
+            List<HeldOutFile.Row> fullRows = sample(rows, fullRankingUsers, seed);
+            if (ranking.equals("compare")) {
+                Full exact = full(stub, spec, fullRows, otherItem, Ranking.RANKING_EXACT);
+                Full retrieved = full(stub, spec, fullRows, otherItem, Ranking.RANKING_RETRIEVAL);
+                results.add(exact.result());
+                results.add(retrieved.result());
+                recall = recall(retrieved.tops(), exact.tops());
+            } else {
+                results.add(full(stub, spec, fullRows, otherItem, Rankings.parse(ranking)).result());
+            }
         }
         for (Result r : results) {
             if (output.json()) {
@@ -158,17 +195,42 @@ final class EvaluateCommand extends ServerCommand {
                 doc.put("seconds", r.seconds());
                 doc.put("model", r.model());
                 doc.put("popularityFallbacks", r.fallbacks());
+                if (r.rankedBy() != null) {
+                    doc.put("rankedBy", r.rankedBy());
+                }
+                if (recall >= 0 && "retrieval".equals(r.rankedBy())) {
+                    doc.put("recallAgainstExact", recall);
+                }
                 Output.json(out(), doc);
             } else {
                 String who = r.users() == ofUsers ? Integer.toString(ofUsers)
                         : r.users() + " of " + ofUsers + " (seeded sample)";
-                out().printf("%s: users %s, HR@%d %.6f, NDCG@%d %.6f, %.2f s (model %s%s)%n", r.protocol(), who,
+                String how = r.rankedBy() == null ? "" : " (" + r.rankedBy() + (candidates > 0
+                        && !r.rankedBy().equals("exact") ? ", C " + candidates : "") + ")";
+                out().printf("%s%s: users %s, HR@%d %.6f, NDCG@%d %.6f, %.2f s (model %s%s)%n", r.protocol(), how, who,
                         k, r.hitRate(), k, r.ndcg(), r.seconds(), r.model(), r.fallbacks() == 0 ? ""
                                 : String.format("; %d users unknown to the model got popular items", r.fallbacks()));
                 out().flush();
             }
         }
+        if (recall >= 0 && !output.json()) {
+            out().printf("recall@%d of retrieval's top %d against the exact top %d: %.4f%n", k, k, k, recall);
+        }
         return ExitCodes.OK;
+    }
+
+    /** Recall@K of the retrieved lists against the exact ones, pooled over users: shared items over exact items. */
+    static double recall(List<List<String>> retrieved, List<List<String>> exact) {
+        long shared = 0;
+        long of = 0;
+        for (int i = 0; i < exact.size(); i++) {
+            java.util.Set<String> want = new java.util.HashSet<>(exact.get(i));
+            of += want.size();
+            for (String item : retrieved.get(i)) {
+                shared += want.contains(item) ? 1 : 0;
+            }
+        }
+        return of == 0 ? 1 : shared / (double) of;
     }
 
     /** Every row's candidates scored through Score, ranked by logit. */
@@ -235,14 +297,19 @@ final class EvaluateCommand extends ServerCommand {
         inFlight.awaitAll();
         progress.finish();
         return new Result("sampled", acc.count(), acc.hitRate(), acc.ndcg(), (System.nanoTime() - t0) / 1e9,
-                answeredBy[0], 0);
+                answeredBy[0], 0, null);
     }
 
-    /** Every row's held-out item looked for in the user's top K over the whole catalogue, through Recommend. */
-    private Result full(RecommenderGrpc.RecommenderFutureStub stub, ModelSpec spec, List<HeldOutFile.Row> rows,
-                        Map<String, String> otherItem) throws Exception {
+    /**
+     * Every row's held-out item looked for in the user's top K over the whole catalogue, through Recommend ranked as
+     * {@code how} asks.
+     */
+    private Full full(RecommenderGrpc.RecommenderFutureStub stub, ModelSpec spec, List<HeldOutFile.Row> rows,
+                      Map<String, String> otherItem, Ranking how) throws Exception {
         long t0 = System.nanoTime();
         Progress progress = new Progress(err(), "full ranking: users", rows.size());
+        List<List<String>> tops = new ArrayList<>();
+        int[] byKind = new int[2]; // users ranked exactly, through retrieval
         RankingMetrics.Accumulator acc = new RankingMetrics.Accumulator(k);
         String[] answeredBy = {null};
         int[] fallbacks = {0};
@@ -253,7 +320,11 @@ final class EvaluateCommand extends ServerCommand {
             RecommendBatchRequest.Builder req = RecommendBatchRequest.newBuilder();
             for (int i = start; i < end; i++) {
                 HeldOutFile.Row r = rows.get(i);
-                RecommendRequest.Builder one = RecommendRequest.newBuilder().setModel(spec).setUser(r.user()).setK(k);
+                RecommendRequest.Builder one = RecommendRequest.newBuilder().setModel(spec).setUser(r.user()).setK(k)
+                        .setRanking(how);
+                if (how != Ranking.RANKING_EXACT) {
+                    one.setRetrievalCandidates(candidates);
+                }
                 String other = otherItem.get(r.user());
                 if (other != null && !other.equals(r.item())) {
                     one.addExclude(other);
@@ -265,7 +336,10 @@ final class EvaluateCommand extends ServerCommand {
                             RecommendResponse one = response.getResponses(i - start);
                             if (one.getPopularityFallback()) {
                                 fallbacks[0]++;
+                            } else {
+                                byKind[one.getRankedBy() == Ranking.RANKING_RETRIEVAL ? 1 : 0]++;
                             }
+                            tops.add(one.getItemsList().stream().map(ScoredItem::getItem).toList());
                             int rank = k;
                             for (int j = 0; j < one.getItemsCount(); j++) {
                                 if (one.getItems(j).getItem().equals(rows.get(i).item())) {
@@ -281,8 +355,9 @@ final class EvaluateCommand extends ServerCommand {
         }
         inFlight.awaitAll();
         progress.finish();
-        return new Result("full ranking", acc.count(), acc.hitRate(), acc.ndcg(), (System.nanoTime() - t0) / 1e9,
-                answeredBy[0], fallbacks[0]);
+        String rankedBy = byKind[1] == 0 ? "exact" : byKind[0] == 0 ? "retrieval" : "mixed";
+        return new Full(new Result("full ranking", acc.count(), acc.hitRate(), acc.ndcg(),
+                (System.nanoTime() - t0) / 1e9, answeredBy[0], fallbacks[0], rankedBy), tops);
     }
 
     /**

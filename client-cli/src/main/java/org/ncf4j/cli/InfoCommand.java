@@ -8,12 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ncf4j.api.v1.ModelInfo;
 import org.ncf4j.api.v1.ModelInfoRequest;
+import org.ncf4j.api.v1.RetrievalInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ncf info [MODEL[:VERSION]]}: what a served model is, from its card. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Describes a served model: variant, sizes, dataset, metrics from training, execution provider.")
+        description = "Describes a served model: variant, sizes, dataset, metrics from training, execution provider, "
+                + "how Recommend ranks (exactly or through retrieval, with which index and C).")
 final class InfoCommand extends ServerCommand {
     @Parameters(paramLabel = "MODEL[:VERSION]", arity = "0..1", description = "The model (default: the server's "
             + "default model, highest loaded version).")
@@ -36,6 +38,12 @@ final class InfoCommand extends ServerCommand {
         doc.put("executionProvider", i.getExecutionProvider());
         doc.put("ready", i.getReady());
         doc.put("lastError", i.getLastError());
+        RetrievalInfo r = i.getRetrieval();
+        doc.put("ranking", !r.getAvailable() ? "exact (no item index)" : r.getByDefault()
+                ? "through retrieval by default, C " + r.getCandidates() : "exact by default; retrieval on request, C "
+                + r.getCandidates());
+        doc.put("retrievalIndex", r.getIndex());
+        doc.put("retrievalBuildMillis", r.getBuildMillis());
         doc.put("metrics", new TreeMap<>(i.getMetricsMap()));
         if (output.json()) {
             Output.json(out(), doc);

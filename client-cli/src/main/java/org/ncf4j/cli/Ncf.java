@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Command-line client of the ncf4j gRPC server. Exit codes: 0 done, 1 the server answered "
                 + "with an error, 2 bad usage, 3 server unavailable or deadline exceeded.",
         subcommands = {RecommendCommand.class, ScoreCommand.class, BatchCommand.class, ModelsCommand.class,
-            InfoCommand.class, ReloadCommand.class, HealthCommand.class, EvaluateCommand.class, BenchCommand.class,
+            InfoCommand.class, ReloadCommand.class, HealthCommand.class, EvaluateCommand.class, RecallCommand.class,
+            BenchCommand.class,
             AutoComplete.GenerateCompletion.class})
 public final class Ncf implements Runnable {
     @CommandLine.Spec

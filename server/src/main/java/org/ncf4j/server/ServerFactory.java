@@ -14,6 +14,7 @@ import org.ncf4j.server.health.ServingHealth;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.model.ModelLoader;
+import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
 import org.ncf4j.server.repository.ModelRepository;
 import org.ncf4j.server.repository.RepositoryPoller;
@@ -68,8 +69,18 @@ public class ServerFactory {
         return new ModelLoader(provider, new ModelLoader.Settings(c.intraOpThreads(), c.maxBundleFileBytes(),
                 c.rankingMemoryBytes(), ranking, scoring, c.kernel(), new RetrievalSettings(c.retrievalMode(),
                 c.retrievalCandidates(), c.retrievalMinItems(), new ItemIndex.Params(c.retrievalMaxConn(),
-                c.retrievalBeamWidth()))), new KernelWarmUp(KernelWarmUp.MAX_NANOS),
-                loops, metrics::batch);
+                c.retrievalBeamWidth()), c.retrievalRecallCheck().toNanos())),
+                new KernelWarmUp(KernelWarmUp.MAX_NANOS), loops, new ServedModel.BatchObserver() {
+                    @Override
+                    public void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline) {
+                        metrics.batch(call, requests, queuedNanos, runNanos, inline);
+                    }
+
+                    @Override
+                    public void recall(String model, double recall) {
+                        metrics.recall(model, recall);
+                    }
+                });
     }
 
     /** The repository, scanned once here: the server starts with every loadable model loaded and warm. */

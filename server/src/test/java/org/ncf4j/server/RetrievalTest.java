@@ -32,11 +32,13 @@ import org.ncf4j.contract.Variant;
 @MicronautTest
 class RetrievalTest extends ServerTestBase {
     private RecommenderGrpc.RecommenderBlockingStub stub;
+    private String metricsUrl;
 
     @Override
     protected TestServers.Setup createServer() {
         TestServers.Setup setup = TestServers.create(true, Map.of("ncf.retrieval", "on",
-                "ncf.retrieval-candidates", "6"));
+                "ncf.retrieval-candidates", "6", "ncf.retrieval-recall-check", "1ms"));
+        metricsUrl = "http://127.0.0.1:" + setup.properties().get("micronaut.server.port") + "/prometheus";
         Path mlp = setup.dir().resolve("models/mlp/1");
         TestBundles.write(mlp, new ModelShape(Variant.MLP, TestBundles.USERS, TestBundles.ITEMS, 4,
                 new int[] {8, 4}), 2);
@@ -91,6 +93,36 @@ class RetrievalTest extends ServerTestBase {
         RecommendResponse stranger = stub.recommend(request("nobody", 2).build());
         assertTrue(stranger.getPopularityFallback());
         assertEquals(Ranking.RANKING_DEFAULT, stranger.getRankedBy());
+    }
+
+    @Test
+    void recallAsItServesIsCheckedAgainstTheExactRankingAndShownInTheMetrics() throws Exception {
+        for (int u = 0; u < TestBundles.USERS; u++) {
+            stub.recommend(request("u" + u, 3).setRetrievalCandidates(TestBundles.ITEMS).build());
+            Thread.sleep(2); // the checks' thread takes one check at a time: give it the time to take the next
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String count = null;
+        while (System.nanoTime() < deadline) {
+            count = Prometheus.scrape(metricsUrl).lines().filter(l -> l.startsWith("ncf_retrieval_recall_count{")
+                    && l.contains("model=\"demo\"")).findFirst().orElse(null);
+            if (count != null) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertTrue(count != null, "no ncf_retrieval_recall_count for demo");
+        String metrics = Prometheus.scrape(metricsUrl);
+        double n = value(metrics, "ncf_retrieval_recall_count{");
+        double sum = value(metrics, "ncf_retrieval_recall_sum{");
+        assertTrue(n >= 1, metrics);
+        // every item was a candidate: retrieval's answers are the exact ones
+        assertEquals(n, sum, 1e-9, "recall of each check is 1");
+    }
+
+    private static double value(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix) && l.contains("model=\"demo\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }
 
     @Test

@@ -44,6 +44,8 @@ import org.ncf4j.server.config.RankingKernel;
  * @param retrievalMinItems from this many items on, auto ranks through retrieval
  * @param retrievalMaxConn the index's graph: neighbours per node (HNSW's M)
  * @param retrievalBeamWidth the index's graph: candidates considered per node added while building
+ * @param retrievalRecallCheck the least time between two checks of retrieval's recall as it serves (one user's
+ *     retrieved top k against the exact ranking, on a thread of its own; metric ncf_retrieval_recall); 0: none
  */
 @ConfigurationProperties("ncf")
 public record ServingConfig(
@@ -69,7 +71,8 @@ public record ServingConfig(
         @Bindable(defaultValue = "200") int retrievalCandidates,
         @Bindable(defaultValue = "50000") int retrievalMinItems,
         @Bindable(defaultValue = "16") int retrievalMaxConn,
-        @Bindable(defaultValue = "100") int retrievalBeamWidth) {
+        @Bindable(defaultValue = "100") int retrievalBeamWidth,
+        @Bindable(defaultValue = "10s") Duration retrievalRecallCheck) {
 
     /** The largest array a JVM allocates; a bundle file is read into one. */
     static final int MAX_FILE_MB = (Integer.MAX_VALUE - 8) >> 20;
@@ -130,6 +133,10 @@ public record ServingConfig(
         atMost(problems, "ncf.retrieval-max-conn", retrievalMaxConn, 512);
         atLeast(problems, "ncf.retrieval-beam-width", retrievalBeamWidth, 1);
         atMost(problems, "ncf.retrieval-beam-width", retrievalBeamWidth, 3200);
+        if (retrievalRecallCheck == null || retrievalRecallCheck.isNegative()) {
+            problems.add("ncf.retrieval-recall-check is " + retrievalRecallCheck + ", expected 0 (no checks) or a "
+                    + "duration such as 10s");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }

@@ -31,6 +31,7 @@ public class ServingMetrics implements RepositoryListener {
     private final Map<String, DistributionSummary> batchSizes = new ConcurrentHashMap<>();
     private final Map<String, Timer> queueTimes = new ConcurrentHashMap<>();
     private final Map<String, Timer> runTimes = new ConcurrentHashMap<>();
+    private final Map<String, DistributionSummary> recalls = new ConcurrentHashMap<>();
 
     private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -82,6 +83,17 @@ public class ServingMetrics implements RepositoryListener {
                 .description("time from queueing to the start of the model run").tag("call", call)
                 .publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
                 .register(registry)).record(queuedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One check of retrieval's recall: the share of one user's exact top k that retrieval returned. Its mean over a
+     * window is {@code rate(ncf_retrieval_recall_sum) / rate(ncf_retrieval_recall_count)}.
+     */
+    public void recall(String model, double recall) {
+        recalls.computeIfAbsent(model, m -> DistributionSummary.builder("ncf.retrieval.recall")
+                .description("recall@k of retrieval against the exact ranking, one checked user at a time")
+                .tag("model", m).serviceLevelObjectives(0.5, 0.8, 0.9, 0.95, 0.99).register(registry))
+                .record(recall);
     }
 
     /** Loaded versions per model after each scan; a model gone from the repository shows 0. */

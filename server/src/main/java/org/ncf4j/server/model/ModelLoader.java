@@ -22,6 +22,7 @@ import org.ncf4j.server.kernel.InnerProductPart;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
 import org.ncf4j.server.onnxruntime.OnnxSessions;
+import org.ncf4j.server.retrieval.RecallCheck;
 import org.ncf4j.server.retrieval.Retrieval;
 import org.ncf4j.server.retrieval.RetrievalSettings;
 import org.ncf4j.server.retrieval.RetrievingRanker;
@@ -250,7 +251,8 @@ public final class ModelLoader implements VersionLoader {
                 + "{} by default, C {}", name, version, millis, retriever.termNanos() / 1_000_000,
                 retriever.index().graphBytes() >> 20, retriever.describe(),
                 byDefault ? "through retrieval" : "exactly", r.candidates());
-        return new Retrieval(retriever, byDefault, r.candidates(), retriever.describe(), millis);
+        return new Retrieval(retriever, byDefault, r.candidates(), retriever.describe(), millis,
+                new RecallCheck(r.recallCheckNanos()));
     }
 
     /**

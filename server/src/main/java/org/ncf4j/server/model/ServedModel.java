@@ -18,6 +18,7 @@ import org.ncf4j.server.compute.Rankings;
 import org.ncf4j.server.config.RankingKernel;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.onnxruntime.OnnxSessions;
+import org.ncf4j.server.retrieval.RecallCheck;
 import org.ncf4j.server.retrieval.Retrieval;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +51,14 @@ public final class ServedModel {
     private record ScoreQuery(long[] users, long[] items) {
     }
 
-    /** Told about each model run, by call type ("recommend" or "score"). */
+    /** Told about each model run, by call type ("recommend" or "score"), and each check of retrieval's recall. */
     @FunctionalInterface
     public interface BatchObserver {
         void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline);
+
+        /** One user's recall@k of retrieval against the exact ranking ({@link RecallCheck}). */
+        default void recall(String model, double recall) {
+        }
     }
 
     private final String name;
@@ -65,6 +70,7 @@ public final class ServedModel {
     private final PairScorer scoreWith;
     private final RankingKernel kernel;
     private final Retrieval retrieval;
+    private final BatchObserver observer;
     private final int[] byPopularity;
     private final int rankChunk;
     private final RefCounted<ServedModel> refs;
@@ -96,6 +102,7 @@ public final class ServedModel {
         this.rankWith = rankWith;
         this.kernel = kernel;
         this.retrieval = retrieval;
+        this.observer = observer;
         this.scoreWith = scoreWith;
         this.byPopularity = popularityOrder(bundle.popularity());
         this.rankChunk = rankChunk;
@@ -265,7 +272,38 @@ public final class ServedModel {
             pairs += batch.get(i).exclude().length;
             k = Math.max(k, batch.get(i).k());
         }
-        return ranked(batch, retrieval.ranker().rank(users, exclusions(batch, pairs), k, candidates));
+        long[] exclude = exclusions(batch, pairs);
+        Rankings r = retrieval.ranker().rank(users, exclude, k, candidates);
+        if (retrieval.check().due()) {
+            checkRecall(batch.get(0), r.items()[0]);
+        }
+        return ranked(batch, r);
+    }
+
+    /**
+     * Ranks {@code query}'s user over the whole catalogue on the checks' thread, holding a handle so that the model
+     * stays open, and reports the recall of {@code retrieved} (the user's retrieved items) against it.
+     */
+    private void checkRecall(RankQuery query, long[] retrieved) {
+        RefCounted<ServedModel>.Handle h = refs.tryAcquire();
+        if (h == null) {
+            return;
+        }
+        long[] exclude = new long[2 * query.exclude().length];
+        for (int i = 0; i < query.exclude().length; i++) {
+            exclude[2 * i + 1] = query.exclude()[i];
+        }
+        boolean started = RecallCheck.start(() -> {
+            try (h) {
+                long[] exact = rankWith.rank(new long[] {query.user()}, exclude, query.k()).items()[0];
+                observer.recall(name, RecallCheck.recall(Arrays.copyOf(retrieved, query.k()), exact));
+            } catch (RuntimeException e) {
+                LOG.warn("model {} version {}: checking retrieval's recall failed: {}", name, version, e.toString());
+            }
+        });
+        if (!started) {
+            h.close();
+        }
     }
 
     /** Exclusions as (row, item) pairs, ordered by row. */
