@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.ncf4j.bundle.BundleCard;
 import org.ncf4j.bundle.FloatTable;
 import org.ncf4j.contract.ModelShape;
+import org.ncf4j.server.compute.CandidateScorer;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.compute.Ranker;
@@ -27,7 +28,7 @@ import org.ncf4j.server.compute.Rankings;
  * {@link VectorTiles}, a vector of items at a time through every layer; otherwise, and for pairs, by the scalar
  * loops of {@link ScalarTiles}, which the JIT vectorises layer by layer.
  */
-public final class FusedRanker implements Ranker, PairScorer {
+public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     /**
      * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
      * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it where the JDK has that
@@ -175,6 +176,23 @@ public final class FusedRanker implements Ranker, PairScorer {
         final float[] logits = new float[tile];
         final ScalarTiles.Scratch scalar = new ScalarTiles.Scratch(constants);
         final VectorTiles.Scratch chunk = vector == null ? null : new VectorTiles.Scratch(constants.widest);
+        /** Tiles of the item sides gathered for some items ({@link #logits(int, int[])}), made on first use. */
+        private float[][] gmf;
+        private float[][] item;
+
+        float[][] gatheredGmf() {
+            if (gmf == null) {
+                gmf = constants.scratchTile(factor);
+            }
+            return gmf;
+        }
+
+        float[][] gatheredItem() {
+            if (item == null) {
+                item = constants.scratchTile(width);
+            }
+            return item;
+        }
     }
 
     /**
@@ -207,21 +225,38 @@ public final class FusedRanker implements Ranker, PairScorer {
      * returns the user's part of the first MLP layer (null without hidden layers).
      */
     private float[] start(int u, float[] out) {
-        float[] p = new float[half];
-        if (mlpUser != null) {
-            TiledConstants.userRow(mlpUser, u, p);
-        }
+        float[] p = mlpRow(u);
         if (mlpUser != null && !firstLayer) {
-            float term = outputBias;
-            for (int j = 0; j < half; j++) {
-                term += p[j] * userWeight[j];
-            }
+            float term = noHiddenTerm(p);
             for (int i = 0; i < items; i++) {
                 out[i] = term + itemTerm[i];
             }
         } else {
             Arrays.fill(out, outputBias);
         }
+        return firstLayerPart(p);
+    }
+
+    /** The user's MLP embedding (zeros without an MLP). */
+    private float[] mlpRow(int u) {
+        float[] p = new float[half];
+        if (mlpUser != null) {
+            TiledConstants.userRow(mlpUser, u, p);
+        }
+        return p;
+    }
+
+    /** An MLP without hidden layers: the output bias and the user's term, to which each item adds its own. */
+    private float noHiddenTerm(float[] p) {
+        float term = outputBias;
+        for (int j = 0; j < half; j++) {
+            term += p[j] * userWeight[j];
+        }
+        return term;
+    }
+
+    /** The user's part of the first MLP layer, {@code W1u p_u}, or null without hidden layers. */
+    private float[] firstLayerPart(float[] p) {
         if (!firstLayer) {
             return null;
         }
@@ -234,6 +269,75 @@ public final class FusedRanker implements Ranker, PairScorer {
             pu[o] = t;
         }
         return pu;
+    }
+
+    /**
+     * One user's logits for some items (any order; duplicates allowed): the ranking's tile arithmetic on tiles
+     * gathered from those items' constants, the user's part computed once. What re-ranks retrieval's candidates:
+     * per item it costs what a ranking of the whole catalogue costs, where scoring them as pairs
+     * ({@link #score}) repeats the user's part of the first layer for every pair.
+     */
+    @Override
+    public float[] logits(int user, int[] some) {
+        int u = index(user, users, "user index");
+        Scratch s = scratch.get();
+        float[] p = mlpRow(u);
+        float base = mlpUser != null && !firstLayer ? noHiddenTerm(p) : outputBias;
+        float[] pu = firstLayerPart(p);
+        float[] gu = null;
+        if (gmfUser != null) {
+            gu = new float[factor];
+            TiledConstants.userRow(gmfUser, u, gu);
+        }
+        float[][] gSide = gmfUser == null ? null : s.gatheredGmf();
+        float[][] mSide = firstLayer ? s.gatheredItem() : null;
+        float[] out = new float[some.length];
+        float[] lt = s.logits;
+        for (int from = 0; from < some.length; from += tile) {
+            int n = Math.min(tile, some.length - from);
+            for (int t = 0; t < n; t++) {
+                int item = index(some[from + t], items, "item index");
+                lt[t] = itemTerm != null ? base + itemTerm[item] : base;
+                if (gSide != null) {
+                    for (int j = 0; j < factor; j++) {
+                        gSide[j][t] = constants.gmfSide(j, item);
+                    }
+                }
+                if (mSide != null) {
+                    for (int o = 0; o < width; o++) {
+                        mSide[o][t] = constants.itemSide(o, item);
+                    }
+                }
+            }
+            if (vector != null) {
+                int padded = (n + TiledConstants.VECTOR_PAD - 1) / TiledConstants.VECTOR_PAD
+                        * TiledConstants.VECTOR_PAD;
+                clear(gSide, n, padded);
+                clear(mSide, n, padded);
+                vector.tile(gSide, mSide, gu, pu, lt, n, s.chunk);
+            } else {
+                scalar.tile(gSide, mSide, gu, pu, lt, n, s.scalar);
+            }
+            System.arraycopy(lt, 0, out, from, n);
+        }
+        return out;
+    }
+
+    /** Every item's logit for one user, by the whole catalogue's tiles. */
+    @Override
+    public float[] all(int user) {
+        float[][] out = new float[1][items];
+        logits(new long[] {user}, out, scratch.get());
+        return out[0];
+    }
+
+    /** Zeros columns [n, padded) of a gathered tile: the vector kernel reads whole vectors. */
+    private static void clear(float[][] tile, int n, int padded) {
+        if (tile != null) {
+            for (float[] row : tile) {
+                Arrays.fill(row, n, padded, 0f);
+            }
+        }
     }
 
     /**

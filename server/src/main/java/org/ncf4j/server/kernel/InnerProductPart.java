@@ -16,6 +16,9 @@ import org.ncf4j.contract.ModelShape;
  * ({@link GraphConstants}), where the bundle keeps them.
  */
 public final class InnerProductPart {
+    /** Items read at a time from a row of the item side. */
+    private static final int CHUNK = 1 << 14;
+
     private final FloatTable users; // [users, factor]
     private final FloatTable side; // [factor, items]
     private final int numUsers;
@@ -75,5 +78,40 @@ public final class InnerProductPart {
         for (int j = 0; j < factor; j++) {
             out[j] = side.get((long) j * numItems + item);
         }
+    }
+
+    /** Every item's vector, {@code h_G * q_i}, each with {@code extra} more floats (zeros) after the factor's. */
+    public float[][] items(int extra) {
+        float[][] out = new float[numItems][factor + extra];
+        float[] row = new float[Math.min(numItems, CHUNK)];
+        for (int j = 0; j < factor; j++) {
+            for (int from = 0; from < numItems; from += CHUNK) {
+                int n = Math.min(CHUNK, numItems - from);
+                side.get((long) j * numItems + from, row, 0, n);
+                for (int i = 0; i < n; i++) {
+                    out[from + i][j] = row[i];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The user's GMF logits, {@code p_u . (h_G * q_i)}, for every item. */
+    public float[] logits(int user) {
+        float[] p = new float[factor];
+        user(user, p);
+        float[] out = new float[numItems];
+        float[] row = new float[Math.min(numItems, CHUNK)];
+        for (int j = 0; j < factor; j++) {
+            for (int from = 0; from < numItems; from += CHUNK) {
+                int n = Math.min(CHUNK, numItems - from);
+                side.get((long) j * numItems + from, row, 0, n);
+                float pj = p[j];
+                for (int i = 0; i < n; i++) {
+                    out[from + i] += pj * row[i];
+                }
+            }
+        }
+        return out;
     }
 }

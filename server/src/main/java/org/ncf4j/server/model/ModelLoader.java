@@ -12,6 +12,7 @@ import org.ncf4j.contract.ModelShape;
 import org.ncf4j.data.MachineMemory;
 import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.IoLoops;
+import org.ncf4j.server.compute.CandidateScorer;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.Ranker;
 import org.ncf4j.server.config.RankingKernel;
@@ -244,7 +245,10 @@ public final class ModelLoader implements VersionLoader {
         LOG.info("model {} version {}: building the item index over {} items", name, version,
                 bundle.card().numItems());
         long t0 = System.nanoTime();
-        RetrievingRanker retriever = RetrievingRanker.build(part.get(), scorer, ranker, r.index(), true);
+        // the fused kernel re-ranks candidates with the user's part computed once; otherwise they are scored as pairs
+        CandidateScorer exact = ranker instanceof CandidateScorer c ? c : scorer instanceof CandidateScorer c ? c
+                : CandidateScorer.of(scorer, bundle.card().numItems());
+        RetrievingRanker retriever = RetrievingRanker.build(part.get(), exact, ranker, r.index(), true);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         boolean byDefault = r.mode().retrievesByDefault(bundle.card().numItems(), r.minItems());
         LOG.info("model {} version {}: item index built in {} ms (item term {} ms, graph {} MiB): {}; Recommend ranks "

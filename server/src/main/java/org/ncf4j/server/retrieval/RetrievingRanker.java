@@ -5,8 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.lucene.util.Bits;
-import org.ncf4j.server.compute.PairScorer;
-import org.ncf4j.server.compute.PairScores;
+import org.ncf4j.server.compute.CandidateScorer;
 import org.ncf4j.server.compute.Ranker;
 import org.ncf4j.server.compute.Rankings;
 import org.ncf4j.server.kernel.InnerProductPart;
@@ -22,19 +21,20 @@ import org.ncf4j.server.kernel.TopK;
  * Thread-safe.
  */
 public final class RetrievingRanker {
-    /** Users whose logits estimate the item term (more only cost time at load: the estimate is an average). */
-    static final int TERM_USERS = 64;
-    /** Pairs per scoring run while estimating the item term. */
-    private static final int TERM_CHUNK = 1 << 16;
+    /**
+     * Users whose logits estimate the item term: each costs one ranking of the whole catalogue at load (a third of a
+     * second at a million items), and the estimate is an average, which more users refine little.
+     */
+    static final int TERM_USERS = 32;
 
     private final InnerProductPart part;
     private final ItemIndex index;
-    private final PairScorer exact;
+    private final CandidateScorer exact;
     private final Ranker whole;
     private final boolean itemTerm;
     private final long termNanos;
 
-    private RetrievingRanker(InnerProductPart part, ItemIndex index, PairScorer exact, Ranker whole,
+    private RetrievingRanker(InnerProductPart part, ItemIndex index, CandidateScorer exact, Ranker whole,
                              boolean itemTerm, long termNanos) {
         this.part = part;
         this.index = index;
@@ -47,25 +47,23 @@ public final class RetrievingRanker {
     /**
      * Builds the index over the model's items.
      *
-     * @param exact the model's exact pair scores: what re-ranks the candidates, and estimates the item term
+     * @param exact the model's exact logits: what re-ranks the candidates, and estimates the item term
      * @param whole the exact ranking of the whole catalogue, for a user whose search finds fewer than k items
      * @param itemTerm whether the vectors carry the estimated rest of each item's logit
      */
-    public static RetrievingRanker build(InnerProductPart part, PairScorer exact, Ranker whole,
+    public static RetrievingRanker build(InnerProductPart part, CandidateScorer exact, Ranker whole,
                                          ItemIndex.Params params, boolean itemTerm) {
         int f = part.factor();
         long t0 = System.nanoTime();
         float[] term = itemTerm ? itemTerm(part, exact) : null;
         long termNanos = System.nanoTime() - t0;
-        List<float[]> vectors = new ArrayList<>(part.items());
-        for (int i = 0; i < part.items(); i++) {
-            float[] v = new float[itemTerm ? f + 1 : f];
-            part.item(i, v);
-            if (itemTerm) {
-                v[f] = term[i];
+        float[][] all = part.items(itemTerm ? 1 : 0);
+        if (itemTerm) {
+            for (int i = 0; i < all.length; i++) {
+                all[i][f] = term[i];
             }
-            vectors.add(v);
         }
+        List<float[]> vectors = java.util.Arrays.asList(all);
         return new RetrievingRanker(part, ItemIndex.build(vectors, params), exact, whole, itemTerm, termNanos);
     }
 
@@ -73,37 +71,16 @@ public final class RetrievingRanker {
      * Each item's logit less its GMF part, averaged over {@link #TERM_USERS} users drawn with a fixed seed: what the
      * MLP part and the bias add for a typical user.
      */
-    static float[] itemTerm(InnerProductPart part, PairScorer exact) {
+    static float[] itemTerm(InnerProductPart part, CandidateScorer exact) {
         int items = part.items();
         int n = Math.min(TERM_USERS, part.users());
         int[] users = new SplittableRandom(7).ints(0, part.users()).distinct().limit(n).toArray();
         double[] sum = new double[items];
-        float[] p = new float[part.factor()];
-        float[] q = new float[part.factor()];
-        float[][] vectors = new float[items][];
-        for (int i = 0; i < items; i++) {
-            vectors[i] = new float[part.factor()];
-            part.item(i, vectors[i]);
-        }
         for (int user : users) {
-            part.user(user, p);
-            for (int from = 0; from < items; from += TERM_CHUNK) {
-                int len = Math.min(TERM_CHUNK, items - from);
-                long[] us = new long[len];
-                long[] is = new long[len];
-                Arrays.fill(us, user);
-                for (int i = 0; i < len; i++) {
-                    is[i] = from + i;
-                }
-                float[] logits = exact.score(us, is).logits();
-                for (int i = 0; i < len; i++) {
-                    float[] v = vectors[from + i];
-                    float gmf = 0;
-                    for (int j = 0; j < q.length; j++) {
-                        gmf += p[j] * v[j];
-                    }
-                    sum[from + i] += logits[i] - gmf;
-                }
+            float[] logits = exact.all(user);
+            float[] gmf = part.logits(user);
+            for (int i = 0; i < items; i++) {
+                sum[i] += logits[i] - gmf[i];
             }
         }
         float[] term = new float[items];
@@ -143,7 +120,6 @@ public final class RetrievingRanker {
         int[][] found = new int[b][];
         float[] query = new float[index.dimension()];
         int e = 0;
-        int total = 0;
         List<Integer> short_ = new ArrayList<>();
         for (int row = 0; row < b; row++) {
             int from = e;
@@ -163,34 +139,21 @@ public final class RetrievingRanker {
             }
             Arrays.sort(items); // equal logits rank by the lower item index, as the whole-catalogue ranking does
             found[row] = items;
-            total += items.length;
         }
-        long[] pairUsers = new long[total];
-        long[] pairItems = new long[total];
-        int at = 0;
-        for (int row = 0; row < b; row++) {
-            for (int item : found[row]) {
-                pairUsers[at] = users[row];
-                pairItems[at++] = item;
-            }
-        }
-        PairScores s = total == 0 ? new PairScores(new float[0], new float[0]) : exact.score(pairUsers, pairItems);
         long[][] outItems = new long[b][];
         float[][] outScores = new float[b][];
-        at = 0;
         for (int row = 0; row < b; row++) {
             int n = found[row].length;
             if (n > 0) {
-                float[] logits = Arrays.copyOfRange(s.logits(), at, at + n);
+                float[] logits = exact.logits(Math.toIntExact(users[row]), found[row]);
                 int[] top = TopK.best(logits, k);
                 outItems[row] = new long[k];
                 outScores[row] = new float[k];
                 for (int j = 0; j < k; j++) {
                     outItems[row][j] = found[row][top[j]];
-                    outScores[row][j] = s.scores()[at + top[j]];
+                    outScores[row][j] = sigmoid(logits[top[j]]);
                 }
             }
-            at += n;
         }
         if (!short_.isEmpty()) {
             wholeCatalogue(users, exclude, k, short_, outItems, outScores);
@@ -218,6 +181,10 @@ public final class RetrievingRanker {
             outItems[rows.get(i)] = r.items()[i];
             outScores[rows.get(i)] = r.scores()[i];
         }
+    }
+
+    private static float sigmoid(float logit) {
+        return (float) (1.0 / (1.0 + Math.exp(-logit)));
     }
 
     /** The items of exclusion pairs [from, to), sorted. */

@@ -65,6 +65,39 @@ class FusedRankerTest {
     }
 
     /**
+     * A user's logits for some items (retrieval's candidates, in any order, with a repeat, more than a tile of them)
+     * are the whole catalogue's logits at those items, for every variant and tower, both tile codes and both ways
+     * to read item sides.
+     */
+    @Test
+    void logitsOfSomeItemsAreTheWholeCataloguesAtThoseItems(@TempDir Path dir) throws Exception {
+        int n = 0;
+        for (ModelShape shape : shapes()) {
+            Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("s" + n++), shape, 7));
+            int items = shape.numItems();
+            java.util.SplittableRandom r = new java.util.SplittableRandom(n);
+            int[] some = r.ints(Math.min(items + 5, 1500), 0, items).toArray();
+            some[some.length - 1] = some[0];
+            for (boolean vectorApi : new boolean[] {true, false}) {
+                for (long heapTiles : new long[] {TiledConstants.HEAP_TILES_BYTES, 0}) {
+                    FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
+                            new StringBuilder(), vectorApi, heapTiles).orElseThrow();
+                    for (int user : new int[] {0, 17, shape.numUsers() - 1}) {
+                        float[] all = fused.all(user);
+                        float[] got = fused.logits(user, some);
+                        float[] want = new float[some.length];
+                        for (int i = 0; i < some.length; i++) {
+                            want[i] = all[some[i]];
+                        }
+                        assertArrayEquals(want, got, 1e-5f, shape + " " + fused.tileCode() + " heap tiles "
+                                + heapTiles + " user " + user);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Every user ranked at once with every seen item excluded, in shuffled order, and k the whole catalogue:
      * the graph's scores, and excluded items filling the end with probability 0.
      */
