@@ -140,6 +140,31 @@ class EvaluateCommandTest {
         assertEquals(full.hitRate(), f.get("hitRate").asDouble(), 1e-12);
         assertEquals(full.ndcg(), f.get("ndcg").asDouble(), 1e-12);
         assertTrue(full.hitRate() > 0 && full.hitRate() < 1, "a test that can tell: HR " + full.hitRate());
+        assertEquals("exact", f.get("rankedBy").asText());
+        // exact and through retrieval on the same users: every item a candidate gives the same figures, recall 1
+        Cli compare = Cli.run("evaluate", test.getParent().toString(), "--protocol", "full", "-k", "5", "--ranking",
+                "compare", "--retrieval-candidates", Integer.toString(bundle.items().size()), "--target",
+                server.target(), "--json");
+        assertEquals(0, compare.code(), compare.toString());
+        String[] both = compare.out().strip().split("\n");
+        JsonNode exact = JSON.readTree(both[0]);
+        JsonNode retrieved = JSON.readTree(both[1]);
+        assertEquals("exact", exact.get("rankedBy").asText());
+        assertEquals("retrieval", retrieved.get("rankedBy").asText());
+        assertEquals(full.hitRate(), retrieved.get("hitRate").asDouble(), 1e-12);
+        assertEquals(full.ndcg(), retrieved.get("ndcg").asDouble(), 1e-12);
+        assertEquals(1.0, retrieved.get("recallAgainstExact").asDouble(), 1e-12);
+        Cli few = Cli.run("evaluate", test.getParent().toString(), "--protocol", "full", "-k", "5", "--ranking",
+                "compare", "--retrieval-candidates", "5", "--target", server.target());
+        assertTrue(few.out().contains("full ranking (exact): users 40, HR@5 "), few.out());
+        assertTrue(few.out().contains("full ranking (retrieval, C 5): users 40, HR@5 "), few.out());
+        assertTrue(few.out().contains("recall@5 of retrieval's top 5 against the exact top 5: "), few.out());
+        Cli badRanking = Cli.run("evaluate", test.toString(), "--ranking", "fast", "--target", server.target());
+        assertEquals(ExitCodes.USAGE, badRanking.code(), badRanking.toString());
+        Cli exactWithC = Cli.run("evaluate", test.toString(), "--ranking", "exact", "--retrieval-candidates", "5",
+                "--target", server.target());
+        assertEquals(ExitCodes.USAGE, exactWithC.code(), exactWithC.toString());
+
         Cli table = Cli.run("evaluate", test.toString(), "-k", "5", "--target", server.target());
         assertTrue(table.out().startsWith("sampled: users 40, HR@5 "), table.out());
         assertTrue(table.err().contains("sampled: pairs ["), "a progress bar: " + table.err());

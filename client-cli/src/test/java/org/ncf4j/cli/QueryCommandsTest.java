@@ -43,10 +43,53 @@ class QueryCommandsTest {
     }
 
     @Test
+    void recommendAsksForRetrievalAndSaysHowItWasRanked() throws Exception {
+        Cli exact = ncf("recommend", "u3", "-k", "5", "--ranking", "exact");
+        Cli retrieved = ncf("recommend", "u3", "-k", "5", "--ranking", "retrieval", "--retrieval-candidates",
+                Integer.toString(TestServer.SHAPE.numItems()));
+        assertEquals(0, retrieved.code(), retrieved.toString());
+        assertTrue(retrieved.out().startsWith("user u3, model demo version 1, ranked through retrieval\n"),
+                retrieved.out());
+        // every item a candidate: the exact ranking's items and scores
+        assertEquals(exact.out().lines().skip(1).toList(), retrieved.out().lines().skip(1).toList());
+        JsonNode doc = JSON.readTree(ncf("recommend", "u3", "-k", "5", "--ranking", "retrieval", "--json").out());
+        assertEquals("retrieval", doc.get("rankedBy").asText());
+        Cli bad = ncf("recommend", "u3", "--ranking", "fast");
+        assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("--ranking is default, exact or retrieval, got 'fast'"), bad.err());
+        Cli both = ncf("recommend", "u3", "--ranking", "exact", "--retrieval-candidates", "5");
+        assertEquals(ExitCodes.SERVER_ERROR, both.code(), both.toString());
+        assertTrue(both.err().contains("INVALID_ARGUMENT"), both.err());
+    }
+
+    @Test
+    void recallComparesRetrievalWithTheExactRankingForEachC() throws Exception {
+        Path users = server.dir.resolve("recall-users.txt");
+        Files.write(users, List.of("u1", "u2", "u3", "u4", "u5", "u6"));
+        Cli c = ncf("recall", "--users", users.toString(), "-n", "6", "-k", "4", "--retrieval-candidates",
+                TestServer.SHAPE.numItems() + ",4", "--json");
+        assertEquals(0, c.code(), c.toString());
+        JsonNode doc = JSON.readTree(c.out());
+        assertEquals(6, doc.get("users").asInt());
+        JsonNode all = doc.get("results").get(0);
+        assertEquals(TestServer.SHAPE.numItems(), all.get("candidates").asInt());
+        assertEquals(1.0, all.get("recall").asDouble(), 1e-12, "every item a candidate finds the exact top 4");
+        double few = doc.get("results").get(1).get("recall").asDouble();
+        assertTrue(few >= 0 && few <= 1, c.out());
+        Cli table = ncf("recall", "--users", users.toString(), "-n", "3");
+        assertTrue(table.out().startsWith("3 users, K 10: exact "), table.out());
+        assertTrue(table.out().contains("recall@10"), table.out());
+        Cli noUsers = ncf("recall");
+        assertEquals(ExitCodes.USAGE, noUsers.code(), noUsers.toString());
+        Cli negative = ncf("recall", "--users", users.toString(), "--retrieval-candidates", "-3");
+        assertEquals(ExitCodes.USAGE, negative.code(), negative.toString());
+    }
+
+    @Test
     void recommendPrintsRankItemAndScoreAndAgreesWithScore() throws Exception {
         Cli table = ncf("recommend", "u3", "-k", "5");
         assertEquals(0, table.code(), table.toString());
-        assertTrue(table.out().startsWith("user u3, model demo version 1\n"), table.out());
+        assertTrue(table.out().startsWith("user u3, model demo version 1, ranked exactly\n"), table.out());
         assertTrue(table.out().contains("rank  item  score"), table.out());
         Cli json = ncf("recommend", "u3", "-k", "5", "--json");
         // keys keep one order, so that scripts can compare outputs as text

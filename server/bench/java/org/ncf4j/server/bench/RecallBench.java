@@ -15,7 +15,8 @@ import org.ncf4j.server.retrieval.RetrievingRanker;
  * Retrieval against the exact ranking of the same model, in process: for a seeded sample of users (seen items
  * excluded, k = 10), recall@10 of the retrieved top 10 against the exact top 10, and the time per user of each,
  * for several candidate counts C, with the index's vectors GMF's item side alone and with the item term. Prints the
- * index's build time. Arguments: BUNDLE_DIR [USERS=1000] [C,C,...=50,100,200,370,1000].
+ * index's build time. Arguments: BUNDLE_DIR [USERS=1000] [C,C,...=50,100,200,370,1000]; properties -Dm=16
+ * -Dbeam=100 (the graph's settings) and -Dterm=both|with|without (the item term).
  */
 public final class RecallBench {
     private RecallBench() {
@@ -42,8 +43,13 @@ public final class RecallBench {
         }
         System.out.printf("%s, %,d items, %d users: exact p50 %.3f ms per user%n", bundle.card().shape(),
                 bundle.items().size(), sample.length, median(exactNanos) / 1e6);
+        ItemIndex.Params params = new ItemIndex.Params(Integer.getInteger("m", 16), Integer.getInteger("beam", 100));
+        String terms = System.getProperty("term", "both");
         for (boolean term : new boolean[] {false, true}) {
-            RetrievingRanker r = RetrievingRanker.build(part, fused, fused, ItemIndex.Params.DEFAULT, term);
+            if (terms.equals(term ? "without" : "with")) {
+                continue;
+            }
+            RetrievingRanker r = RetrievingRanker.build(part, fused, fused, params, term);
             System.out.printf("%s: built in %.1f s (item term %.1f s), graph %,d MB%n", r.describe(),
                     r.index().buildNanos() / 1e9, r.termNanos() / 1e9, r.index().graphBytes() >> 20);
             for (int c : cs) {

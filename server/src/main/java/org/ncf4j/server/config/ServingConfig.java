@@ -69,9 +69,9 @@ public record ServingConfig(
         @Bindable(defaultValue = "auto") String rankingKernel,
         @Bindable(defaultValue = "auto") String retrieval,
         @Bindable(defaultValue = "200") int retrievalCandidates,
-        @Bindable(defaultValue = "50000") int retrievalMinItems,
+        @Bindable(defaultValue = "20000") int retrievalMinItems,
         @Bindable(defaultValue = "16") int retrievalMaxConn,
-        @Bindable(defaultValue = "100") int retrievalBeamWidth,
+        @Bindable(defaultValue = "50") int retrievalBeamWidth,
         @Bindable(defaultValue = "10s") Duration retrievalRecallCheck) {
 
     /** The largest array a JVM allocates; a bundle file is read into one. */

@@ -26,6 +26,11 @@ import org.ncf4j.data.MachineMemory;
 final class MemoryCheck {
     /** Heap per external id: the string, its bytes and the map's entry. */
     static final long BYTES_PER_ID = 120;
+    /**
+     * Heap per item of an item index beside its vectors: the graph's neighbour lists (308 bytes an item measured at a
+     * million items with M 16) and the build's sums of the item term.
+     */
+    static final long INDEX_BYTES_PER_ITEM = 330;
 
     /** A version's estimated need, in bytes, and its parts. */
     record Need(long mapped, long heap, long run) {
@@ -42,10 +47,17 @@ final class MemoryCheck {
     private MemoryCheck() {
     }
 
-    /** The need of the version in {@code dir} with this card, whose largest ranking run at load takes {@code users}. */
-    static Need need(Path dir, BundleCard card, int users) throws IOException {
+    /**
+     * The need of the version in {@code dir} with this card, whose largest ranking run at load takes {@code users},
+     * with an item index ({@code index}: its graph, and its vectors twice while it is built) or without.
+     */
+    static Need need(Path dir, BundleCard card, int users, boolean index) throws IOException {
         long mapped = 0;
         long heap = BYTES_PER_ID * ((long) card.numUsers() + card.numItems());
+        if (index) {
+            long vector = 16 + 4L * (card.factor() + 2); // an array of the factor, the item term and the lift
+            heap += card.numItems() * (2 * vector + INDEX_BYTES_PER_ITEM);
+        }
         for (String name : card.files().keySet()) {
             Path file = dir.resolve(name);
             long size = Files.isRegularFile(file) ? Files.size(file) : 0; // a missing file: the read names it
@@ -71,8 +83,9 @@ final class MemoryCheck {
                     + "new one at once)";
         }
         if (need.heap() > heapLeft) {
-            return "needs about " + mib(need.heap()) + " MiB of heap for its ids and seen items, more than the "
-                    + mib(heapLeft) + " MiB the JVM's heap has left (raise -Xmx or -XX:MaxRAMPercentage)";
+            return "needs about " + mib(need.heap()) + " MiB of heap for its ids, seen items and item index, more "
+                    + "than the " + mib(heapLeft) + " MiB the JVM's heap has left (raise -Xmx or -XX:MaxRAMPercentage, "
+                    + "or set ncf.retrieval=off)";
         }
         return null;
     }

@@ -133,7 +133,8 @@ public final class ModelLoader implements VersionLoader {
         BundleCard card = Bundle.card(dir, settings.maxFileBytes());
         int memoryChunk = memoryChunk(card, settings.rankingMemoryBytes());
         int max = Math.min(memoryChunk, settings.ranking().maxBatchUnits());
-        MemoryCheck.Need need = MemoryCheck.need(dir, card, max);
+        MemoryCheck.Need need = MemoryCheck.need(dir, card, max, settings.retrieval().mode() != RetrievalMode.OFF
+                && card.shape().variant().hasGmf());
         Optional<MachineMemory> room = memory.get();
         String refusal = MemoryCheck.refusal(need, room, MemoryCheck.heapLeft());
         if (refusal != null) {

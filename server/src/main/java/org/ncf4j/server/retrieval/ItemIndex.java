@@ -7,12 +7,16 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.lucene.codecs.hnsw.DefaultFlatVectorScorer;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.Version;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
@@ -36,9 +40,12 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 public final class ItemIndex {
     /** The graph's settings: neighbours per node (Lucene's M) and the beam width while building. */
     public record Params(int maxConn, int beamWidth) {
-        /** Lucene's defaults (16 and 100). */
-        public static final Params DEFAULT = new Params(HnswGraphBuilder.DEFAULT_MAX_CONN,
-                HnswGraphBuilder.DEFAULT_BEAM_WIDTH);
+        /**
+         * Lucene's M (16) and half its beam width (50): the graph builds in half the time (6.5 s against 13.1 s for
+         * 100,000 items of 33 dimensions on two threads), and recall@10 after re-ranking is the same from C = 100
+         * on (0.9994 and 1.0 at 100,000 items; 0.9917 at C = 370 on MovieLens 1M's NeuMF at factor 8, either way).
+         */
+        public static final Params DEFAULT = new Params(HnswGraphBuilder.DEFAULT_MAX_CONN, 50);
 
         public Params {
             if (maxConn < 2 || maxConn > 512 || beamWidth < 1 || beamWidth > 3200) {
@@ -49,6 +56,8 @@ public final class ItemIndex {
     }
 
     private static final VectorSimilarityFunction SIMILARITY = VectorSimilarityFunction.EUCLIDEAN;
+    /** Catalogues from this size on are indexed by several threads when given (smaller ones take a second). */
+    static final int CONCURRENT_FROM = 20_000;
     /** Fixed, so that the same vectors give the same graph on every load. */
     private static final long SEED = 42;
 
@@ -67,11 +76,18 @@ public final class ItemIndex {
         this.buildNanos = buildNanos;
     }
 
-    /**
-     * Builds the graph over {@code vectors} (one per item, all of one dimension); takes seconds per hundred thousand
-     * items on one core.
-     */
+    /** Builds the graph on one thread (see {@link #build(List, Params, int)}). */
     public static ItemIndex build(List<float[]> vectors, Params params) {
+        return build(vectors, params, 1);
+    }
+
+    /**
+     * Builds the graph over {@code vectors} (one per item, all of one dimension) with {@code threads} threads:
+     * Lucene's concurrent builder, whose workers insert batches of items into one graph; with one thread, or for
+     * fewer than {@link #CONCURRENT_FROM} items, its single-threaded builder, whose graph is the same on every load.
+     * About 25 s per hundred thousand items of 33 dimensions on one core of a 2-core VM.
+     */
+    public static ItemIndex build(List<float[]> vectors, Params params, int threads) {
         if (vectors.isEmpty()) {
             throw new IllegalArgumentException("no item vectors to index");
         }
@@ -91,9 +107,26 @@ public final class ItemIndex {
             RandomAccessVectorValues.Floats values = RandomAccessVectorValues.fromFloats(lifted, dim + 1);
             RandomVectorScorerSupplier scorers = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorerSupplier(
                     SIMILARITY, values);
+            int n = vectors.size();
             HnswGraphBuilder builder = HnswGraphBuilder.create(scorers, params.maxConn(), params.beamWidth(), SEED,
-                    vectors.size());
-            OnHeapHnswGraph graph = builder.build(vectors.size());
+                    n);
+            OnHeapHnswGraph graph;
+            if (threads <= 1 || n < CONCURRENT_FROM) {
+                graph = builder.build(n);
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "item-index-build");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try {
+                    // the single-threaded builder's graph, empty and sized for every item, filled by the workers
+                    graph = new HnswConcurrentMergeBuilder(new TaskExecutor(pool), threads, scorers,
+                            params.maxConn(), params.beamWidth(), builder.getGraph(), null).build(n);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
             return new ItemIndex(values, graph, params, System.nanoTime() - t0, Math.sqrt(most));
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the vectors are in the heap: no I/O happens

@@ -9,8 +9,8 @@ import org.ncf4j.server.config.RetrievalMode;
  */
 public record RetrievalSettings(RetrievalMode mode, int candidates, int minItems, ItemIndex.Params index,
                                 long recallCheckNanos) {
-    /** The server's defaults: auto from 50,000 items, C 200, Lucene's graph defaults, a recall check every 10 s. */
-    public static final RetrievalSettings DEFAULT = new RetrievalSettings(RetrievalMode.AUTO, 200, 50_000,
+    /** The server's defaults: auto from 20,000 items, C 200, M 16 and beam width 50, a recall check every 10 s. */
+    public static final RetrievalSettings DEFAULT = new RetrievalSettings(RetrievalMode.AUTO, 200, 20_000,
             ItemIndex.Params.DEFAULT, 10_000_000_000L);
 
     /** With no recall checks. */

@@ -45,7 +45,8 @@ public final class RetrievingRanker {
     }
 
     /**
-     * Builds the index over the model's items.
+     * Builds the index over the model's items, with every core (the version is not serving yet; the versions that
+     * are keep serving, slower meanwhile).
      *
      * @param exact the model's exact logits: what re-ranks the candidates, and estimates the item term
      * @param whole the exact ranking of the whole catalogue, for a user whose search finds fewer than k items
@@ -64,7 +65,8 @@ public final class RetrievingRanker {
             }
         }
         List<float[]> vectors = java.util.Arrays.asList(all);
-        return new RetrievingRanker(part, ItemIndex.build(vectors, params), exact, whole, itemTerm, termNanos);
+        return new RetrievingRanker(part, ItemIndex.build(vectors, params, Runtime.getRuntime().availableProcessors()),
+                exact, whole, itemTerm, termNanos);
     }
 
     /**

@@ -21,10 +21,14 @@ class MemoryCheckTest {
     void theNeedCountsTheDataFileTheHeapsShareAndARankingRun(@TempDir Path dir) throws Exception {
         Path b = TestBundles.write(dir.resolve("b"), 1);
         BundleCard card = Bundle.card(b, Bundle.MAX_FILE_BYTES);
-        MemoryCheck.Need need = MemoryCheck.need(b, card, 4);
+        MemoryCheck.Need need = MemoryCheck.need(b, card, 4, false);
         assertEquals(Files.size(b.resolve(BundleFiles.WEIGHTS)), need.mapped());
         assertEquals(4 * ModelLoader.perUserBytes(card), need.run());
         assertTrue(need.heap() > MemoryCheck.BYTES_PER_ID * (card.numUsers() + card.numItems()), need.toString());
+        // an item index: its graph, and its vectors (factor, item term, lift) twice while it is built
+        MemoryCheck.Need indexed = MemoryCheck.need(b, card, 4, true);
+        assertEquals(card.numItems() * (2 * (16 + 4L * (card.factor() + 2)) + MemoryCheck.INDEX_BYTES_PER_ITEM),
+                indexed.heap() - need.heap());
     }
 
     private static Optional<MachineMemory> room(long available, String limitedBy) {
@@ -44,9 +48,9 @@ class MemoryCheckTest {
                 + "at load), more than the 900 MiB available (the container's memory limit; a swap holds the "
                 + "serving version and the new one at once)", MemoryCheck.refusal(need, room(900L << 20,
                 "the container's memory limit"), 1L << 30));
-        assertEquals("needs about 200 MiB of heap for its ids and seen items, more than the 100 MiB the JVM's heap "
-                + "has left (raise -Xmx or -XX:MaxRAMPercentage)", MemoryCheck.refusal(need, room(2L << 30, machine),
-                100L << 20));
+        assertEquals("needs about 200 MiB of heap for its ids, seen items and item index, more than the 100 MiB the "
+                + "JVM's heap has left (raise -Xmx or -XX:MaxRAMPercentage, or set ncf.retrieval=off)",
+                MemoryCheck.refusal(need, room(2L << 30, machine), 100L << 20));
     }
 
     @Test
