@@ -159,7 +159,8 @@ class DeployManifestsTest {
                 Integer.parseInt(env.get("NCF_INTRA_OP_THREADS")), Duration.parse("PT" + env.get("NCF_POLL_INTERVAL")
                 .toUpperCase(Locale.ROOT)), env.get("NCF_VERSION_POLICY"), true, 100000, 10000, 64, 10000,
                 Duration.ZERO, 1024, Integer.parseInt(env.get("NCF_BATCH_WORKERS")),
-                Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024, "auto");
+                Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024, "auto", "auto", 200, 20000, 16, 50,
+                Duration.ofSeconds(10));
         // the repository is the volume the sync containers fill
         VolumeMount models = server.getVolumeMounts().stream().filter(m -> m.getName().equals("models")).findFirst()
                 .orElseThrow();

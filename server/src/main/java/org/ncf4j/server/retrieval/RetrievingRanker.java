@@ -119,46 +119,40 @@ public final class RetrievingRanker {
      */
     public Rankings rank(long[] users, long[] exclude, int k, int[] candidates) {
         int b = users.length;
-        int[][] found = new int[b][];
+        long[][] outItems = new long[b][];
+        float[][] outScores = new float[b][];
         float[] query = new float[index.dimension()];
+        List<Integer> tooFew = new ArrayList<>();
         int e = 0;
-        List<Integer> short_ = new ArrayList<>();
         for (int row = 0; row < b; row++) {
             int from = e;
             while (e < exclude.length && exclude[e] == row) {
                 e += 2;
             }
             int[] left = excluded(exclude, from, e);
-            part.user(Math.toIntExact(users[row]), query);
+            int user = Math.toIntExact(users[row]);
+            part.user(user, query);
             if (itemTerm) {
                 query[part.factor()] = 1f;
             }
-            int[] items = index.search(query, Math.max(k, candidates[row]), left.length == 0 ? null : new Except(left,
-                    part.items()));
-            if (items.length < k) {
-                short_.add(row);
-                items = new int[0];
+            int[] found = index.search(query, Math.max(k, candidates[row]), left.length == 0 ? null
+                    : new Except(left, part.items()));
+            if (found.length < k) {
+                tooFew.add(row);
+                continue;
             }
-            Arrays.sort(items); // equal logits rank by the lower item index, as the whole-catalogue ranking does
-            found[row] = items;
-        }
-        long[][] outItems = new long[b][];
-        float[][] outScores = new float[b][];
-        for (int row = 0; row < b; row++) {
-            int n = found[row].length;
-            if (n > 0) {
-                float[] logits = exact.logits(Math.toIntExact(users[row]), found[row]);
-                int[] top = TopK.best(logits, k);
-                outItems[row] = new long[k];
-                outScores[row] = new float[k];
-                for (int j = 0; j < k; j++) {
-                    outItems[row][j] = found[row][top[j]];
-                    outScores[row][j] = sigmoid(logits[top[j]]);
-                }
+            Arrays.sort(found); // equal logits rank by the lower item index, as the whole-catalogue ranking does
+            float[] logits = exact.logits(user, found);
+            int[] top = TopK.best(logits, k);
+            outItems[row] = new long[k];
+            outScores[row] = new float[k];
+            for (int j = 0; j < k; j++) {
+                outItems[row][j] = found[top[j]];
+                outScores[row][j] = sigmoid(logits[top[j]]);
             }
         }
-        if (!short_.isEmpty()) {
-            wholeCatalogue(users, exclude, k, short_, outItems, outScores);
+        if (!tooFew.isEmpty()) {
+            wholeCatalogue(users, exclude, k, tooFew, outItems, outScores);
         }
         return new Rankings(outItems, outScores);
     }
