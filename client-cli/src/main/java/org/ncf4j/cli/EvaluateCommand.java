@@ -1,6 +1,5 @@
 package org.ncf4j.cli;
 
-import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.Ranking;
 import org.ncf4j.api.v1.RecommendBatchRequest;
@@ -358,51 +356,5 @@ final class EvaluateCommand extends ServerCommand {
         String rankedBy = byKind[1] == 0 ? "exact" : byKind[0] == 0 ? "retrieval" : "mixed";
         return new Full(new Result("full ranking", acc.count(), acc.hitRate(), acc.ndcg(),
                 (System.nanoTime() - t0) / 1e9, answeredBy[0], fallbacks[0], rankedBy), tops);
-    }
-
-    /**
-     * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on
-     * the submitting thread, so handlers need no locking.
-     */
-    private static final class InFlight<T> {
-        interface Handler<T> {
-            void handle(T response) throws Exception;
-        }
-
-        private record Pending<T>(ListenableFuture<T> future, Handler<T> handler) {
-        }
-
-        private final int limit;
-        private final java.util.ArrayDeque<Pending<T>> pending = new java.util.ArrayDeque<>();
-
-        InFlight(int limit) {
-            this.limit = limit;
-        }
-
-        void submit(ListenableFuture<T> future, Handler<T> handler) throws Exception {
-            pending.add(new Pending<>(future, handler));
-            while (pending.size() > limit) {
-                finishOne();
-            }
-        }
-
-        void awaitAll() throws Exception {
-            while (!pending.isEmpty()) {
-                finishOne();
-            }
-        }
-
-        private void finishOne() throws Exception {
-            Pending<T> p = pending.poll();
-            T response;
-            try {
-                response = p.future().get();
-            } catch (ExecutionException e) {
-                pending.forEach(q -> q.future().cancel(true));
-                pending.clear();
-                throw e.getCause() instanceof Exception ex ? ex : e;
-            }
-            p.handler().handle(response);
-        }
     }
 }

@@ -9,13 +9,11 @@ import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
 import org.ncf4j.server.compute.PairScores;
-import org.ncf4j.server.config.RetrievalMode;
 import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.model.RefCounted;
 import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.repository.ModelRepository;
-import org.ncf4j.server.retrieval.Retrieval;
 
 /**
  * Scoring and recommendation on the repository's models: validates requests, maps external ids to dense indices,
@@ -238,7 +236,7 @@ public final class RecommendationService {
             throw ServingException.invalid(prefix + "k must be between 1 and the number of items (" + numItems
                     + "), got " + q.k());
         }
-        int retrieve = retrieve(m, q, prefix);
+        int retrieve = RetrievalChoice.candidates(m, q, prefix);
         long[] extra = new long[q.exclude().size()];
         for (int i = 0; i < extra.length; i++) {
             extra[i] = item(b.items(), q.exclude().get(i), prefix, "excluded item", "");
@@ -275,38 +273,6 @@ public final class RecommendationService {
             }
         }
         return new Plan(q, user, extra, null, new ServedModel.RankQuery(user, exclude, q.k(), retrieve));
-    }
-
-    /**
-     * Retrieval's C for a query (at least its k), or 0 when the query is ranked exactly: as it asks, else as the
-     * model does by default.
-     */
-    private static int retrieve(ServedModel m, Query q, String prefix) {
-        if (q.retrieve() < 0 || q.retrieve() > RetrievalMode.MAX_CANDIDATES) {
-            throw ServingException.invalid(prefix + "retrieval_candidates must be between 1 and "
-                    + RetrievalMode.MAX_CANDIDATES + " (0: the server's " + m.retrieval().candidates() + "), got "
-                    + q.retrieve());
-        }
-        Retrieval r = m.retrieval();
-        switch (q.ranking()) {
-            case EXACT:
-                if (q.retrieve() != 0) {
-                    throw ServingException.invalid(prefix + "retrieval_candidates is " + q.retrieve()
-                            + ", but the ranking asked for is exact: give one or the other");
-                }
-                return 0;
-            case RETRIEVAL:
-                if (!r.available()) {
-                    throw ServingException.invalid(prefix + "model " + m.name() + " version " + m.version()
-                            + " cannot rank through retrieval (" + r.description() + "): ask for the exact ranking");
-                }
-                break;
-            default:
-                if (!r.byDefault()) {
-                    return 0;
-                }
-        }
-        return Math.max(q.k(), q.retrieve() > 0 ? q.retrieve() : r.candidates());
     }
 
     /** Runs {@code call} holding a handle on the named model; the handle is released when the future completes. */
