@@ -81,12 +81,31 @@ final class CpuAdam implements ParameterUpdate {
      * Step {@code t} (from 1) from the gradients of {@code leaves}, which hold this optimizer's weights in order
      * (the weights themselves, or tensors sharing their memory); clears those gradients.
      */
-    synchronized void step(List<NDArray> leaves, long t) {
-        AdamStep adam = AdamStep.at(t, learningRate, beta1, beta2, epsilon);
-        for (int p = 0; p < leaves.size(); p++) {
-            NDArray leaf = leaves.get(p);
-            try (NDArray grad = leaf.getGradient()) {
-                update(view(leaf), view(grad), first[p], second[p], adam);
+    void step(List<NDArray> leaves, long t) {
+        // the calls into PyTorch (a gradient's handle, two buffers per parameter) touch only the caller's own
+        // tensors and take microseconds each, so they stay outside the lock: with several workers the lock then
+        // covers the arithmetic on the shared moments alone, not a dozen native calls per step
+        int n = leaves.size();
+        NDArray[] grads = new NDArray[n];
+        FloatBuffer[] w = new FloatBuffer[n];
+        FloatBuffer[] g = new FloatBuffer[n];
+        try {
+            for (int p = 0; p < n; p++) {
+                grads[p] = leaves.get(p).getGradient();
+                w[p] = view(leaves.get(p));
+                g[p] = view(grads[p]);
+            }
+            AdamStep adam = AdamStep.at(t, learningRate, beta1, beta2, epsilon);
+            synchronized (this) {
+                for (int p = 0; p < n; p++) {
+                    update(w[p], g[p], first[p], second[p], adam);
+                }
+            }
+        } finally {
+            for (NDArray grad : grads) {
+                if (grad != null) {
+                    grad.close();
+                }
             }
         }
     }

@@ -130,6 +130,10 @@ final class EmbeddingTable {
         return dim;
     }
 
+    int rows() {
+        return rows;
+    }
+
     /**
      * Copies rows {@code ids[from .. from + n)} into {@code out} ([n, dim], row-major), as they are before step
      * {@code adam.t()}: with catch-up, a row first takes the steps it skipped, so that the batch computes with the

@@ -1,18 +1,13 @@
 package org.ncf4j.trainer.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -36,8 +31,9 @@ import org.ncf4j.trainer.sampling.EpochExamples;
  * lazy Adam ({@link EmbeddingTable}) and the dense layers with fused Adam ({@link CpuAdam}). No gradient of a whole
  * table is ever formed.
  *
- * <p>With several workers, each takes a contiguous share of the epoch's (shuffled) examples and all update the
- * same parameters without waiting for each other (Hogwild, as word2vec and LightFM train): each worker computes its
+ * <p>With several workers, each trains blocks of the epoch's (shuffled) examples whose users and items no other
+ * worker is training at the time ({@link BlockSchedule}), and all update the same parameters without waiting for
+ * each other (Hogwild, as word2vec and LightFM train): each worker computes its
  * gradients on its own tensors, which share the weights' memory, and the dense update (a few thousand numbers) is
  * serialised. One worker gives the same result for the same seed every time; several do not, since the order in
  * which their updates interleave varies.
@@ -65,6 +61,8 @@ final class SparseTrainer implements AutoCloseable {
     private final AtomicLong steps = new AtomicLong();
 
     private final boolean catchUp;
+    /** How the workers share an epoch's examples, set at the first epoch. */
+    private BlockSchedule schedule;
     /**
      * The workers, kept from epoch to epoch: glibc gives each new thread a malloc arena of its own and keeps what an
      * arena once held, so a pool made per epoch grew the process by an arena's peak every epoch (about 1 GB per
@@ -144,8 +142,10 @@ final class SparseTrainer implements AutoCloseable {
 
     /** Trains on the examples and returns the mean loss over steps. */
     double train(EpochExamples examples, EpochTrainer.Progress progress) {
-        int n = examples.size();
-        int share = (n + workers - 1) / workers;
+        if (schedule == null) {
+            schedule = BlockSchedule.of(examples, rows(0), rows(1), workers);
+        }
+        BlockSchedule.Epoch blocks = schedule.start(examples);
         DoubleAdder lossSum = new DoubleAdder();
         AtomicLong stepsDone = new AtomicLong();
         AtomicLong examplesDone = new AtomicLong();
@@ -160,10 +160,8 @@ final class SparseTrainer implements AutoCloseable {
         List<Future<?>> running = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                int from = Math.min(n, w * share);
-                int to = Math.min(n, from + share);
                 running.add(pool.submit(() -> {
-                    work(examples, from, to, lossSum, stepsDone, examplesDone, stop);
+                    work(blocks, lossSum, stepsDone, examplesDone, stop);
                     return null;
                 }));
             }
@@ -240,12 +238,14 @@ final class SparseTrainer implements AutoCloseable {
         }
     }
 
-    /** One worker's share: examples {@code [from, to)} in batches. */
-    private void work(EpochExamples examples, int from, int to, DoubleAdder lossSum, AtomicLong stepsDone,
-                      AtomicLong examplesDone, AtomicBoolean stop) {
-        int[] users = examples.users();
-        int[] items = examples.items();
-        float[] signs = examples.signs();
+    /** The number of users ({@code side} 0) or items (1): the rows of that side's tables. */
+    private int rows(int side) {
+        return tables[side] != null ? tables[side].rows() : tables[side + 2].rows();
+    }
+
+    /** One worker's part of an epoch: blocks of examples as the schedule gives them, in batches. */
+    private void work(BlockSchedule.Epoch blocks, DoubleAdder lossSum, AtomicLong stepsDone, AtomicLong examplesDone,
+                      AtomicBoolean stop) {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(true); // per thread in PyTorch
         if (JniUtils.getNumThreads() != 1) {
@@ -253,71 +253,21 @@ final class SparseTrainer implements AutoCloseable {
             // spinning helpers competing with the other workers
             JniUtils.setNumThreads(1);
         }
-        try (NDManager worker = model.manager().newSubManager()) {
-            List<NDArray> leaves = new ArrayList<>();
-            Map<Parameter, NDArray> byParameter = new IdentityHashMap<>();
-            for (Parameter p : dense) {
-                NDArray leaf = p.getArray().stopGradient(); // shares the weight's memory, own gradient
-                leaf.attach(worker);
-                leaf.setRequiresGradient(true);
-                leaves.add(leaf);
-                byParameter.put(p, leaf);
-            }
-            for (Parameter p : frozen) {
-                NDArray leaf = p.getArray().stopGradient();
-                leaf.attach(worker);
-                byParameter.put(p, leaf);
-            }
-            EmbeddingTable.Scratch[] scratch = new EmbeddingTable.Scratch[tables.length];
-            float[][] gathered = new float[tables.length][];
-            for (int t = 0; t < tables.length; t++) {
-                if (tables[t] != null) {
-                    scratch[t] = new EmbeddingTable.Scratch();
-                    gathered[t] = new float[batchSize * tables[t].dim()];
+        try (TrainingWorker worker = new TrainingWorker(model, tables, frozenTables, dense, frozen, denseAdam,
+                batchSize)) {
+            BlockSchedule.Block block = blocks.next(null);
+            while (block != null && !stop.get()) {
+                int n = worker.fill(block);
+                if (n == 0) {
+                    block = blocks.next(block);
+                    continue;
                 }
-            }
-            for (int s = from; s < to && !stop.get(); s += batchSize) {
-                int n = Math.min(batchSize, to - s);
                 long t = steps.incrementAndGet();
-                AdamStep adam = AdamStep.at(t, learningRate, BETA1, BETA2, EPSILON);
-                try (NDManager step = worker.newSubManager()) {
-                    NDArray[] rows = new NDArray[tables.length];
-                    for (int k = 0; k < tables.length; k++) {
-                        if (tables[k] == null) {
-                            continue;
-                        }
-                        int[] ids = k % 2 == 0 ? users : items;
-                        int dim = tables[k].dim();
-                        tables[k].gather(ids, s, n, gathered[k], adam, scratch[k]);
-                        float[] data = n == batchSize ? gathered[k] : Arrays.copyOf(gathered[k], n * dim);
-                        rows[k] = step.create(data, new Shape(n, dim));
-                        rows[k].setRequiresGradient(!frozenTables[k]);
-                    }
-                    NDArray sign = step.create(Arrays.copyOfRange(signs, s, s + n));
-                    NDList out = model.block().forward(new NcfBlock.Rows(rows[0], rows[1], rows[2], rows[3]),
-                            byParameter::get, true);
-                    NDArray loss = out.get(0).mul(sign).getNDArrayInternal().softPlus().mean();
-                    NDArray objective = out.size() > 1 ? loss.add(out.get(1)) : loss;
-                    JniUtils.backward((PtNDArray) objective, (PtNDArray) step.ones(objective.getShape()), false,
-                            false);
-                    float value = loss.getFloat();
-                    if (!Float.isFinite(value)) {
-                        throw new IllegalStateException(String.format("training diverged at step %d: the loss is "
-                                + "%s; try a lower --lr", stepsDone.get() + 1, value));
-                    }
-                    for (int k = 0; k < tables.length; k++) {
-                        if (tables[k] != null && !frozenTables[k]) {
-                            try (NDArray g = rows[k].getGradient()) {
-                                tables[k].update(k % 2 == 0 ? users : items, s, n, g.toFloatArray(), adam,
-                                        scratch[k]);
-                            }
-                        }
-                    }
-                    denseAdam.step(leaves, t);
-                    lossSum.add(value);
-                    stepsDone.incrementAndGet();
-                    examplesDone.addAndGet(n);
-                }
+                float value = worker.step(n, AdamStep.at(t, learningRate, BETA1, BETA2, EPSILON),
+                        stepsDone.get() + 1);
+                lossSum.add(value);
+                stepsDone.incrementAndGet();
+                examplesDone.addAndGet(n);
             }
         } finally {
             JniUtils.setGradMode(gradMode);
