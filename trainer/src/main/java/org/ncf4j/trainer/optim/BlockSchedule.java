@@ -1,6 +1,7 @@
 package org.ncf4j.trainer.optim;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ncf4j.trainer.sampling.EpochExamples;
 
@@ -15,18 +16,23 @@ import org.ncf4j.trainer.sampling.EpochExamples;
  * consecutive ids ({@link #cut}), so that almost no cache line holds rows of two ranges: ranges dealt out id by id
  * made every line shared and gained nothing.
  *
- * <p>Each epoch's examples are first put in the order of their blocks, in place (a stable counting sort, with 5
- * bytes per example for the time it takes), so that a block is one slice of the epoch; within a block the examples
- * keep the epoch's shuffled order. A worker that finds no free block takes a block whose ranges are in use (as
- * plain Hogwild would) rather than wait, and at the end of an epoch joins a block in progress, so that no core
- * idles while examples remain. With one worker there is one block, the whole epoch in its order, as before.
+ * <p>Each epoch's examples are first put in the order of their blocks, chunk by chunk ({@link #order}), so that a
+ * block is one slice of each chunk; within a block the examples keep the epoch's shuffled order. A worker that
+ * finds no free block takes a block whose ranges are in use (as plain Hogwild would) rather than wait, and at the
+ * end of an epoch joins a block in progress, so that no core idles while examples remain. With one worker there is
+ * one block, the whole epoch in its order, as before.
  */
 final class BlockSchedule {
     private static final int MAX_RANGES = 16;
+    /** Examples put in block order at a time: the sort's buffers are this many examples' (13 MB). */
+    static final int CHUNK = 1 << 20;
     /** Consecutive ids that always fall in one range: 16 rows of GMF's factor 8 and their state, 1.6 kB. */
     private static final int STRIPE = 16;
     private final int ranges;
-    /** The range of each user and of each item. */
+    /**
+     * The range of each stripe of {@link #STRIPE} users and of items: a table 16 times smaller than one per id (625 kB
+     * for 10^7 users), which stays in the caches while an epoch is put in block order.
+     */
     private final byte[] userRange;
     private final byte[] itemRange;
 
@@ -42,15 +48,15 @@ final class BlockSchedule {
      */
     static BlockSchedule of(EpochExamples examples, int users, int items, int workers) {
         // twice the workers: a worker that finishes a block finds a free one among many (at least workers + 1
-        // ranges are needed for one to exist); at most 16, so that a block's number fits a byte (beyond 15 workers
-        // some take blocks in use, as plain Hogwild would)
+        // ranges are needed for one to exist); at most 16, 256 blocks (beyond 15 workers some take blocks in use,
+        // as plain Hogwild would)
         int ranges = workers == 1 ? 1 : Math.min(2 * workers, MAX_RANGES);
         return new BlockSchedule(ranges, cut(examples.users(), users, ranges), cut(examples.items(), items, ranges));
     }
 
     /**
-     * Ranges of ids {@code [0, size)} holding about equal numbers of {@code ids}, each made of stripes of
-     * {@link #STRIPE} consecutive ids dealt out in a seeded random order. Stripes, not single ids: no cache line
+     * The range of each stripe of {@link #STRIPE} consecutive ids of {@code [0, size)}: stripes dealt out in a seeded
+     * random order, so that each range holds about equal numbers of {@code ids}. Stripes, not single ids: no cache line
      * holds rows of two ranges but at a stripe's ends. In random order, not by id: ids are often in order of
      * popularity or of first appearance, and a range of only rare items would give its blocks almost only
      * negatives, so that the layers would swing from block to block (GMF's HR@10 fell by 0.015 on MovieLens 1M with
@@ -80,11 +86,7 @@ final class BlockSchedule {
             stripeRange[stripe] = (byte) Math.min(ranges - 1, (before * ranges + counts[stripe] / 2) / total);
             before += counts[stripe];
         }
-        byte[] range = new byte[size];
-        for (int id = 0; id < size; id++) {
-            range[id] = stripeRange[id / STRIPE];
-        }
-        return range;
+        return stripeRange;
     }
 
     int ranges() {
@@ -92,11 +94,11 @@ final class BlockSchedule {
     }
 
     int rangeOfUser(int user) {
-        return userRange[user];
+        return userRange[user / STRIPE];
     }
 
     int rangeOfItem(int item) {
-        return itemRange[item];
+        return itemRange[item / STRIPE];
     }
 
     /** One epoch's blocks, handed to workers as they ask. */
@@ -104,21 +106,32 @@ final class BlockSchedule {
         return new Epoch(examples);
     }
 
-    /** A block: the examples of one user range and one item range, a slice of the epoch's examples. */
+    /**
+     * A block: the examples of one user range and one item range, in the epoch's order; slices of the epoch, one in
+     * each chunk ({@link #order}).
+     */
     static final class Block {
         private final EpochExamples examples;
         private final int users;
         private final int items;
-        private final int end;
+        private final int[] starts;
+        private final int[] ends;
+        private int slice;
         private int next;
+        private long left;
+        /** Workers on this block (guarded by the epoch's lock). */
         private int workers;
 
-        private Block(EpochExamples examples, int users, int items, int from, int end) {
+        private Block(EpochExamples examples, int users, int items, int[] starts, int[] ends) {
             this.examples = examples;
             this.users = users;
             this.items = items;
-            this.next = from;
-            this.end = end;
+            this.starts = starts;
+            this.ends = ends;
+            this.next = starts.length > 0 ? starts[0] : 0;
+            for (int k = 0; k < starts.length; k++) {
+                left += ends[k] - starts[k];
+            }
         }
 
         /**
@@ -126,11 +139,19 @@ final class BlockSchedule {
          * returns how many: 0 once the block is done.
          */
         synchronized int fill(int[] u, int[] i, float[] s) {
-            int n = Math.min(u.length, end - next);
-            System.arraycopy(examples.users(), next, u, 0, n);
-            System.arraycopy(examples.items(), next, i, 0, n);
-            System.arraycopy(examples.signs(), next, s, 0, n);
-            next += n;
+            int n = 0;
+            while (n < u.length && slice < starts.length) {
+                int take = Math.min(u.length - n, ends[slice] - next);
+                System.arraycopy(examples.users(), next, u, n, take);
+                System.arraycopy(examples.items(), next, i, n, take);
+                System.arraycopy(examples.signs(), next, s, n, take);
+                n += take;
+                next += take;
+                if (next == ends[slice] && ++slice < starts.length) {
+                    next = starts[slice];
+                }
+            }
+            left -= n;
             return n;
         }
 
@@ -143,52 +164,60 @@ final class BlockSchedule {
         }
 
         private synchronized long left() {
-            return end - next;
+            return left;
         }
     }
 
     /**
      * Puts the examples in the order of their blocks (block {@code a * ranges + b} holds user range a and item range
-     * b), keeping their order within a block, and returns where each block starts (and, last, where the examples
-     * end).
+     * b) within each chunk of {@link #CHUNK} examples, keeping their order within a block, and returns where each
+     * block starts in each chunk ({@code [chunk][block]}, and last where the chunk ends). A stable counting sort by
+     * chunks: its buffers are a chunk's (13 MB), whatever the epoch's size, where one over the whole epoch would need
+     * 5 bytes per example beside it (1 GB for the 200 M examples of a 10^7-user epoch, while the sampler holds the
+     * next epoch).
      */
-    private int[] order(EpochExamples examples) {
+    private int[][] order(EpochExamples examples) {
         int[] users = examples.users();
         int[] items = examples.items();
         float[] signs = examples.signs();
         int n = users.length;
-        byte[] block = new byte[n];
-        int[] from = new int[ranges * ranges + 1];
-        for (int k = 0; k < n; k++) {
-            int b = userRange[users[k]] * ranges + itemRange[items[k]];
-            block[k] = (byte) b;
-            from[b + 1]++;
-        }
-        for (int b = 0; b < ranges * ranges; b++) {
-            from[b + 1] += from[b];
-        }
-        int[] sorted = new int[n];
-        scatter(users, block, from, sorted);
-        System.arraycopy(sorted, 0, users, 0, n);
-        scatter(items, block, from, sorted);
-        System.arraycopy(sorted, 0, items, 0, n);
-        int[] bits = sorted; // the signs go through the same buffer, as their bits
-        int[] at = from.clone();
-        for (int k = 0; k < n; k++) {
-            bits[at[block[k] & 0xFF]++] = Float.floatToRawIntBits(signs[k]);
-        }
-        for (int k = 0; k < n; k++) {
-            signs[k] = Float.intBitsToFloat(bits[k]);
+        int blocks = ranges * ranges;
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        int size = Math.min(n, CHUNK);
+        byte[] block = new byte[size];
+        int[] u = new int[size];
+        int[] it = new int[size];
+        float[] sg = new float[size];
+        int[][] from = new int[chunks][blocks + 1];
+        for (int c = 0; c < chunks; c++) {
+            int lo = c * CHUNK;
+            int hi = Math.min(n, lo + CHUNK);
+            int[] f = from[c];
+            for (int k = lo; k < hi; k++) {
+                int b = blockOf(users[k], items[k]);
+                block[k - lo] = (byte) b;
+                f[b + 1]++;
+            }
+            f[0] = lo;
+            for (int b = 0; b < blocks; b++) {
+                f[b + 1] += f[b];
+            }
+            int[] at = Arrays.copyOf(f, blocks);
+            for (int k = lo; k < hi; k++) {
+                int p = at[block[k - lo] & 0xFF]++ - lo;
+                u[p] = users[k];
+                it[p] = items[k];
+                sg[p] = signs[k];
+            }
+            System.arraycopy(u, 0, users, lo, hi - lo);
+            System.arraycopy(it, 0, items, lo, hi - lo);
+            System.arraycopy(sg, 0, signs, lo, hi - lo);
         }
         return from;
     }
 
-    /** Writes {@code values} into {@code out} in the order of their blocks. */
-    private static void scatter(int[] values, byte[] block, int[] from, int[] out) {
-        int[] at = from.clone();
-        for (int k = 0; k < values.length; k++) {
-            out[at[block[k] & 0xFF]++] = values[k];
-        }
+    private int blockOf(int user, int item) {
+        return userRange[user / STRIPE] * ranges + itemRange[item / STRIPE];
     }
 
     /** The blocks of one epoch and which ranges workers are on. */
@@ -198,10 +227,20 @@ final class BlockSchedule {
         private final int[] onItems = new int[ranges];
 
         private Epoch(EpochExamples examples) {
-            int[] from = ranges == 1 ? new int[] {0, examples.size()} : order(examples);
+            int[][] from = ranges == 1 ? new int[][] {{0, examples.size()}} : order(examples);
             for (int b = 0; b < ranges * ranges; b++) {
-                if (from[b + 1] > from[b]) {
-                    blocks.add(new Block(examples, b / ranges, b % ranges, from[b], from[b + 1]));
+                int[] starts = new int[from.length];
+                int[] ends = new int[from.length];
+                int slices = 0;
+                for (int[] f : from) {
+                    if (f[b + 1] > f[b]) {
+                        starts[slices] = f[b];
+                        ends[slices++] = f[b + 1];
+                    }
+                }
+                if (slices > 0) {
+                    blocks.add(new Block(examples, b / ranges, b % ranges, Arrays.copyOf(starts, slices),
+                            Arrays.copyOf(ends, slices)));
                 }
             }
         }

@@ -17,8 +17,8 @@ import org.ncf4j.trainer.settings.TrainConfig;
  * <p>Outside the JVM's heap, in PyTorch's memory: the parameters; the optimizer's state (by rows: two moments per
  * embedding value and, with catch-up, a step count per row; dense: the moments, a whole gradient and the update's
  * temporaries); the mean of the parameters with {@code --average-from}; the pretrained GMF and MLP while a NeuMF is
- * initialised from them. In the heap: an epoch's examples (user, item, sign: 12 bytes each, and 5 more while several
- * workers' order is made) besides what the data already holds.
+ * initialised from them. In the heap: an epoch's examples (user, item, sign: 12 bytes each) besides what the data
+ * already holds.
  *
  * @param parameterBytes the parameters
  * @param optimizerBytes the optimizer's state
@@ -54,8 +54,7 @@ public record MemoryPlan(long parameterBytes, long optimizerBytes, long averageB
             case DENSE_ADAM -> 4 * params; // moments, a whole gradient, the update's temporaries
             case SGD -> 2 * params; // a whole gradient and the update's temporary
         };
-        // with several workers, the examples' block order takes 5 more bytes each while it is made (BlockSchedule)
-        long examples = trainPairs * (1L + config.negatives()) * (config.threads() > 1 ? 17 : 12);
+        long examples = trainPairs * (1L + config.negatives()) * 12;
         return new MemoryPlan(params, optimizer, config.averageFrom() > 0 ? params : 0,
                 config.pretrained() ? params : 0, examples, onCpu);
     }

@@ -1,7 +1,7 @@
 package org.ncf4j.trainer.optim;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -175,34 +175,47 @@ class BlockScheduleTest {
     }
 
     @Test
-    void aBlockIsItsExamplesInTheEpochsOrder() {
-        EpochExamples ex = examples(5_000, 6);
+    void aBlockIsItsExamplesInTheEpochsOrderAcrossChunks() {
+        int n = 2 * BlockSchedule.CHUNK + 12_345; // three chunks, the last a short one
+        EpochExamples ex = examples(n, 6);
         int[] users = ex.users().clone();
         int[] items = ex.items().clone();
         float[] signs = ex.signs().clone();
         BlockSchedule schedule = BlockSchedule.of(ex, USERS, ITEMS, 2);
         BlockSchedule.Epoch epoch = schedule.start(ex);
+        int total = 0;
+        int[] u = new int[1000];
+        int[] i = new int[1000];
+        float[] s = new float[1000];
         for (BlockSchedule.Block block = epoch.next(null); block != null; block = epoch.next(block)) {
-            List<Integer> expected = new ArrayList<>();
-            for (int k = 0; k < users.length; k++) {
-                if (schedule.rangeOfUser(users[k]) == block.userRange()
-                        && schedule.rangeOfItem(items[k]) == block.itemRange()) {
-                    expected.add(k);
+            int k = 0;
+            for (int got; (got = block.fill(u, i, s)) > 0; total += got) {
+                for (int j = 0; j < got; j++, k++) {
+                    while (schedule.rangeOfUser(users[k]) != block.userRange()
+                            || schedule.rangeOfItem(items[k]) != block.itemRange()) {
+                        k++; // the next example of this block, in the epoch's order
+                    }
+                    assertEquals(users[k], u[j]);
+                    assertEquals(items[k], i[j]);
+                    assertEquals(signs[k], s[j]);
                 }
             }
-            int[] u = new int[expected.size() + 1];
-            int[] i = new int[u.length];
-            float[] s = new float[u.length];
-            assertEquals(expected.size(), block.fill(u, i, s));
-            assertArrayEquals(expected.stream().mapToInt(k -> users[k]).toArray(), Arrays.copyOf(u, expected.size()));
-            assertArrayEquals(expected.stream().mapToInt(k -> items[k]).toArray(), Arrays.copyOf(i, expected.size()));
-            float[] wantSigns = new float[expected.size()];
-            for (int k = 0; k < wantSigns.length; k++) {
-                wantSigns[k] = signs[expected.get(k)];
+            for (; k < n; k++) {
+                assertFalse(schedule.rangeOfUser(users[k]) == block.userRange()
+                        && schedule.rangeOfItem(items[k]) == block.itemRange(), "an example left out of its block");
             }
-            assertArrayEquals(wantSigns, Arrays.copyOf(s, expected.size()));
-            assertEquals(0, block.fill(u, i, s));
         }
+        assertEquals(n, total);
+        // the epoch is rearranged in place: the same examples
+        assertEquals(multiset(users, items, signs, 0, n), multiset(ex.users(), ex.items(), ex.signs(), 0, n));
+    }
+
+    private static Map<List<Object>, Integer> multiset(int[] u, int[] i, float[] s, int from, int to) {
+        Map<List<Object>, Integer> out = new HashMap<>();
+        for (int k = from; k < to; k++) {
+            out.merge(List.of(u[k], i[k], s[k]), 1, Integer::sum);
+        }
+        return out;
     }
 
     private static int drain(BlockSchedule.Block block) {

@@ -29,8 +29,8 @@ class MemoryPlanTest {
         assertEquals(3_520_000_000L, plan.parameterBytes(), 1_000_000);
         assertEquals(2 * 3_520_000_000L + 22_000_000 * 4L, plan.optimizerBytes(), 1_000_000);
         assertEquals(50_000_000L * 5 * 12, plan.examplesBytes());
-        // two workers put each epoch's examples in the order of their blocks: 5 more bytes each while it is made
-        assertEquals(50_000_000L * 5 * 17, MemoryPlan.of(shape, TrainConfig.builder().optVariant(Variant.NEUMF)
+        // two workers put each epoch's examples in the order of their blocks chunk by chunk: no memory per example
+        assertEquals(50_000_000L * 5 * 12, MemoryPlan.of(shape, TrainConfig.builder().optVariant(Variant.NEUMF)
                 .optFactor(16).optLayers(new int[] {128, 64, 32, 16}).optThreads(2).build(), 50_000_000, true)
                 .examplesBytes());
         assertTrue(plan.describe(6 * GB).startsWith("memory: 10.6 GB outside the heap"), plan.describe(6 * GB));
