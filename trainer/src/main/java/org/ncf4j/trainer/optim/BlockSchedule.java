@@ -3,6 +3,7 @@ package org.ncf4j.trainer.optim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.ncf4j.trainer.sampling.EpochExamples;
 
 /**
@@ -72,7 +73,7 @@ final class BlockSchedule {
         for (int k = 0; k < stripes; k++) {
             order[k] = k;
         }
-        java.util.SplittableRandom random = new java.util.SplittableRandom(0x5EEDL + size);
+        SplittableRandom random = new SplittableRandom(0x5EEDL + size);
         for (int k = stripes - 1; k > 0; k--) {
             int j = random.nextInt(k + 1);
             int t = order[k];
@@ -128,7 +129,7 @@ final class BlockSchedule {
             this.items = items;
             this.starts = starts;
             this.ends = ends;
-            this.next = starts.length > 0 ? starts[0] : 0;
+            this.next = starts[0]; // an epoch makes no block without examples
             for (int k = 0; k < starts.length; k++) {
                 left += ends[k] - starts[k];
             }
