@@ -11,6 +11,7 @@ import org.ncf4j.server.config.ServingConfig;
 import org.ncf4j.server.grpc.GrpcEventLoops;
 import org.ncf4j.server.health.HealthService;
 import org.ncf4j.server.health.ServingHealth;
+import org.ncf4j.server.inference.InferenceService;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.metrics.ServingMetrics;
 import org.ncf4j.server.model.ModelLoader;
@@ -110,6 +111,11 @@ public class ServerFactory {
     RecommendationService recommendations(ModelRepository repository, ServingConfig c) {
         return new RecommendationService(repository, new RecommendationService.Limits(c.maxScorePairs(),
                 c.maxRecommendBatch(), c.popularityFallback()));
+    }
+
+    @Singleton
+    InferenceService inference(ModelRepository repository, RecommendationService recommendations) {
+        return new InferenceService(repository, recommendations);
     }
 
     @Singleton

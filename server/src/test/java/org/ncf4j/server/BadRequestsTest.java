@@ -240,6 +240,8 @@ class BadRequestsTest extends ServerTestBase {
         var health = HealthGrpc.newBlockingStub(channel);
         assertEquals("SERVING", health.check(HealthCheckRequest.newBuilder().setService("ncf.v1.Recommender")
                 .build()).getStatus().name());
+        assertEquals("SERVING", health.check(HealthCheckRequest.newBuilder()
+                .setService("inference.GRPCInferenceService").build()).getStatus().name());
         Status s = status(() -> health.check(HealthCheckRequest.newBuilder().setService("other").build()));
         assertEquals(Status.Code.NOT_FOUND, s.getCode());
     }

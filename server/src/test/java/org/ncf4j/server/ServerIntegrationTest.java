@@ -349,6 +349,7 @@ class ServerIntegrationTest extends ServerTestBase {
         reflect(ServerReflectionRequest.newBuilder().setListServices("").build()).getListServicesResponse()
                 .getServiceList().forEach(s -> names.add(s.getName()));
         assertTrue(names.contains("ncf.v1.Recommender"), names.toString());
+        assertTrue(names.contains("inference.GRPCInferenceService"), names.toString());
         assertTrue(names.contains("grpc.health.v1.Health"), names.toString());
         // what grpcurl asks next: the file defining the service, to learn its methods and messages
         ServerReflectionResponse file = reflect(ServerReflectionRequest.newBuilder()

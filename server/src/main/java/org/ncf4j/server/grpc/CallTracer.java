@@ -100,11 +100,20 @@ final class CallTracer extends ServerStreamTracer.Factory {
         return n < 0 || unit < 0 ? -1 : n * unit;
     }
 
-    /** Our own methods by their short name ("Score"), other services' by their full name. */
+    /**
+     * The methods of ncf.v1.Recommender and of the Open Inference Protocol by their short names ("Score",
+     * "ModelInfer"; none is in both), other services' by their full name.
+     */
     static String label(String fullMethodName) {
-        String prefix = "ncf.v1.Recommender/";
-        return fullMethodName.startsWith(prefix) ? fullMethodName.substring(prefix.length()) : fullMethodName;
+        for (String prefix : SHORT) {
+            if (fullMethodName.startsWith(prefix)) {
+                return fullMethodName.substring(prefix.length());
+            }
+        }
+        return fullMethodName;
     }
+
+    private static final String[] SHORT = {"ncf.v1.Recommender/", "inference.GRPCInferenceService/"};
 
     private void logBadRequest(String what, Status status) {
         long second = System.nanoTime() / 1_000_000_000L;

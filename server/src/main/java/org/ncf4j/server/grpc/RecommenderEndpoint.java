@@ -1,15 +1,14 @@
 package org.ncf4j.server.grpc;
 
-import io.grpc.Context;
-import io.grpc.Deadline;
+import static org.ncf4j.server.grpc.Calls.DIRECT;
+import static org.ncf4j.server.grpc.Calls.answer;
+import static org.ncf4j.server.grpc.Calls.timeoutNanos;
+
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.ncf4j.api.v1.ListModelsRequest;
 import org.ncf4j.api.v1.ListModelsResponse;
 import org.ncf4j.api.v1.ModelInfo;
@@ -29,7 +28,6 @@ import org.ncf4j.api.v1.ScoreRequest;
 import org.ncf4j.api.v1.ScoreResponse;
 import org.ncf4j.api.v1.ScoredItem;
 import org.ncf4j.bundle.BundleCard;
-import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.retrieval.Retrieval;
 import org.ncf4j.server.service.ModelAdminService;
@@ -49,7 +47,6 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
     static final int SMALL_SCORE_PAIRS = 1024;
     /** Recommend requests with at most this many exclusions and items asked for are handled on the I/O thread. */
     static final int SMALL_LIST = 1024;
-    private static final Executor DIRECT = Runnable::run;
 
     private final RecommendationService service;
     private final ModelAdminService admin;
@@ -177,50 +174,5 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
 
     private static ModelSpec spec(String name, long version) {
         return ModelSpec.newBuilder().setName(name).setVersion(version).build();
-    }
-
-    /** Nanoseconds left before the call's deadline (Long.MAX_VALUE without one). */
-    private static long timeoutNanos() {
-        Deadline d = Context.current().getDeadline();
-        if (d == null) {
-            return Long.MAX_VALUE;
-        }
-        long left = d.timeRemaining(TimeUnit.NANOSECONDS);
-        if (left <= 0) {
-            throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the call's deadline passed before it was "
-                    + "served");
-        }
-        return left;
-    }
-
-    /**
-     * Runs the call on {@code where} (in the call's gRPC context) and answers when its future completes; a failure
-     * at any point becomes a status.
-     */
-    private static <T> void answer(String rpc, StreamObserver<T> out, Executor where,
-                                   Supplier<CompletableFuture<T>> call) {
-        Runnable body = () -> {
-            CompletableFuture<T> response;
-            try {
-                timeoutNanos();
-                response = call.get();
-            } catch (Throwable e) {
-                response = CompletableFuture.failedFuture(e);
-            }
-            response.whenComplete((r, e) -> {
-                if (e == null) {
-                    out.onNext(r);
-                    out.onCompleted();
-                } else {
-                    out.onError(Statuses.of(rpc, e).asRuntimeException());
-                }
-            });
-        };
-        try {
-            where.execute(where == DIRECT ? body : Context.current().wrap(body));
-        } catch (RejectedExecutionException e) {
-            out.onError(Statuses.of(rpc, ServingException.unavailable("the server is shutting down"))
-                    .asRuntimeException());
-        }
     }
 }

@@ -11,11 +11,14 @@ import jakarta.inject.Singleton;
 import org.ncf4j.server.config.SecurityConfig;
 import java.util.concurrent.ExecutorService;
 import org.ncf4j.server.health.HealthService;
+import org.ncf4j.server.health.ServingHealth;
+import org.ncf4j.server.inference.InferenceService;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 
 /**
- * The gRPC services: the recommender API, health, and server reflection in both versions (v1, and v1alpha that
+ * The gRPC services: the recommender API, the Open Inference Protocol's {@code inference.GRPCInferenceService},
+ * health, and server reflection in both versions (v1, and v1alpha that
  * many tools still ask for), each parsing its requests through {@link MalformedRequests}; Reload needs the admin
  * token when one is configured ({@link AdminCredential}).
  */
@@ -27,6 +30,13 @@ public class ServicesFactory {
                                         @Named(TaskExecutors.IO) ExecutorService blocking, SecurityConfig security) {
         return ServerInterceptors.intercept(MalformedRequests.wrap(new RecommenderEndpoint(service, admin,
                 blocking)), new AdminCredential(security.adminToken()));
+    }
+
+    @Singleton
+    @Named("inference")
+    ServerServiceDefinition inference(InferenceService service, ServingHealth health,
+                                      @Named(TaskExecutors.IO) ExecutorService blocking) {
+        return MalformedRequests.wrap(new InferenceEndpoint(service, health, blocking));
     }
 
     @Singleton

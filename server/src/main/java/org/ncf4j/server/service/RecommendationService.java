@@ -84,28 +84,46 @@ public final class RecommendationService {
      */
     public CompletableFuture<Scores> score(String model, long version, List<String> users, List<String> items,
                                            long timeoutNanos) {
-        if (users.isEmpty()) {
-            throw ServingException.invalid("the batch is empty: give at least one (user, item) pair");
-        }
-        if (users.size() != items.size()) {
-            throw ServingException.invalid("users and items differ in length (" + users.size() + " and "
-                    + items.size() + ")");
-        }
-        if (users.size() > limits.maxScorePairs()) {
-            throw ServingException.invalid("a batch of " + users.size() + " pairs exceeds ncf.max-score-pairs ("
-                    + limits.maxScorePairs() + ")");
-        }
+        checkPairs(users.size(), items.size());
         return withModel(model, version, m -> {
             Bundle b = m.bundle();
             long[] u = new long[users.size()];
             long[] it = new long[items.size()];
             for (int i = 0; i < u.length; i++) {
-                u[i] = knownUser(b.users(), users.get(i), m, "at position " + i);
-                it[i] = item(b.items(), items.get(i), "", "item", "at position " + i);
+                u[i] = IdLookup.knownUser(b.users(), users.get(i), m, "at position " + i);
+                it[i] = IdLookup.item(b.items(), items.get(i), "", "item", "at position " + i);
             }
             return m.score(u, it, timeoutNanos).thenApply(s -> new Scores(s.scores(), s.logits(), m.name(),
                     m.version()));
         });
+    }
+
+    /**
+     * Like {@link #score}, for pairs named by the model's dense indices (as its users.txt and items.txt order
+     * them) instead of external ids: an index out of range is INVALID_ARGUMENT.
+     */
+    public CompletableFuture<Scores> scoreIndices(String model, long version, long[] users, long[] items,
+                                                  long timeoutNanos) {
+        checkPairs(users.length, items.length);
+        return withModel(model, version, m -> {
+            IdLookup.indices(users, m.bundle().users().size(), "user", m);
+            IdLookup.indices(items, m.bundle().items().size(), "item", m);
+            return m.score(users, items, timeoutNanos).thenApply(s -> new Scores(s.scores(), s.logits(), m.name(),
+                    m.version()));
+        });
+    }
+
+    private void checkPairs(int users, int items) {
+        if (users == 0) {
+            throw ServingException.invalid("the batch is empty: give at least one (user, item) pair");
+        }
+        if (users != items) {
+            throw ServingException.invalid("users and items differ in length (" + users + " and " + items + ")");
+        }
+        if (users > limits.maxScorePairs()) {
+            throw ServingException.invalid("a batch of " + users + " pairs exceeds ncf.max-score-pairs ("
+                    + limits.maxScorePairs() + ")");
+        }
     }
 
     /** One user's recommendation; like {@link #score}, validation failures are thrown and the items come later. */
@@ -239,14 +257,14 @@ public final class RecommendationService {
         int retrieve = RetrievalChoice.candidates(m, q, prefix);
         long[] extra = new long[q.exclude().size()];
         for (int i = 0; i < extra.length; i++) {
-            extra[i] = item(b.items(), q.exclude().get(i), prefix, "excluded item", "");
+            extra[i] = IdLookup.item(b.items(), q.exclude().get(i), prefix, "excluded item", "");
         }
         Arrays.sort(extra);
         int[] candidates = null;
         if (!q.candidates().isEmpty()) {
             candidates = new int[q.candidates().size()];
             for (int i = 0; i < candidates.length; i++) {
-                candidates[i] = item(b.items(), q.candidates().get(i), prefix, "candidate item",
+                candidates[i] = IdLookup.item(b.items(), q.candidates().get(i), prefix, "candidate item",
                         "at position " + i);
             }
         }
@@ -345,30 +363,5 @@ public final class RecommendationService {
             }
         }
         return new Recommendation(items, scores, m.name(), m.version(), true, false);
-    }
-
-    private static int knownUser(IdMap users, String id, ServedModel m, String where) {
-        if (id.isEmpty()) {
-            throw ServingException.invalid("the user id " + where + " is empty");
-        }
-        int u = users.indexOf(id);
-        if (u < 0) {
-            throw ServingException.notFound("unknown user " + Ids.quote(id) + " " + where + " (model " + m.name()
-                    + " version " + m.version() + " has " + users.size() + " users)");
-        }
-        return u;
-    }
-
-    /** The index of an item a request names; {@code prefix} says which request of a batch. */
-    private static int item(IdMap items, String id, String prefix, String what, String where) {
-        String at = where.isEmpty() ? "" : " " + where;
-        if (id.isEmpty()) {
-            throw ServingException.invalid(prefix + "the " + what + " id" + at + " is empty");
-        }
-        int i = items.indexOf(id);
-        if (i < 0) {
-            throw ServingException.invalid(prefix + "unknown " + what + " " + Ids.quote(id) + at);
-        }
-        return i;
     }
 }

@@ -33,6 +33,7 @@ class CallTracerTest {
     @Test
     void ourMethodsAreLabelledByTheirShortName() {
         assertEquals("Score", CallTracer.label("ncf.v1.Recommender/Score"));
+        assertEquals("ModelInfer", CallTracer.label("inference.GRPCInferenceService/ModelInfer"));
         assertEquals("grpc.health.v1.Health/Check", CallTracer.label("grpc.health.v1.Health/Check"));
     }
 }
