@@ -50,8 +50,8 @@ public final class RecallBench {
                 continue;
             }
             RetrievingRanker r = RetrievingRanker.build(part, fused, fused, params, term);
-            System.out.printf("%s: built in %.1f s (item term %.1f s), graph %,d MB%n", r.describe(),
-                    r.index().buildNanos() / 1e9, r.termNanos() / 1e9, r.index().graphBytes() >> 20);
+            System.out.printf("%s: built in %.1f s (item term %.1f s), %,d MB kept in the heap%n", r.describe(),
+                    r.index().buildNanos() / 1e9, r.termNanos() / 1e9, r.index().bytes() >> 20);
             for (int c : cs) {
                 double hits = 0;
                 long[] nanos = new long[sample.length];

@@ -56,6 +56,8 @@ public final class ModelLoader implements VersionLoader {
      * copies of constants ({@link OnnxSessions#open(org.ncf4j.bundle.Bundle, ExecutionProvider.Choice, int, boolean)}).
      */
     static final long ARENA_MAX_RUN_BYTES = 64L << 20;
+    /** Catalogues from this size on are followed by a full collection once their item index is built. */
+    static final int GIVE_BACK_FROM = 100_000;
 
     /**
      * What loading needs to know.
@@ -251,10 +253,15 @@ public final class ModelLoader implements VersionLoader {
                 : CandidateScorer.of(scorer, bundle.card().numItems());
         RetrievingRanker retriever = RetrievingRanker.build(part.get(), exact, ranker, r.index(), true);
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        if (bundle.card().numItems() >= GIVE_BACK_FROM) {
+            // the build's graph and float vectors (about 450 bytes an item) are garbage now: a full collection
+            // lets the serial collector shrink the heap they grew (jvm.sh), which serving would not do for long
+            System.gc();
+        }
         boolean byDefault = r.mode().retrievesByDefault(bundle.card().numItems(), r.minItems());
-        LOG.info("model {} version {}: item index built in {} ms (item term {} ms, graph {} MiB): {}; Recommend ranks "
+        LOG.info("model {} version {}: item index built in {} ms (item term {} ms, {} MiB kept in the heap): {}; Recommend ranks "
                 + "{} by default, C {}", name, version, millis, retriever.termNanos() / 1_000_000,
-                retriever.index().graphBytes() >> 20, retriever.describe(),
+                retriever.index().bytes() >> 20, retriever.describe(),
                 byDefault ? "through retrieval" : "exactly", r.candidates());
         return new Retrieval(retriever, byDefault, r.candidates(), retriever.describe(), millis,
                 new RecallCheck(r.recallCheckNanos()));

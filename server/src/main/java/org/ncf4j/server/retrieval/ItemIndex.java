@@ -1,7 +1,5 @@
 package org.ncf4j.server.retrieval;
 
-import static org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,10 +15,8 @@ import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.Version;
 import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
-import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
-import org.apache.lucene.util.hnsw.NeighborArray;
 import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
 import org.apache.lucene.util.hnsw.RandomAccessVectorValues;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
@@ -34,8 +30,10 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
  * with the query, as the model's GMF logit does. Lucene's own {@link VectorSimilarityFunction#MAXIMUM_INNER_PRODUCT}
  * builds its graph on the raw inner product, which is not a distance: on MovieLens 1M's NeuMF it found 0.94 of the
  * best ten that a scan of the same vectors finds, where this transform finds (see docs/serving.md). Vector ordinals
- * are item indices. Searches are thread-safe: each reads the finished graph through its own cursor
- * ({@link Cursor}), where Lucene's on-heap graph keeps one cursor for all.
+ * are item indices. Once built, the graph is kept in a compact form ({@link CompactGraph}) and the vectors as
+ * bytes ({@link ByteVectors}): about 100 and 34 bytes per item at M 16 and 33 dimensions, where the builder's graph
+ * and float vectors take about 450. Searches are thread-safe: each reads the graph through its own cursor and the
+ * vectors through its own copy.
  */
 public final class ItemIndex {
     /** The graph's settings: neighbours per node (Lucene's M) and the beam width while building. */
@@ -61,19 +59,22 @@ public final class ItemIndex {
     /** Fixed, so that the same vectors give the same graph on every load. */
     private static final long SEED = 42;
 
-    private final RandomAccessVectorValues.Floats vectors;
-    private final OnHeapHnswGraph graph;
+    private final ByteVectors vectors;
+    private final CompactGraph graph;
     private final Params params;
     private final long buildNanos;
     private final double radius;
+    /** The step of the byte vectors: R / 127. */
+    private final float scale;
 
-    private ItemIndex(RandomAccessVectorValues.Floats vectors, OnHeapHnswGraph graph, Params params,
-                      long buildNanos, double radius) {
+    private ItemIndex(ByteVectors vectors, CompactGraph graph, Params params, long buildNanos, double radius,
+                      float scale) {
         this.radius = radius;
         this.vectors = vectors;
         this.graph = graph;
         this.params = params;
         this.buildNanos = buildNanos;
+        this.scale = scale;
     }
 
     /** Builds the graph on one thread (see {@link #build(List, Params, int)}). */
@@ -127,7 +128,10 @@ public final class ItemIndex {
                     pool.shutdownNow();
                 }
             }
-            return new ItemIndex(values, graph, params, System.nanoTime() - t0, Math.sqrt(most));
+            float scale = (float) (Math.sqrt(most) / 127);
+            ByteVectors bytes = ByteVectors.of(lifted, dim + 1, scale > 0 ? scale : 1);
+            return new ItemIndex(bytes, CompactGraph.of(graph), params, System.nanoTime() - t0, Math.sqrt(most),
+                    scale > 0 ? scale : 1);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the vectors are in the heap: no I/O happens
         }
@@ -159,16 +163,15 @@ public final class ItemIndex {
         return buildNanos;
     }
 
-    /** The graph's heap use in bytes (the vectors not counted). */
-    public long graphBytes() {
-        return graph.ramBytesUsed();
+    /** The heap the index keeps, in bytes: its graph and its vectors. */
+    public long bytes() {
+        return graph.bytes() + vectors.bytes();
     }
 
     /** The library and settings, for logs and model info. */
     public String describe() {
         return "Lucene " + Version.LATEST + " HNSW, inner product as Euclidean distance, M " + params.maxConn()
-                + ", beam width "
-                + params.beamWidth();
+                + ", beam width " + params.beamWidth() + ", a byte per value";
     }
 
     /**
@@ -182,10 +185,12 @@ public final class ItemIndex {
                     + dimension());
         }
         try {
-            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY, vectors,
-                    onSphere(query));
+            byte[] q = new byte[query.length + 1];
+            ByteVectors.quantize(onSphere(query), scale, q, 0);
+            RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY,
+                    vectors.copy(), q);
             TopKnnCollector collector = new TopKnnCollector(n, Integer.MAX_VALUE);
-            HnswGraphSearcher.search(scorer, collector, new Cursor(graph), accept);
+            HnswGraphSearcher.search(scorer, collector, graph.cursor(), accept);
             ScoreDoc[] docs = collector.topDocs().scoreDocs;
             int[] items = new int[docs.length];
             for (int i = 0; i < docs.length; i++) {
@@ -210,55 +215,5 @@ public final class ItemIndex {
             q[j] = (float) (query[j] * scale);
         }
         return q;
-    }
-
-    /** One search's view of the finished graph: its own position among a node's neighbours. */
-    private static final class Cursor extends HnswGraph {
-        private final OnHeapHnswGraph graph;
-        private int[] nodes = new int[0];
-        private int size;
-        private int at;
-
-        Cursor(OnHeapHnswGraph graph) {
-            this.graph = graph;
-        }
-
-        @Override
-        public void seek(int level, int target) {
-            NeighborArray neighbours = graph.getNeighbors(level, target);
-            nodes = neighbours.nodes();
-            size = neighbours.size();
-            at = -1;
-        }
-
-        @Override
-        public int nextNeighbor() {
-            return ++at < size ? nodes[at] : NO_MORE_DOCS;
-        }
-
-        @Override
-        public int size() {
-            return graph.size();
-        }
-
-        @Override
-        public int maxNodeId() {
-            return graph.maxNodeId();
-        }
-
-        @Override
-        public int numLevels() throws IOException {
-            return graph.numLevels();
-        }
-
-        @Override
-        public int entryNode() throws IOException {
-            return graph.entryNode();
-        }
-
-        @Override
-        public NodesIterator getNodesOnLevel(int level) throws IOException {
-            return graph.getNodesOnLevel(level);
-        }
     }
 }
