@@ -29,6 +29,20 @@ class SecureServerTest {
             assertTrue(wrongCa.message().startsWith("ncf: UNAVAILABLE"), wrongCa.message());
             Cli plaintext = Cli.run("recommend", "u1", "--target", s.target(), "--deadline", "5s");
             assertEquals(3, plaintext.code(), "a plaintext client is not served: " + plaintext);
+            // the Open Inference Protocol's REST inference is no way around TLS on the plaintext HTTP port
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.http.HttpResponse<String> infer = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.httpPort + "/v2/models/demo/infer"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"user\","
+                            + "\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"u1\"]},{\"name\":\"item\","
+                            + "\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"i1\"]}]}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, infer.statusCode(), infer.body());
+            assertTrue(infer.body().contains("TLS"), infer.body());
+            java.net.http.HttpResponse<String> live = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.httpPort + "/v2/health/live")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode(), live.body());
         }
     }
 

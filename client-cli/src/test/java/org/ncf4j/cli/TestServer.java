@@ -22,12 +22,15 @@ final class TestServer implements AutoCloseable {
     final Path dir;
     final Path bundle;
     final int port;
+    /** The HTTP port (health, metrics, the Open Inference Protocol's REST routes). */
+    final int httpPort;
     private final ApplicationContext context;
 
-    private TestServer(Path dir, Path bundle, int port, ApplicationContext context) {
+    private TestServer(Path dir, Path bundle, int port, int httpPort, ApplicationContext context) {
         this.dir = dir;
         this.bundle = bundle;
         this.port = port;
+        this.httpPort = httpPort;
         this.context = context;
     }
 
@@ -48,11 +51,12 @@ final class TestServer implements AutoCloseable {
         ApplicationContext context = ApplicationContext.builder().properties(p).banner(false).start();
         try {
             context.getBean(GrpcEmbeddedServer.class).start();
+            context.getBean(io.micronaut.runtime.server.EmbeddedServer.class).start();
         } catch (RuntimeException e) {
             context.close();
             throw e;
         }
-        return new TestServer(dir, bundle, port, context);
+        return new TestServer(dir, bundle, port, http, context);
     }
 
     String target() {

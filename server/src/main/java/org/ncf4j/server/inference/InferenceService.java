@@ -105,8 +105,10 @@ public final class InferenceService {
      * for several users blocks: call it off the I/O threads ({@link #runsInline}).
      */
     public CompletableFuture<Result> infer(Request r, long timeoutNanos) {
-        Target t = InferenceModels.resolve(repository.snapshot(), r.model());
+        ModelSnapshot s = repository.snapshot();
+        Target t = InferenceModels.resolve(s, r.model());
         long version = InferenceModels.version(r.model(), r.version());
+        s.find(t.model(), version); // an unknown version is NOT_FOUND whatever the inputs
         Map<String, Tensor> in = inputs(t, r.inputs());
         List<String> wanted = outputs(t, r.outputs());
         return t.kind() == Kind.SCORE ? score(t, version, in, wanted, timeoutNanos)
