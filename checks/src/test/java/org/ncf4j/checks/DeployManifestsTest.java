@@ -40,7 +40,8 @@ import org.ncf4j.server.config.SecurityConfig;
 import org.ncf4j.server.config.ServingConfig;
 
 /**
- * deploy/'s Kubernetes manifests (rendered by {@code kubectl kustomize}, parsed into fabric8's typed objects), its
+ * deploy/'s Kubernetes manifests (rendered by {@code kubectl kustomize}, parsed into fabric8's typed objects, and
+ * KServe's into records of this test's own), its
  * compose file and its Dockerfiles agree with the server's configuration: ports, probes on the health service, a
  * grace period above the drain time, and environment variables that name real settings. (That each image's entry
  * point starts the server as bin/ncf-server does is JvmSettingsTest's.)
@@ -189,6 +190,90 @@ class DeployManifestsTest {
         assertEquals(d.getMetadata().getName(), hpa.getSpec().getScaleTargetRef().getName());
         PodDisruptionBudget pdb = one(docs, "PodDisruptionBudget", "ncf-server", PodDisruptionBudget.class);
         assertEquals(podLabels, pdb.getSpec().getSelector().getMatchLabels());
+    }
+
+    /** KServe's ServingRuntime, in the fields checked here (fabric8 has no KServe types). */
+    record ServingRuntime(String apiVersion, String kind, Metadata metadata, RuntimeSpec spec) {
+    }
+
+    record Metadata(String name, Map<String, String> annotations) {
+    }
+
+    record RuntimeSpec(Map<String, String> annotations, List<ModelFormat> supportedModelFormats,
+                       List<String> protocolVersions, boolean multiModel, List<Container> containers) {
+    }
+
+    record ModelFormat(String name, String version, boolean autoSelect) {
+    }
+
+    /** KServe's InferenceService, in the fields checked here. */
+    record InferenceService(String apiVersion, String kind, Metadata metadata, IsvcSpec spec) {
+    }
+
+    record IsvcSpec(Predictor predictor) {
+    }
+
+    record Predictor(Integer minReplicas, PredictorModel model) {
+    }
+
+    record PredictorModel(ModelFormat modelFormat, String runtime, String protocolVersion, String storageUri) {
+    }
+
+    /**
+     * deploy/kserve: a ServingRuntime that runs this image on the repository KServe's storage initializer fills
+     * (/mnt/models, in the server's &lt;model&gt;/&lt;version&gt;/ layout), declares the Open Inference Protocol over
+     * REST and gRPC on the ports it sets, probes the protocol's health routes that the server has, and an
+     * InferenceService that uses it in raw deployment mode (both ports exposed).
+     */
+    @Test
+    void theKServeRuntimeAndServiceAgreeWithTheServer() throws Exception {
+        Map<String, List<JsonNode>> docs = render("kserve");
+        ServingRuntime runtime = one(docs, "ServingRuntime", "ncf4j", ServingRuntime.class);
+        assertEquals("serving.kserve.io/v1alpha1", runtime.apiVersion());
+        assertTrue(runtime.spec().protocolVersions().containsAll(List.of("v2", "grpc-v2")),
+                runtime.spec().protocolVersions().toString());
+        Container c = runtime.spec().containers().get(0);
+        assertEquals("kserve-container", c.getName());
+        assertTrue(c.getImage().startsWith("ncf4j-server"), c.getImage());
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar e : c.getEnv()) {
+            assertTrue(settingVariables().contains(e.getName()), e.getName() + " is no setting of the server");
+            env.put(e.getName(), e.getValue());
+        }
+        assertEquals("/mnt/models", env.get("NCF_REPOSITORY"), "KServe's storage initializer writes /mnt/models");
+        int http = Integer.parseInt(env.getOrDefault("HTTP_PORT", String.valueOf(httpPort)));
+        int grpc = Integer.parseInt(env.getOrDefault("GRPC_SERVER_PORT", String.valueOf(grpcPort)));
+        assertEquals(http, port(c, "http1"));
+        assertEquals(grpc, port(c, "h2c"));
+        assertEquals(restRoute("ready"), c.getReadinessProbe().getHttpGet().getPath());
+        assertEquals(http, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
+        assertEquals(restRoute("live"), c.getLivenessProbe().getHttpGet().getPath());
+        assertEquals(String.valueOf(http), runtime.spec().annotations().get("prometheus.kserve.io/port"));
+        assertEquals("/prometheus", runtime.spec().annotations().get("prometheus.kserve.io/path"));
+
+        InferenceService isvc = one(docs, "InferenceService", "ncf4j-recommender", InferenceService.class);
+        assertEquals("serving.kserve.io/v1beta1", isvc.apiVersion());
+        PredictorModel model = isvc.spec().predictor().model();
+        assertEquals(runtime.metadata().name(), model.runtime());
+        assertTrue(runtime.spec().supportedModelFormats().stream().anyMatch(f -> f.name().equals(model
+                .modelFormat().name()) && f.version().equals(model.modelFormat().version())));
+        assertTrue(runtime.spec().protocolVersions().contains(model.protocolVersion()));
+        assertEquals("RawDeployment", isvc.metadata().annotations().get("serving.kserve.io/deploymentMode"),
+                "Knative's serverless mode exposes one port; REST and gRPC need both");
+        assertFalse(model.storageUri().isBlank());
+    }
+
+    /** The path of the server's REST health route ("ready" or "live"), read from its controller. */
+    private static String restRoute(String which) throws Exception {
+        Class<?> routes = org.ncf4j.server.rest.InferenceRoutes.class;
+        String base = routes.getAnnotation(io.micronaut.http.annotation.Controller.class).value();
+        for (java.lang.reflect.Method m : routes.getMethods()) {
+            io.micronaut.http.annotation.Get get = m.getAnnotation(io.micronaut.http.annotation.Get.class);
+            if (get != null && get.value().equals("/health/" + which)) {
+                return base + get.value();
+            }
+        }
+        throw new AssertionError("the server has no REST route /health/" + which);
     }
 
     @Test
