@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.ncf4j.api.inference.GRPCInferenceServiceGrpc;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.Ranking;
 import org.ncf4j.api.v1.RecommendRequest;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load-tests a server with Recommend and Score calls and reports throughput and latency.")
 public final class BenchCommand implements Callable<Integer> {
+    /** The calls --mix can weigh, in the order their weights are laid out. */
+    static final List<String> CALLS = List.of("recommend", "fallback", "score", "infer-score", "infer-topk");
     @Spec
     CommandSpec spec;
 
@@ -52,9 +55,15 @@ public final class BenchCommand implements Callable<Integer> {
     ModelOption model;
 
     @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1; fallback=N sends "
-            + "Recommend for users the model does not know (the popularity fallback, no model run) "
-            + "(default: ${DEFAULT-VALUE}).", defaultValue = "recommend=1", split = ",")
+            + "Recommend for users the model does not know (the popularity fallback, no model run); infer-score=N "
+            + "and infer-topk=N send the Open Inference Protocol's ModelInfer for the same work as score and "
+            + "recommend (on the model and its .topk form; give --model) (default: ${DEFAULT-VALUE}).",
+            defaultValue = "recommend=1", split = ",")
     Map<String, Integer> mix;
+
+    @Option(names = "--infer-contents", defaultValue = "raw", description = "How ModelInfer carries its tensors: raw "
+            + "(as tritonclient sends them) or typed (default: ${DEFAULT-VALUE}).")
+    String inferContents;
 
     @Option(names = "-k", description = "Items per Recommend (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int k;
@@ -134,17 +143,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Map<String, Integer> weights = new LinkedHashMap<>(mix);
         for (Map.Entry<String, Integer> e : weights.entrySet()) {
-            if (!List.of("recommend", "score", "fallback").contains(e.getKey()) || e.getValue() < 1) {
-                throw new IllegalArgumentException("--mix takes recommend=N, score=N and fallback=N with N >= 1, got "
-                        + e.getKey() + "=" + e.getValue());
+            if (!CALLS.contains(e.getKey()) || e.getValue() < 1) {
+                throw new IllegalArgumentException("--mix takes " + String.join("=N, ", CALLS) + "=N with N >= 1, "
+                        + "got " + e.getKey() + "=" + e.getValue());
             }
         }
         int total = weights.values().stream().mapToInt(Integer::intValue).sum();
-        int recommendWeight = weights.getOrDefault("recommend", 0);
-        int fallbackWeight = weights.getOrDefault("fallback", 0);
-        if (weights.containsKey("score") && items.isEmpty()) {
+        int[] upTo = new int[CALLS.size()];
+        for (int i = 0, sum = 0; i < CALLS.size(); i++) {
+            sum += weights.getOrDefault(CALLS.get(i), 0);
+            upTo[i] = sum;
+        }
+        if ((weights.containsKey("score") || weights.containsKey("infer-score")) && items.isEmpty()) {
             throw new UsageException("Score calls need item ids: give --items FILE");
         }
+        boolean infers = weights.containsKey("infer-score") || weights.containsKey("infer-topk");
+        if (infers && model.spec().getName().isEmpty()) {
+            throw new UsageException("ModelInfer names its model: give --model NAME");
+        }
+        if (!List.of("raw", "typed").contains(inferContents)) {
+            throw new UsageException("--infer-contents takes raw or typed, got " + inferContents);
+        }
+        boolean raw = inferContents.equals("raw");
         rankingAsked = Rankings.parse(ranking);
         if (retrievalCandidates < 0) {
             throw new UsageException("--retrieval-candidates must be >= 0 (0: the server's), got "
@@ -153,23 +173,41 @@ public final class BenchCommand implements Callable<Integer> {
         ManagedChannel channel = connection.openDirect();
         try {
             RecommenderGrpc.RecommenderStub stub = RecommenderGrpc.newStub(channel);
+            GRPCInferenceServiceGrpc.GRPCInferenceServiceStub infer = GRPCInferenceServiceGrpc.newStub(channel);
             ModelSpec modelSpec = model.spec();
+            String version = modelSpec.getVersion() == 0 ? "" : String.valueOf(modelSpec.getVersion());
             LoadGenerator.Call call = (random, done) -> {
                 String user = users.get(random.nextInt(users.size()));
                 int pick = random.nextInt(total);
-                if (pick >= recommendWeight && pick < recommendWeight + fallbackWeight) {
-                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder().setModel(modelSpec)
-                            .setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build(), completes(done));
-                } else if (pick < recommendWeight) {
-                    connection.withDeadline(stub).recommend(RecommendRequest.newBuilder().setModel(modelSpec)
-                            .setUser(user).setK(k).setRanking(rankingAsked).setRetrievalCandidates(retrievalCandidates)
-                            .build(), completes(done));
-                } else {
-                    ScoreRequest.Builder r = ScoreRequest.newBuilder().setModel(modelSpec);
-                    for (int p = 0; p < pairs; p++) {
-                        r.addUsers(user).addItems(items.get(random.nextInt(items.size())));
+                int which = 0;
+                while (pick >= upTo[which]) {
+                    which++;
+                }
+                String what = CALLS.get(which);
+                switch (what) {
+                    case "fallback" -> connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
+                            .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build(),
+                            completes(done));
+                    case "recommend" -> connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
+                            .setModel(modelSpec).setUser(user).setK(k).setRanking(rankingAsked)
+                            .setRetrievalCandidates(retrievalCandidates).build(), completes(done));
+                    case "infer-topk" -> connection.withDeadline(infer).modelInfer(InferRequests.topK(
+                            modelSpec.getName(), version, List.of(user), k, ranking, retrievalCandidates, raw),
+                            completes(done));
+                    default -> {
+                        List<String> us = java.util.Collections.nCopies(pairs, user);
+                        List<String> is = new java.util.ArrayList<>(pairs);
+                        for (int p = 0; p < pairs; p++) {
+                            is.add(items.get(random.nextInt(items.size())));
+                        }
+                        if (what.equals("score")) {
+                            connection.withDeadline(stub).score(ScoreRequest.newBuilder().setModel(modelSpec)
+                                    .addAllUsers(us).addAllItems(is).build(), completes(done));
+                        } else {
+                            connection.withDeadline(infer).modelInfer(InferRequests.score(modelSpec.getName(),
+                                    version, us, is, raw), completes(done));
+                        }
                     }
-                    connection.withDeadline(stub).score(r.build(), completes(done));
                 }
             };
             var out = spec.commandLine().getOut();

@@ -65,6 +65,17 @@ class ServerStatesTest {
                     "score=1");
             assertEquals(2, noItems.code(), noItems.toString());
             assertTrue(noItems.message().contains("--items"), noItems.message());
+            for (String contents : new String[] {"raw", "typed"}) {
+                Cli infer = Cli.run("bench", "--target", server.target(), "--bundle", server.bundle.toString(),
+                        "--model", "demo", "--mix", "infer-score=1,infer-topk=1,score=1", "--infer-contents", contents,
+                        "--pairs", "5", "-n", "40", "--warmup", "0");
+                assertEquals(0, infer.code(), infer.toString());
+                assertTrue(infer.out().contains("40 calls") && infer.out().contains("errors none"), infer.out());
+            }
+            Cli unnamed = Cli.run("bench", "--target", server.target(), "--bundle", server.bundle.toString(), "--mix",
+                    "infer-topk=1");
+            assertEquals(2, unnamed.code(), unnamed.toString());
+            assertTrue(unnamed.message().contains("--model"), unnamed.message());
         }
     }
 
