@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# ncf.v1 against the Open Inference Protocol on one server and one bundle: the same work asked both ways, measured
+# alternately, case by case and round by round, with `ncf bench` in its own JVM over loopback. Cases: Score of
+# PAIRS pairs against ModelInfer on the scoring model (raw tensors, as tritonclient sends them, and typed), and
+# Recommend k=10 (seen items excluded) against ModelInfer on the model's .topk form (raw), at concurrency 1 and 16.
+# Prints every measurement, the medians over rounds, and the ratios ModelInfer / ncf.v1 (calls/s and p50).
+# Usage: protocols.sh BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=5]; PAIRS (100), PREWARM (seconds, 60: the JIT
+# compiles both paths first); SERVER_CPUS and CLIENT_CPUS (taskset lists) pin the server and the client apart.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bundle="$(cd "$1" && pwd)"
+rounds="${2:-3}"; seconds="${3:-10}"; warmup="${4:-5}"; pairs="${PAIRS:-100}"
+work="$(mktemp -d)"
+server=""
+server_pin=(); client_pin=()
+[[ -n "${SERVER_CPUS:-}" ]] && server_pin=(taskset -c "$SERVER_CPUS")
+[[ -n "${CLIENT_CPUS:-}" ]] && client_pin=(taskset -c "$CLIENT_CPUS")
+trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/repo/bench"
+ln -s "$bundle" "$work/repo/bench/1"
+"$root/bin/ncf" --version > /dev/null
+. "$root/bin/lib/serving.sh"
+port="$(ncf_free_port $(( 20000 + RANDOM % 20000 )))"
+http="$(ncf_free_port $(( port + 1 )))"
+NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$port" HTTP_PORT="$http" NCF_EXECUTION_PROVIDER=cpu \
+  NCF_POLL_INTERVAL=1h "${server_pin[@]}" "$root/bin/ncf-server" > "$work/server.log" 2>&1 &
+server=$!
+ncf_await_ready "the server" "$port" "$http" 300 kill -0 "$server" || { cat "$work/server.log"; exit 1; }
+
+bench() { # bench ARGS... -> "throughput p50"
+  "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --model bench \
+    --warmup "$warmup" --duration "$seconds" "$@" 2>/dev/null \
+    | sed -E 's/.*= ([0-9,.]+)\/s; latency ms p50 ([0-9.]+).*/\1 \2/; s/,//g'
+}
+# each case: NAME:NCF_V1_ARGS:MODELINFER_ARGS
+cases=("score-c1:--mix score=1 --pairs $pairs -c 1:--mix infer-score=1 --pairs $pairs -c 1"
+       "score-typed-c1:--mix score=1 --pairs $pairs -c 1:--mix infer-score=1 --infer-contents typed --pairs $pairs -c 1"
+       "score-c16:--mix score=1 --pairs $pairs -c 16:--mix infer-score=1 --pairs $pairs -c 16"
+       "recommend-c1:--mix recommend=1 -k 10 -c 1:--mix infer-topk=1 -k 10 -c 1"
+       "recommend-c16:--mix recommend=1 -k 10 -c 16:--mix infer-topk=1 -k 10 -c 16")
+prewarm="${PREWARM:-60}"
+if (( prewarm > 0 )); then
+  "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --model bench --warmup 0 \
+    --duration "$prewarm" --mix recommend=1,score=1,infer-score=1,infer-topk=1 -k 10 -c 16 > /dev/null 2>&1
+fi
+printf "%-6s %-15s %-10s %12s %10s\n" round case protocol "calls/s" "p50 ms" | tee "$work/results"
+for r in $(seq 1 "$rounds"); do
+  for c in "${cases[@]}"; do
+    IFS=: read -r name v1 oip <<< "$c"
+    # alternate which goes first, so neither always runs on a machine the other just warmed
+    if (( r % 2 )); then order="ncf.v1 oip"; else order="oip ncf.v1"; fi
+    for p in $order; do
+      args="$v1"; [[ $p == oip ]] && args="$oip"
+      # shellcheck disable=SC2086
+      read -r tput p50 <<< "$(bench $args)"
+      printf "%-6s %-15s %-10s %12s %10s\n" "$r" "$name" "$p" "$tput" "$p50" | tee -a "$work/results"
+    done
+  done
+done
+/usr/bin/env python3 - "$work/results" <<'PY'
+import sys, statistics
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()[1:]]
+med = lambda case, p, col: statistics.median(float(r[col]) for r in rows if r[1] == case and r[2] == p)
+print("medians over rounds (ModelInfer / ncf.v1):")
+for case in dict.fromkeys(r[1] for r in rows):
+    o, v = med(case, "oip", 3), med(case, "ncf.v1", 3)
+    po, pv = med(case, "oip", 4), med(case, "ncf.v1", 4)
+    print(f"  {case:15s} calls/s {o:9.0f} / {v:9.0f} = {o / v:5.2f}   p50 ms {po:7.3f} / {pv:7.3f} = {po / pv:5.2f}")
+PY
