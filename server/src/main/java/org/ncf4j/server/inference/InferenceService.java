@@ -97,7 +97,22 @@ public final class InferenceService {
             return true; // refused at once
         }
         long n = user.shape()[0];
-        return r.model().endsWith(InferenceModels.TOPK) ? n <= 1 : n <= SMALL;
+        return r.model().endsWith(InferenceModels.TOPK) ? n <= 1 && askedK(r) <= SMALL : n <= SMALL;
+    }
+
+    /** The k a top-k request asks for, as far as it can be read before the request is checked (else 0). */
+    private static long askedK(Request r) {
+        long k = r.parameters().get(TopK.P_K) instanceof Long p ? p : 0;
+        for (Tensor t : r.inputs()) {
+            if (t.name().equals(InferenceModels.K) && t.shape().length <= 1) {
+                if (t.datatype() == Tensor.Datatype.INT32 && t.ints().length > 0) {
+                    k = Math.max(k, t.ints()[0]);
+                } else if (t.datatype() == Tensor.Datatype.INT64 && t.longs().length > 0) {
+                    k = Math.max(k, t.longs()[0]);
+                }
+            }
+        }
+        return k;
     }
 
     /**
