@@ -3,13 +3,16 @@
 # alternately, case by case and round by round, with `ncf bench` in its own JVM over loopback. Cases: Score of
 # PAIRS pairs against ModelInfer on the scoring model (raw tensors, as tritonclient sends them, and typed), and
 # Recommend k=10 (seen items excluded) against ModelInfer on the model's .topk form (raw), at concurrency 1 and 16.
-# Prints every measurement, the medians over rounds, and the ratios ModelInfer / ncf.v1 (calls/s and p50).
-# Usage: protocols.sh BUNDLE_DIR [ROUNDS=3] [SECONDS=10] [WARMUP=5]; PAIRS (100), PREWARM (seconds, 60: the JIT
-# compiles both paths first); SERVER_CPUS and CLIENT_CPUS (taskset lists) pin the server and the client apart.
+# Prints every measurement with the server's CPU time per call (user and system, from /proc, over the measured
+# seconds: what a call costs the server, whichever side bounds the throughput), the medians over rounds, and the
+# ratios ModelInfer / ncf.v1.
+# Usage: protocols.sh BUNDLE_DIR [ROUNDS=3] [SECONDS=10]; PAIRS (100), PREWARM (seconds, 60: the JIT compiles both
+# paths first, so that the runs need no warm-up of their own); SERVER_CPUS and CLIENT_CPUS (taskset lists) pin the
+# server and the client apart.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bundle="$(cd "$1" && pwd)"
-rounds="${2:-3}"; seconds="${3:-10}"; warmup="${4:-5}"; pairs="${PAIRS:-100}"
+rounds="${2:-3}"; seconds="${3:-10}"; pairs="${PAIRS:-100}"
 work="$(mktemp -d)"
 server=""
 server_pin=(); client_pin=()
@@ -27,10 +30,17 @@ NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$port" HTTP_PORT="$http" NCF_EXECU
 server=$!
 ncf_await_ready "the server" "$port" "$http" 300 kill -0 "$server" || { cat "$work/server.log"; exit 1; }
 
-bench() { # bench ARGS... -> "throughput p50"
-  "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --model bench \
-    --warmup "$warmup" --duration "$seconds" "$@" 2>/dev/null \
-    | sed -E 's/.*= ([0-9,.]+)\/s; latency ms p50 ([0-9.]+).*/\1 \2/; s/,//g'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+bench() { # bench ARGS... -> "throughput p50 server-CPU-microseconds-per-call"
+  local before after line
+  before=$(cpu_ticks)
+  line=$("${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --model bench \
+    --warmup 0 --duration "$seconds" "$@" 2>/dev/null \
+    | sed -E 's/.*: ([0-9,]+) calls in .*= ([0-9,.]+)\/s; latency ms p50 ([0-9.]+).*/\1 \2 \3/; s/,//g')
+  after=$(cpu_ticks)
+  read -r calls tput p50 <<< "$line"
+  echo "$tput $p50 $(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v n="$calls" \
+    'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
 }
 # each case: NAME:NCF_V1_ARGS:MODELINFER_ARGS
 cases=("score-c1:--mix score=1 --pairs $pairs -c 1:--mix infer-score=1 --pairs $pairs -c 1"
@@ -43,7 +53,7 @@ if (( prewarm > 0 )); then
   "${client_pin[@]}" "$root/bin/ncf" bench --target "localhost:$port" --bundle "$bundle" --model bench --warmup 0 \
     --duration "$prewarm" --mix recommend=1,score=1,infer-score=1,infer-topk=1 -k 10 -c 16 > /dev/null 2>&1
 fi
-printf "%-6s %-15s %-10s %12s %10s\n" round case protocol "calls/s" "p50 ms" | tee "$work/results"
+printf "%-6s %-15s %-10s %12s %10s %12s\n" round case protocol "calls/s" "p50 ms" "server us" | tee "$work/results"
 for r in $(seq 1 "$rounds"); do
   for c in "${cases[@]}"; do
     IFS=: read -r name v1 oip <<< "$c"
@@ -52,8 +62,8 @@ for r in $(seq 1 "$rounds"); do
     for p in $order; do
       args="$v1"; [[ $p == oip ]] && args="$oip"
       # shellcheck disable=SC2086
-      read -r tput p50 <<< "$(bench $args)"
-      printf "%-6s %-15s %-10s %12s %10s\n" "$r" "$name" "$p" "$tput" "$p50" | tee -a "$work/results"
+      read -r tput p50 cpu <<< "$(bench $args)"
+      printf "%-6s %-15s %-10s %12s %10s %12s\n" "$r" "$name" "$p" "$tput" "$p50" "$cpu" | tee -a "$work/results"
     done
   done
 done
@@ -65,5 +75,7 @@ print("medians over rounds (ModelInfer / ncf.v1):")
 for case in dict.fromkeys(r[1] for r in rows):
     o, v = med(case, "oip", 3), med(case, "ncf.v1", 3)
     po, pv = med(case, "oip", 4), med(case, "ncf.v1", 4)
-    print(f"  {case:15s} calls/s {o:9.0f} / {v:9.0f} = {o / v:5.2f}   p50 ms {po:7.3f} / {pv:7.3f} = {po / pv:5.2f}")
+    co, cv = med(case, "oip", 5), med(case, "ncf.v1", 5)
+    print(f"  {case:15s} calls/s {o:9.0f} / {v:9.0f} = {o / v:5.2f}   p50 ms {po:7.3f} / {pv:7.3f} = {po / pv:5.2f}"
+          f"   server us/call {co:7.1f} / {cv:7.1f} = {co / cv:5.2f}")
 PY
