@@ -3,7 +3,8 @@
 # kept in $NCF_BENCH_DATA), trains one epoch on every core (--no-full-ranking), exports the bundle, then serves it
 # (server/bench/big-bundle.sh on the exported bundle). Prints the read time, the epoch's time and samples/s, the
 # evaluation's time, the trainer's peak resident memory, and the server's figures: bundle size, load time, resident
-# memory after the load and after serving load, Recommend p50 at concurrency 1 (exact, whole catalogue) and Score p50.
+# memory after the load and after serving load, Recommend p50 at concurrency 1 (the model's default
+# ranking: through retrieval from 20,000 items on) and Score p50.
 # Usage: big-model.sh USERS ITEMS INTERACTIONS MODEL FACTOR [LAYERS] [SERVE_SECONDS=20]
 #   the sizes: big-model.sh 10000000 1000000 50000000 neumf 16 128,64,32,16
 #                      big-model.sh 2500000 100000 7500000 gmf 256
