@@ -8,6 +8,8 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * or version, or user), 429 (a full queue), 503 (no model ready, stopping), 504 (too late) or 500. Inference is
  * refused on this plaintext port when the gRPC port is configured for TLS ({@code ncf.security}): it must not be
  * a way around the certificates. Each route's calls are counted as {@code ncf_requests_total{rpc="REST <route>"}}
- * with the HTTP status.
+ * with the HTTP status. Inference waits for its answer on a thread of the blocking executor, never on the HTTP
+ * server's event loop; the other routes answer at once.
  */
 @Controller("/v2")
 public class InferenceRoutes {
@@ -98,12 +101,14 @@ public class InferenceRoutes {
     }
 
     @Post(value = "/models/{name}/infer", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<String> infer(String name, @Body String body) {
         return infer(name, "", body);
     }
 
     @Post(value = "/models/{name}/versions/{version}/infer", consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<String> infer(String name, String version, @Body String body) {
         return answer("REST ModelInfer", () -> {
             if (security.tls()) {
