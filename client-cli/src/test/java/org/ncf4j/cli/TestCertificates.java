@@ -14,7 +14,8 @@ import java.util.List;
 /** Self-signed certificates made for a test with the JDK's keytool, written as PEM files. */
 final class TestCertificates {
     /** A certificate (which is its own CA) and its PKCS#8 key. */
-    record Pair(Path cert, Path key) {
+    /** The PEM certificate and key, and both in a PKCS12 store (password "changeit"). */
+    record Pair(Path cert, Path key, Path store) {
     }
 
     private TestCertificates() {
@@ -42,7 +43,7 @@ final class TestCertificates {
         Path keyFile = dir.resolve(name + ".key");
         Files.write(certFile, pem("CERTIFICATE", cert.getEncoded()));
         Files.write(keyFile, pem("PRIVATE KEY", key.getEncoded()));
-        return new Pair(certFile, keyFile);
+        return new Pair(certFile, keyFile, store);
     }
 
     private static List<String> pem(String type, byte[] der) throws IOException {

@@ -24,13 +24,16 @@ final class TestServer implements AutoCloseable {
     final int port;
     /** The HTTP port (health, metrics, the Open Inference Protocol's REST routes). */
     final int httpPort;
+    /** The HTTPS port (REST inference when TLS is configured). */
+    final int httpsPort;
     private final ApplicationContext context;
 
-    private TestServer(Path dir, Path bundle, int port, int httpPort, ApplicationContext context) {
+    private TestServer(Path dir, Path bundle, int port, int httpPort, int httpsPort, ApplicationContext context) {
         this.dir = dir;
         this.bundle = bundle;
         this.port = port;
         this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
         this.context = context;
     }
 
@@ -40,13 +43,16 @@ final class TestServer implements AutoCloseable {
         SyntheticBundles.write(bundle, SHAPE, 7, 6);
         int port;
         int http;
-        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+        int https;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0);
+             ServerSocket c = new ServerSocket(0)) {
             port = a.getLocalPort();
             http = b.getLocalPort();
+            https = c.getLocalPort();
         }
         Map<String, Object> p = new HashMap<>(Map.of("ncf.repository", dir.resolve("models").toString(),
                 "grpc.server.port", port, "micronaut.server.port", http, "ncf.poll-interval", "1h",
-                "ncf.execution-provider", "cpu"));
+                "ncf.execution-provider", "cpu", "micronaut.server.ssl.port", https));
         p.putAll(settings);
         ApplicationContext context = ApplicationContext.builder().properties(p).banner(false).start();
         try {
@@ -56,7 +62,7 @@ final class TestServer implements AutoCloseable {
             context.close();
             throw e;
         }
-        return new TestServer(dir, bundle, port, http, context);
+        return new TestServer(dir, bundle, port, http, https, context);
     }
 
     String target() {

@@ -53,10 +53,12 @@ public final class Application {
         signals.started();
         String models = repository.snapshot().entries().stream().map(m -> m.name() + " "
                 + m.loaded().descendingKeySet()).collect(Collectors.joining(", "));
-        String security = context.getBean(SecurityConfig.class).describe();
-        LOG.info("ready in {} ms: gRPC on port {} ({}), HTTP (metrics /prometheus, health /health) on port {}; "
-                + "models: {}", (System.nanoTime() - t0) / 1_000_000, grpc.getPort(), security, http.getPort(),
-                models.isEmpty() ? "none loaded" : models);
+        SecurityConfig securityConfig = context.getBean(SecurityConfig.class);
+        String https = securityConfig.tls() ? ", HTTPS (the Open Inference Protocol's REST inference) on port "
+                + context.getBean(io.micronaut.http.ssl.ServerSslConfiguration.class).getPort() : "";
+        LOG.info("ready in {} ms: gRPC on port {} ({}), HTTP (metrics /prometheus, health /health, /v2) on port {}{}; "
+                + "models: {}", (System.nanoTime() - t0) / 1_000_000, grpc.getPort(), securityConfig.describe(),
+                http.getPort(), https, models.isEmpty() ? "none loaded" : models);
         int signal = signals.await();
         stop(context, grpc, http, repository, metrics, signal);
     }

@@ -222,7 +222,7 @@ class ServerProcessTest {
             assertTrue(server.awaitReady(60), server.log());
             String ready = server.output.stream().filter(l -> l.contains(" ready in ")).findFirst().orElseThrow();
             assertTrue(ready.contains("gRPC on port " + server.port), ready);
-            assertTrue(ready.contains("HTTP (metrics /prometheus, health /health) on port " + server.httpPort), ready);
+            assertTrue(ready.contains("HTTP (metrics /prometheus, health /health, /v2) on port " + server.httpPort), ready);
             assertTrue(ready.contains("models: demo [3]"), ready);
             server.process.toHandle().destroy();
             assertEquals(143, server.awaitExit(30));

@@ -1,6 +1,7 @@
 package org.ncf4j.server.rest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The Open Inference Protocol's REST routes on the HTTP port, translated to {@link InferenceService} (the models of
  * docs/inference-protocol.md). Errors are {@code {"error": "..."}} with 400 (a bad request), 404 (an unknown model
- * or version, or user), 429 (a full queue), 503 (no model ready, stopping), 504 (too late) or 500. Inference is
- * refused on this plaintext port when the gRPC port is configured for TLS ({@code ncf.security}): it must not be
- * a way around the certificates. Each route's calls are counted as {@code ncf_requests_total{rpc="REST <route>"}}
+ * or version, or user), 429 (a full queue), 503 (no model ready, stopping), 504 (too late) or 500. With TLS
+ * configured ({@code ncf.security}), inference is served only on the HTTPS listener ({@link RestListeners}), under
+ * the gRPC port's certificates, and refused (403) on the plaintext one: it must not be a way around them. Each route's calls are counted as {@code ncf_requests_total{rpc="REST <route>"}}
  * with the HTTP status. Inference waits for its answer on a thread of the blocking executor, never on the HTTP
  * server's event loop; the other routes answer at once.
  */
@@ -102,18 +103,19 @@ public class InferenceRoutes {
 
     @Post(value = "/models/{name}/infer", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> infer(String name, @Body String body) {
-        return infer(name, "", body);
+    public HttpResponse<String> infer(HttpRequest<?> request, String name, @Body String body) {
+        return infer(request, name, "", body);
     }
 
     @Post(value = "/models/{name}/versions/{version}/infer", consumes = MediaType.ALL,
             produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> infer(String name, String version, @Body String body) {
+    public HttpResponse<String> infer(HttpRequest<?> request, String name, String version, @Body String body) {
         return answer("REST ModelInfer", () -> {
-            if (security.tls()) {
-                return error(HttpStatus.FORBIDDEN, "inference is not served on the plaintext HTTP port while the "
-                        + "gRPC port requires TLS (ncf.security): call ModelInfer over gRPC with TLS");
+            if (security.tls() && !request.isSecure()) {
+                return error(HttpStatus.FORBIDDEN, "inference is not served on the plaintext HTTP port while TLS is "
+                        + "configured (ncf.security): use the HTTPS port (micronaut.server.ssl.port), or ModelInfer "
+                        + "over gRPC");
             }
             InferenceService.Request r = JsonTensors.request(name, version, body == null ? "" : body);
             try {
