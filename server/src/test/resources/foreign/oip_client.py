@@ -137,6 +137,16 @@ for b, user in enumerate(batch):
     check("typed top-k of %s equals ncf.v1 Recommend" % user, typed_items == want_items
           and f32(top_typed.outputs[1].contents.fp32_contents[b * k:(b + 1) * k]) == want_scores)
 
+# the request as grpcurl sends it (protobuf's JSON mapping: BYTES contents in base64), as docs/inference-protocol.md
+# shows it
+from google.protobuf import json_format  # noqa: E402
+as_json = json_format.Parse('{"model_name": "demo", "inputs": ['
+                            '{"name": "user", "datatype": "BYTES", "shape": [2], "contents": {"bytes_contents": '
+                            '["dTA=", "dTk="]}}, {"name": "item", "datatype": "BYTES", "shape": [2], '
+                            '"contents": {"bytes_contents": ["aTU=", "aTA="]}}]}', oip.ModelInferRequest())
+check("the grpcurl-style JSON request scores as ncf.v1", f32(infer(as_json).outputs[0].contents.fp32_contents)
+      == f32(expected.scores[:2]))
+
 one = [tensor("user", "BYTES", [1], bytes_contents=[b"u1"]), tensor("item", "BYTES", [1], bytes_contents=[b"i1"])]
 bad = {
     "wrong datatype": (grpc.StatusCode.INVALID_ARGUMENT, oip.ModelInferRequest(model_name="demo", inputs=[
