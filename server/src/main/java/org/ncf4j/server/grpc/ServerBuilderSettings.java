@@ -5,14 +5,10 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyServerBuilder;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import jakarta.inject.Singleton;
-import java.io.File;
-import javax.net.ssl.SSLException;
-import org.ncf4j.server.config.ConfigException;
 import org.ncf4j.server.config.SecurityConfig;
+import org.ncf4j.server.config.TlsContexts;
 import org.ncf4j.server.metrics.ServingMetrics;
 
 /**
@@ -51,24 +47,8 @@ public class ServerBuilderSettings implements BeanCreatedEventListener<ServerBui
         return b;
     }
 
-    /** The server's TLS context; unusable files are a {@link ConfigException} naming them. */
+    /** The gRPC port's TLS context: the ncf.security files, with gRPC's ALPN ({@link TlsContexts}). */
     static SslContext sslContext(SecurityConfig s) {
-        try {
-            SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forServer(new File(s.certChain()),
-                    new File(s.privateKey())));
-            if (!s.clientCa().isEmpty()) {
-                b.trustManager(new File(s.clientCa()));
-            }
-            b.clientAuth(switch (s.auth()) {
-                case REQUIRE -> ClientAuth.REQUIRE;
-                case OPTIONAL -> ClientAuth.OPTIONAL;
-                case NONE -> ClientAuth.NONE;
-            });
-            return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
-            throw new ConfigException(java.util.List.of("ncf.security: cannot use the certificate files ("
-                    + s.certChain() + ", " + s.privateKey() + (s.clientCa().isEmpty() ? "" : ", " + s.clientCa())
-                    + "): " + e.getMessage()));
-        }
+        return TlsContexts.build(s, "gRPC port", GrpcSslContexts::configure);
     }
 }

@@ -22,7 +22,7 @@ class ServerBuilderSettingsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ServerBuilderSettings.sslContext(
                 new SecurityConfig(cert, key, "", "", "")));
         assertEquals(1, e.problems().size());
-        assertTrue(e.problems().get(0).startsWith("ncf.security: cannot use the certificate files (" + cert + ", "
+        assertTrue(e.problems().get(0).startsWith("ncf.security: the gRPC port cannot use the certificate files (" + cert + ", "
                 + key + "): "), e.problems().get(0));
     }
 }
