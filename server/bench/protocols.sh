@@ -10,25 +10,14 @@
 # paths first, so that the runs need no warm-up of their own); SERVER_CPUS and CLIENT_CPUS (taskset lists) pin the
 # server and the client apart.
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bundle="$(cd "$1" && pwd)"
 rounds="${2:-3}"; seconds="${3:-10}"; pairs="${PAIRS:-100}"
-work="$(mktemp -d)"
-server=""
-server_pin=(); client_pin=()
-[[ -n "${SERVER_CPUS:-}" ]] && server_pin=(taskset -c "$SERVER_CPUS")
+client_pin=()
 [[ -n "${CLIENT_CPUS:-}" ]] && client_pin=(taskset -c "$CLIENT_CPUS")
-trap '[[ -n "$server" ]] && kill "$server" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/repo/bench"
-ln -s "$bundle" "$work/repo/bench/1"
+# the server on BUNDLE as model "bench" (pinned to SERVER_CPUS), stopped on exit: sets root, bundle, port, server
+source "$(dirname "${BASH_SOURCE[0]}")/start-server.sh" "$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"; kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$repo"' EXIT
 "$root/bin/ncf" --version > /dev/null
-. "$root/bin/lib/serving.sh"
-port="$(ncf_free_port $(( 20000 + RANDOM % 20000 )))"
-http="$(ncf_free_port $(( port + 1 )))"
-NCF_REPOSITORY="$work/repo" GRPC_SERVER_PORT="$port" HTTP_PORT="$http" NCF_EXECUTION_PROVIDER=cpu \
-  NCF_POLL_INTERVAL=1h "${server_pin[@]}" "$root/bin/ncf-server" > "$work/server.log" 2>&1 &
-server=$!
-ncf_await_ready "the server" "$port" "$http" 300 kill -0 "$server" || { cat "$work/server.log"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 bench() { # bench ARGS... -> "throughput p50 server-CPU-microseconds-per-call"

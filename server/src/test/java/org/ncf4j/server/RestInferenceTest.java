@@ -120,6 +120,17 @@ class RestInferenceTest extends ServerTestBase {
             assertEquals(c.getValue(), r.status(), c.getKey() + " -> " + r.body());
             assertTrue(r.body().get("error").asText().length() > 10, r.body().toString());
         }
+        Reply noInputs = curl("/v2/models/demo/infer", "{}");
+        assertEquals(400, noInputs.status());
+        assertTrue(noInputs.body().get("error").asText().contains("\"inputs\""), noInputs.body().toString());
+        Reply noDatatype = curl("/v2/models/demo/infer", "{\"inputs\":[{\"name\":\"user\",\"shape\":[1],"
+                + "\"data\":[\"u1\"]}]}");
+        assertEquals(400, noDatatype.status());
+        assertTrue(noDatatype.body().get("error").asText().contains("\"datatype\""), noDatatype.body().toString());
+        Reply badParameter = curl("/v2/models/demo.topk/infer", "{\"parameters\":{\"k\":\"five\"},\"inputs\":"
+                + "[{\"name\":\"user\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"u1\"]}]}");
+        assertEquals(400, badParameter.status());
+        assertTrue(badParameter.body().get("error").asText().contains("parameter 'k'"), badParameter.body().toString());
         assertEquals(404, curl("/v2/models/demo/versions/9/infer", "{\"inputs\":[]}").status());
         assertEquals(404, curl("/v2/models/nope/infer", "{\"inputs\":[]}").status());
     }

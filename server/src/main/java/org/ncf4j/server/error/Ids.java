@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 public final class Ids {
     /** Characters of an id shown in a message. */
     public static final int MAX_SHOWN = 64;
+    /** The longest error text sent to a caller; gRPC clients' default limit on all trailers together is 8 KB. */
+    public static final int MAX_MESSAGE = 1024;
     /** Names listed in a message (models, versions). */
     static final int MAX_LISTED = 10;
 
@@ -30,5 +32,13 @@ public final class Ids {
         String shown = names.stream().limit(MAX_LISTED).map(n -> quote(String.valueOf(n)))
                 .collect(Collectors.joining(", ", "[", ""));
         return shown + (names.size() > MAX_LISTED ? ", and " + (names.size() - MAX_LISTED) + " more]" : "]");
+    }
+
+    /** An error text cut to {@link #MAX_MESSAGE} characters, with its full length, for any protocol's answer. */
+    public static String cap(String message) {
+        if (message == null || message.length() <= MAX_MESSAGE) {
+            return message;
+        }
+        return message.substring(0, MAX_MESSAGE) + "... (" + message.length() + " characters)";
     }
 }

@@ -2,6 +2,7 @@ package org.ncf4j.server.grpc;
 
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
+import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
 import org.slf4j.Logger;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Statuses {
     private static final Logger LOG = LoggerFactory.getLogger(Statuses.class);
-    /** The longest description sent; clients' default limit on all trailers together is 8 KB. */
-    static final int MAX_DESCRIPTION = 1024;
+    /** The longest description sent ({@link Ids#MAX_MESSAGE}). */
+    static final int MAX_DESCRIPTION = Ids.MAX_MESSAGE;
 
     private Statuses() {
     }
@@ -46,9 +47,6 @@ final class Statuses {
     }
 
     static String cap(String description) {
-        if (description == null || description.length() <= MAX_DESCRIPTION) {
-            return description;
-        }
-        return description.substring(0, MAX_DESCRIPTION) + "... (" + description.length() + " characters)";
+        return Ids.cap(description);
     }
 }

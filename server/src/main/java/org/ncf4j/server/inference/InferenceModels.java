@@ -42,6 +42,11 @@ public final class InferenceModels {
         public List<TensorSpec> outputs() {
             return kind == Kind.SCORE ? SCORE_OUTPUTS : TOPK_OUTPUTS;
         }
+
+        /** The outputs' names, in the model's order. */
+        public List<String> outputNames() {
+            return kind == Kind.SCORE ? SCORE_OUTPUT_NAMES : TOPK_OUTPUT_NAMES;
+        }
     }
 
     static final String USER = "user";
@@ -61,6 +66,8 @@ public final class InferenceModels {
             new TensorSpec(K, Tensor.Datatype.INT32, new long[] {1}));
     static final List<TensorSpec> TOPK_OUTPUTS = List.of(new TensorSpec(ITEMS, Tensor.Datatype.BYTES, BATCH_BY_K),
             new TensorSpec(SCORES, Tensor.Datatype.FP32, BATCH_BY_K));
+    private static final List<String> SCORE_OUTPUT_NAMES = List.of(SCORE, LOGIT);
+    private static final List<String> TOPK_OUTPUT_NAMES = List.of(ITEMS, SCORES);
 
     private InferenceModels() {
     }

@@ -175,11 +175,11 @@ public final class InferenceService {
     /** The outputs asked for, in the order asked; all of the model's when none is named. */
     private static List<String> outputs(Target t, List<String> asked) {
         if (asked.isEmpty()) {
-            return t.outputs().stream().map(TensorSpec::name).toList();
+            return t.outputNames();
         }
         Set<String> seen = new HashSet<>();
         for (String name : asked) {
-            if (t.outputs().stream().noneMatch(s -> s.name().equals(name))) {
+            if (!t.outputNames().contains(name)) {
                 throw ServingException.invalid("model " + Ids.quote(t.name()) + " has no output " + Ids.quote(name)
                         + "; its outputs are " + names(t.outputs()));
             }

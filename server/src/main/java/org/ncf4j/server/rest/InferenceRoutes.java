@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.ncf4j.server.config.SecurityConfig;
+import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.health.ServingHealth;
@@ -158,9 +159,7 @@ public class InferenceRoutes {
     }
 
     private static HttpResponse<String> error(HttpStatus status, String message) {
-        String shown = message.length() <= 1024 ? message : message.substring(0, 1024) + "... (" + message.length()
-                + " characters)";
-        return HttpResponse.<String>status(status).body(JsonTensors.JSON.createObjectNode().put("error", shown)
-                .toString());
+        return HttpResponse.<String>status(status).body(JsonTensors.JSON.createObjectNode()
+                .put("error", Ids.cap(message)).toString());
     }
 }

@@ -13,28 +13,39 @@ final class ByteVectors implements RandomAccessVectorValues.Bytes {
     private final byte[] values;
     private final int dim;
     private final int size;
+    /** The step of the values: the vectors' largest norm / 127 (1 when every vector is zero). */
+    private final float step;
     private final byte[] row;
 
-    private ByteVectors(byte[] values, int dim) {
+    private ByteVectors(byte[] values, int dim, float step) {
         this.values = values;
         this.dim = dim;
         this.size = values.length / dim;
+        this.step = step;
         this.row = new byte[dim];
     }
 
-    /** The vectors, rounded to steps of {@code scale} (every |value| / scale at most 127). */
-    static ByteVectors of(java.util.List<float[]> vectors, int dim, float scale) {
+    /** The vectors, every one of norm at most {@code radius}, rounded to steps of {@code radius / 127}. */
+    static ByteVectors of(java.util.List<float[]> vectors, int dim, double radius) {
+        float step = radius > 0 ? (float) (radius / 127) : 1;
         byte[] out = new byte[Math.multiplyExact(vectors.size(), dim)];
         for (int i = 0; i < vectors.size(); i++) {
-            quantize(vectors.get(i), scale, out, i * dim);
+            quantize(vectors.get(i), step, out, i * dim);
         }
-        return new ByteVectors(out, dim);
+        return new ByteVectors(out, dim, step);
     }
 
-    /** {@code v} rounded to steps of {@code scale} into {@code out[at ..]}, clipped to -127..127. */
-    static void quantize(float[] v, float scale, byte[] out, int at) {
+    /** A query (of norm at most the radius) in the vectors' steps. */
+    byte[] query(float[] v) {
+        byte[] q = new byte[v.length];
+        quantize(v, step, q, 0);
+        return q;
+    }
+
+    /** {@code v} rounded to steps of {@code step} into {@code out[at ..]}, clipped to -127..127. */
+    private static void quantize(float[] v, float step, byte[] out, int at) {
         for (int j = 0; j < v.length; j++) {
-            out[at + j] = (byte) Math.max(-127, Math.min(127, Math.round(v[j] / scale)));
+            out[at + j] = (byte) Math.max(-127, Math.min(127, Math.round(v[j] / step)));
         }
     }
 
@@ -58,7 +69,7 @@ final class ByteVectors implements RandomAccessVectorValues.Bytes {
     /** Another reader of the same vectors, with its own buffer (one per search). */
     @Override
     public ByteVectors copy() {
-        return new ByteVectors(values, dim);
+        return new ByteVectors(values, dim, step);
     }
 
     long bytes() {

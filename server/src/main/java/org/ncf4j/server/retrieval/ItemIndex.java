@@ -64,17 +64,13 @@ public final class ItemIndex {
     private final Params params;
     private final long buildNanos;
     private final double radius;
-    /** The step of the byte vectors: R / 127. */
-    private final float scale;
 
-    private ItemIndex(ByteVectors vectors, CompactGraph graph, Params params, long buildNanos, double radius,
-                      float scale) {
+    private ItemIndex(ByteVectors vectors, CompactGraph graph, Params params, long buildNanos, double radius) {
         this.radius = radius;
         this.vectors = vectors;
         this.graph = graph;
         this.params = params;
         this.buildNanos = buildNanos;
-        this.scale = scale;
     }
 
     /** Builds the graph on one thread (see {@link #build(List, Params, int)}). */
@@ -128,10 +124,9 @@ public final class ItemIndex {
                     pool.shutdownNow();
                 }
             }
-            float scale = (float) (Math.sqrt(most) / 127);
-            ByteVectors bytes = ByteVectors.of(lifted, dim + 1, scale > 0 ? scale : 1);
-            return new ItemIndex(bytes, CompactGraph.of(graph), params, System.nanoTime() - t0, Math.sqrt(most),
-                    scale > 0 ? scale : 1);
+            double radius = Math.sqrt(most);
+            return new ItemIndex(ByteVectors.of(lifted, dim + 1, radius), CompactGraph.of(graph), params,
+                    System.nanoTime() - t0, radius);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // the vectors are in the heap: no I/O happens
         }
@@ -185,8 +180,7 @@ public final class ItemIndex {
                     + dimension());
         }
         try {
-            byte[] q = new byte[query.length + 1];
-            ByteVectors.quantize(onSphere(query), scale, q, 0);
+            byte[] q = vectors.query(onSphere(query));
             RandomVectorScorer scorer = DefaultFlatVectorScorer.INSTANCE.getRandomVectorScorer(SIMILARITY,
                     vectors.copy(), q);
             TopKnnCollector collector = new TopKnnCollector(n, Integer.MAX_VALUE);
