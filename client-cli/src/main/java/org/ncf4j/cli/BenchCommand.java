@@ -57,7 +57,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1; fallback=N sends "
             + "Recommend for users the model does not know (the popularity fallback, no model run); infer-score=N "
             + "and infer-topk=N send the Open Inference Protocol's ModelInfer for the same work as score and "
-            + "recommend (on the model and its .topk form; give --model) (default: ${DEFAULT-VALUE}).",
+            + "recommend (on the model and its .topk form; give --model). A mix of several calls also prints each "
+            + "one's throughput and latency, measured together (default: ${DEFAULT-VALUE}).",
             defaultValue = "recommend=1", split = ",")
     Map<String, Integer> mix;
 
@@ -187,13 +188,13 @@ public final class BenchCommand implements Callable<Integer> {
                 switch (what) {
                     case "fallback" -> connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser("unknown-" + random.nextInt(1_000_000)).setK(k).build(),
-                            completes(done));
+                            completes(done.as(what)));
                     case "recommend" -> connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser(user).setK(k).setRanking(rankingAsked)
-                            .setRetrievalCandidates(retrievalCandidates).build(), completes(done));
+                            .setRetrievalCandidates(retrievalCandidates).build(), completes(done.as(what)));
                     case "infer-topk" -> connection.withDeadline(infer).modelInfer(InferRequests.topK(
                             modelSpec.getName(), version, List.of(user), k, ranking, retrievalCandidates, raw),
-                            completes(done));
+                            completes(done.as(what)));
                     default -> {
                         List<String> us = java.util.Collections.nCopies(pairs, user);
                         List<String> is = new java.util.ArrayList<>(pairs);
@@ -202,10 +203,10 @@ public final class BenchCommand implements Callable<Integer> {
                         }
                         if (what.equals("score")) {
                             connection.withDeadline(stub).score(ScoreRequest.newBuilder().setModel(modelSpec)
-                                    .addAllUsers(us).addAllItems(is).build(), completes(done));
+                                    .addAllUsers(us).addAllItems(is).build(), completes(done.as(what)));
                         } else {
                             connection.withDeadline(infer).modelInfer(InferRequests.score(modelSpec.getName(),
-                                    version, us, is, raw), completes(done));
+                                    version, us, is, raw), completes(done.as(what)));
                         }
                     }
                 }

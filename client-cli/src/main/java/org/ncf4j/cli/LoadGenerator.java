@@ -22,7 +22,8 @@ import org.HdrHistogram.Recorder;
  * (with a channel on a direct executor, the transport's), so the generator needs no thread per caller and no
  * hand-off per call. A blocking caller per thread cost this machine 0.37 ms of CPU per Recommend, more than the
  * server spent, and saturated its core before the server did. Latencies go into an HDR histogram (microsecond
- * resolution up to 60 s); failed calls are counted by status code.
+ * resolution up to 60 s), for all calls and for each kind a call names ({@link Done#as}), so that the calls of a
+ * mix are compared in one run, on one client and one server at one time; failed calls are counted by status code.
  */
 public final class LoadGenerator {
     /** One call of the mix; {@code random} is the caller's own (a caller's calls run one after another). */
@@ -32,11 +33,25 @@ public final class LoadGenerator {
          * Starts one call, which completes {@code done} exactly once: with null, or with its failure (a status
          * exception). {@code done} may run before this returns.
          */
-        void start(SplittableRandom random, Consumer<Throwable> done);
+        void start(SplittableRandom random, Done done);
     }
 
-    /** What a run measured. */
-    public record Result(long calls, double seconds, Histogram latencyMicros, Map<String, Long> errors) {
+    /** A call's completion: with null, or with its failure (a status exception). */
+    public interface Done extends Consumer<Throwable> {
+        /** This completion, recording the call under {@code kind} as well as in the whole run's figures. */
+        Consumer<Throwable> as(String kind);
+    }
+
+    /**
+     * What a run measured: all calls, and the successful calls' latencies by the kind they named (empty when none
+     * named one).
+     */
+    public record Result(long calls, double seconds, Histogram latencyMicros, Map<String, Long> errors,
+                         Map<String, Histogram> byKind) {
+        public Result(long calls, double seconds, Histogram latencyMicros, Map<String, Long> errors) {
+            this(calls, seconds, latencyMicros, errors, Map.of());
+        }
+
         public double throughput() {
             return calls / seconds;
         }
@@ -91,14 +106,17 @@ public final class LoadGenerator {
         }
         long end = Math.min(System.nanoTime(), run.measureUntil);
         Histogram h = run.recorder.getIntervalHistogram();
+        Map<String, Histogram> byKind = new TreeMap<>();
+        run.kinds.forEach((kind, recorder) -> byKind.put(kind, recorder.getIntervalHistogram()));
         return new Result(h.getTotalCount(), Math.max(1e-9, (end - run.measureFrom) / 1e9), h,
-                new TreeMap<>(run.errors));
+                new TreeMap<>(run.errors), byKind);
     }
 
     /** One run's clock, counters and the callers still going. */
     private final class Run {
         final Call call;
         final Recorder recorder = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
+        final Map<String, Recorder> kinds = new ConcurrentHashMap<>();
         final AtomicLong recorded = new AtomicLong();
         final Map<String, Long> errors = new ConcurrentHashMap<>();
         final long measureFrom;
@@ -116,12 +134,17 @@ public final class LoadGenerator {
             return now >= measureUntil || (maxRequests > 0 && recorded.get() >= maxRequests) || failure.get() != null;
         }
 
-        void record(long t0, long t1, Throwable error) {
+        void record(String kind, long t0, long t1, Throwable error) {
             if (t0 < measureFrom) {
                 return;
             }
             if (error == null) {
-                recorder.recordValue(Math.max(1, (t1 - t0) / 1000));
+                long micros = Math.max(1, (t1 - t0) / 1000);
+                recorder.recordValue(micros);
+                if (kind != null) {
+                    kinds.computeIfAbsent(kind, k -> new Recorder(TimeUnit.SECONDS.toMicros(60), 3))
+                            .recordValue(micros);
+                }
                 recorded.incrementAndGet();
             } else {
                 errors.merge(Status.fromThrowable(error).getCode().name(), 1L, Long::sum);
@@ -158,12 +181,7 @@ public final class LoadGenerator {
                 }
                 state.set(STARTING);
                 try {
-                    run.call.start(random, error -> {
-                        run.record(t0, System.nanoTime(), error);
-                        if (state.getAndSet(COMPLETED) == RETURNED) {
-                            next();
-                        }
-                    });
+                    run.call.start(random, new Completion(t0));
                 } catch (RuntimeException e) { // a fault of the call itself, not a failed call: stop the run
                     run.failure.compareAndSet(null, e);
                     run.stopped.countDown();
@@ -174,19 +192,50 @@ public final class LoadGenerator {
                 }
             }
         }
+
+        /** One call's completion: records it, and goes on to the next call if {@code start} has returned. */
+        private final class Completion implements Done {
+            private final long t0;
+            private String kind;
+
+            Completion(long t0) {
+                this.t0 = t0;
+            }
+
+            @Override
+            public Consumer<Throwable> as(String kind) {
+                this.kind = kind;
+                return this;
+            }
+
+            @Override
+            public void accept(Throwable error) {
+                run.record(kind, t0, System.nanoTime(), error);
+                if (state.getAndSet(COMPLETED) == RETURNED) {
+                    next();
+                }
+            }
+        }
     }
 
     /** One line: throughput and percentiles in milliseconds. */
     public static String summary(String name, Result r) {
-        Histogram h = r.latencyMicros();
-        return String.format("%s: %,d calls in %.1f s = %,.0f/s; latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f "
-                        + "max %.3f; errors %s", name, r.calls(), r.seconds(), r.throughput(),
-                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
-                h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3,
-                r.errors().isEmpty() ? "none" : r.errors());
+        return String.format("%s: %,d calls in %.1f s = %,.0f/s; %s; errors %s", name, r.calls(), r.seconds(),
+                r.throughput(), latencies(r.latencyMicros()), r.errors().isEmpty() ? "none" : r.errors());
     }
 
+    /** The summary, then a line for each kind when the calls named more than one. */
     static void print(PrintWriter out, String name, Result r) {
         out.println(summary(name, r));
+        if (r.byKind().size() > 1) {
+            r.byKind().forEach((kind, h) -> out.println(String.format("  %s: %,d calls = %,.0f/s; %s", kind,
+                    h.getTotalCount(), h.getTotalCount() / r.seconds(), latencies(h))));
+        }
+    }
+
+    private static String latencies(Histogram h) {
+        return String.format("latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f",
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3,
+                h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
     }
 }

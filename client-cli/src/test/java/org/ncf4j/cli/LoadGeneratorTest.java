@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class LoadGeneratorTest {
@@ -59,6 +62,22 @@ class LoadGeneratorTest {
         assertTrue(fastest >= 2000, "fastest call " + fastest + " micros");
         // the warm-up's calls are made, not recorded
         assertTrue(started.get() > r.calls(), started.get() + " calls started, " + r.calls() + " recorded");
+    }
+
+    @Test
+    void callsThatNameTheirKindAreAlsoMeasuredByKind() throws Exception {
+        LoadGenerator.Result r = new LoadGenerator(2, 0, 30, 400).run((random, done) -> {
+            boolean slow = random.nextBoolean();
+            Consumer<Throwable> d = done.as(slow ? "slow" : "fast");
+            LATER.schedule(() -> d.accept(null), slow ? 3 : 0, TimeUnit.MILLISECONDS);
+        }, 1, line -> { });
+        assertEquals(Set.of("fast", "slow"), r.byKind().keySet());
+        assertEquals(r.calls(), r.byKind().values().stream().mapToLong(Histogram::getTotalCount).sum());
+        assertTrue(r.byKind().get("slow").getMinValue() >= 3000, "slow calls took 3 ms at least");
+        assertTrue(r.byKind().get("fast").getValueAtPercentile(50) < r.byKind().get("slow").getMinValue());
+        StringWriter out = new StringWriter();
+        LoadGenerator.print(new PrintWriter(out), "x", r);
+        assertTrue(out.toString().contains("\n  fast: ") && out.toString().contains("\n  slow: "), out.toString());
     }
 
     @Test
