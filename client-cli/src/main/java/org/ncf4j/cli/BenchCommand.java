@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.ncf4j.api.inference.GRPCInferenceServiceGrpc;
 import org.ncf4j.api.v1.ModelSpec;
 import org.ncf4j.api.v1.Ranking;
+import org.ncf4j.api.v1.RecommendBatchRequest;
 import org.ncf4j.api.v1.RecommendRequest;
 import org.ncf4j.api.v1.RecommenderGrpc;
 import org.ncf4j.api.v1.ScoreRequest;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Load-tests a server with Recommend and Score calls and reports throughput and latency.")
 public final class BenchCommand implements Callable<Integer> {
     /** The calls --mix can weigh, in the order their weights are laid out. */
-    static final List<String> CALLS = List.of("recommend", "fallback", "score", "infer-score", "infer-topk");
+    static final List<String> CALLS = List.of("recommend", "fallback", "score", "infer-score", "infer-topk",
+            "recommend-batch");
     @Spec
     CommandSpec spec;
 
@@ -57,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--mix", description = "Calls and their weights, e.g. recommend=3,score=1; fallback=N sends "
             + "Recommend for users the model does not know (the popularity fallback, no model run); infer-score=N "
             + "and infer-topk=N send the Open Inference Protocol's ModelInfer for the same work as score and "
-            + "recommend (on the model and its .topk form; give --model). A mix of several calls also prints each "
+            + "recommend (on the model and its .topk form; give --model); recommend-batch=N sends RecommendBatch "
+            + "of --batch-users users. A mix of several calls also prints each "
             + "one's throughput and latency, measured together (default: ${DEFAULT-VALUE}).",
             defaultValue = "recommend=1", split = ",")
     Map<String, Integer> mix;
@@ -82,6 +85,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pairs", description = "Pairs per Score (default: ${DEFAULT-VALUE}).", defaultValue = "100")
     int pairs;
 
+    @Option(names = "--batch-users", description = "Users per RecommendBatch (default: ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int batchUsers;
+
     @Option(names = {"-c", "--concurrency"}, description = "Parallel callers (default: ${DEFAULT-VALUE}).",
             defaultValue = "1")
     int concurrency;
@@ -97,6 +104,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", description = "Unmeasured seconds first (default: ${DEFAULT-VALUE}).",
             defaultValue = "2")
     double warmup;
+
+    @Option(names = "--rate", paramLabel = "CALLS_PER_S", split = ",", description = "Open loop: calls start at "
+            + "this rate whatever the server answers, for -d seconds per rate, one phase per rate given (e.g. "
+            + "--rate 100,200,400,100), after a closed-loop warm-up of -c callers; each phase reports offered and "
+            + "OK calls/s, codes, and the latency of OK and of failed calls.")
+    List<Double> rates;
 
     @Option(names = "--chart", paramLabel = "FILE", description = "Also draw the latencies as a PNG: a histogram and "
             + "latency by percentile.")
@@ -123,6 +136,21 @@ public final class BenchCommand implements Callable<Integer> {
                 done.accept(null);
             }
         };
+    }
+
+    /** The phases of {@code --rate} after a closed-loop warm-up; exit 0 whatever the calls' codes. */
+    private int openLoop(LoadGenerator.Call call, String name, java.io.PrintWriter out, java.io.PrintWriter err)
+            throws InterruptedException {
+        if (rates.stream().anyMatch(r -> r == null || !(r > 0))) {
+            throw new UsageException("--rate takes calls per second above 0, got " + rates);
+        }
+        if (warmup > 0) {
+            new LoadGenerator(concurrency, 0, warmup, 0).run(call, seed, line -> err.println("  warm-up: " + line));
+        }
+        List<OpenLoop.Phase> phases = new OpenLoop(rates, duration).run(call, seed, line -> err.println("  "
+                + line));
+        OpenLoop.print(out, name, phases);
+        return 0;
     }
 
     @Override
@@ -162,6 +190,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (infers && model.spec().getName().isEmpty()) {
             throw new UsageException("ModelInfer names its model: give --model NAME");
         }
+        if (batchUsers < 1) {
+            throw new UsageException("--batch-users must be at least 1, got " + batchUsers);
+        }
         if (!List.of("raw", "typed").contains(inferContents)) {
             throw new UsageException("--infer-contents takes raw or typed, got " + inferContents);
         }
@@ -192,6 +223,15 @@ public final class BenchCommand implements Callable<Integer> {
                     case "recommend" -> connection.withDeadline(stub).recommend(RecommendRequest.newBuilder()
                             .setModel(modelSpec).setUser(user).setK(k).setRanking(rankingAsked)
                             .setRetrievalCandidates(retrievalCandidates).build(), completes(done.as(what)));
+                    case "recommend-batch" -> {
+                        RecommendBatchRequest.Builder b = RecommendBatchRequest.newBuilder();
+                        for (int u = 0; u < batchUsers; u++) {
+                            b.addRequests(RecommendRequest.newBuilder().setModel(modelSpec)
+                                    .setUser(u == 0 ? user : users.get(random.nextInt(users.size()))).setK(k)
+                                    .setRanking(rankingAsked).setRetrievalCandidates(retrievalCandidates));
+                        }
+                        connection.withDeadline(stub).recommendBatch(b.build(), completes(done.as(what)));
+                    }
                     case "infer-topk" -> connection.withDeadline(infer).modelInfer(InferRequests.topK(
                             modelSpec.getName(), version, List.of(user), k, ranking, retrievalCandidates, raw),
                             completes(done.as(what)));
@@ -216,7 +256,11 @@ public final class BenchCommand implements Callable<Integer> {
             String name = String.format("%s (concurrency %d, k %d, %d pairs per Score)", weights, concurrency, k,
                     pairs);
             err.println("bench " + name + " against " + connection.target() + ": " + warmup + " s warm-up, "
-                    + duration + " s measured" + (requests > 0 ? " or " + requests + " calls" : ""));
+                    + (rates != null ? rates.size() + " phases of " + duration + " s at " + rates + " calls/s"
+                    : duration + " s measured" + (requests > 0 ? " or " + requests + " calls" : "")));
+            if (rates != null) {
+                return openLoop(call, name, out, err);
+            }
             LoadGenerator.Result r = new LoadGenerator(concurrency, warmup, duration, requests)
                     .run(call, seed, line -> err.println("  " + line));
             LoadGenerator.print(out, name, r);
