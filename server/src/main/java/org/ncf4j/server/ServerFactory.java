@@ -81,6 +81,11 @@ public class ServerFactory {
                     public void recall(String model, double recall) {
                         metrics.recall(model, recall);
                     }
+
+                    @Override
+                    public void dropped(String call, String reason, int requests) {
+                        metrics.dropped(call, reason, requests);
+                    }
                 });
     }
 

@@ -10,7 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
@@ -18,8 +20,15 @@ import org.ncf4j.server.error.ServingException;
 /**
  * Combines concurrent requests into model runs, with Triton's knobs: a run holds at most {@code maxBatchUnits}
  * units (users or pairs), a batch's first request waits at most {@code maxQueueDelay} for others, and at most
- * {@code maxQueueSize} requests wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
+ * {@code maxQueueSize} calls wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
  * (deadline) are dropped before they run, and every run holds the {@link RunGuard} (the model's sessions) itself.
+ *
+ * <p>Admission is decided once per call, before any of it is queued, and in time as well as in count: a call whose
+ * deadline would pass before its turn came and its run ended (the units waiting before it and its own, at the
+ * measured time per unit of recent runs, over the workers) is refused at once, so that the server spends its time
+ * on calls that can still succeed. A bulk call ({@link #admitAll}) is admitted whole or refused whole; its parts
+ * are then queued as its caller goes, and a part that fails cancels the rest ({@link Bulk#cancel}). Requests that
+ * are not run because their call gave up, timed out or was cancelled are counted ({@link RunObserver#dropped}).
  *
  * <p>Without a queue delay, requests that arrive on an I/O loop's thread ({@link IoLoops}) are not handed to
  * another thread when that can be avoided, since a hand-off costs more than a small model run on some machines.
@@ -59,8 +68,12 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final RunGuard guard;
     private final IoLoops loops;
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
-    /** Admitted requests not yet running: queued, or collected by an I/O thread. */
+    /** Admitted requests not yet running: queued, or collected by an I/O thread; a bulk call holds one more. */
     private final AtomicInteger waiting = new AtomicInteger();
+    /** Units admitted and not yet running: those of the waiting requests, and those bulk calls have yet to queue. */
+    private final AtomicLong waitingUnits = new AtomicLong();
+    /** Smoothed run time per unit of recent runs (nanoseconds); 0 until a run has been timed. */
+    private volatile double nanosPerUnit;
     /** Model runs in progress, at most one per worker. */
     private final Semaphore runs;
     private final ThreadLocal<LoopBatch> loopBatch = new ThreadLocal<>();
@@ -105,10 +118,12 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * that ran in the caller's thread).
      */
     public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
-        Pending<Q, R> p = admit(request);
-        if (p == null) {
-            return CompletableFuture.failedFuture(refusal());
+        int units = size.applyAsInt(request);
+        ServingException refused = admit(units, timeoutNanos);
+        if (refused != null) {
+            return CompletableFuture.failedFuture(refused);
         }
+        Pending<Q, R> p = new Pending<>(request, units, loops.current());
         if (settings.maxQueueDelayNanos() == 0 && inlineAllowed()) {
             Executor loop = p.origin;
             if (loop != null) {
@@ -124,32 +139,111 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         return answer(p, timeoutNanos);
     }
 
-    /** Submits several requests that are to share runs (a bulk call): they always go to the workers. */
+    /** Submits several requests that are to share runs (a bulk call) at once: {@link #admitAll}, then queues all. */
     public List<CompletableFuture<R>> submitAll(List<Q> requests, long timeoutNanos) {
-        List<CompletableFuture<R>> out = new ArrayList<>(requests.size());
-        for (Q q : requests) {
-            Pending<Q, R> p = admit(q);
-            if (p == null) {
-                out.add(CompletableFuture.failedFuture(refusal()));
-            } else {
-                enqueue(p);
-                out.add(answer(p, timeoutNanos));
-            }
+        try (Bulk<Q, R> bulk = admitAll(requests, timeoutNanos)) {
+            return bulk.submit(requests, timeoutNanos);
         }
-        return out;
     }
 
-    private Pending<Q, R> admit(Q request) {
-        if (closed) {
-            return null;
+    /**
+     * Admits a bulk call's requests as one call, or refuses them all with OVERLOADED (UNAVAILABLE when closed),
+     * thrown at once with nothing queued. The call then queues its requests in parts ({@link Bulk#submit}), which
+     * always go to the workers, and closes the admission when done (what it never queued is given back).
+     */
+    public Bulk<Q, R> admitAll(List<Q> requests, long timeoutNanos) {
+        long units = 0;
+        for (Q q : requests) {
+            units += size.applyAsInt(q);
         }
+        ServingException refused = admit(units, timeoutNanos);
+        if (refused != null) {
+            throw refused;
+        }
+        return new Bulk<>(this, units);
+    }
+
+    /**
+     * A bulk call's admission: one place among the waiting calls and its units, held until it closes. Its requests
+     * are queued in parts; {@link #cancel} drops those not yet run (a part failed, so the call has failed).
+     */
+    public static final class Bulk<Q, R> implements AutoCloseable {
+        private final DynamicBatcher<Q, R> batcher;
+        private final List<Pending<Q, R>> submitted = new ArrayList<>();
+        private long unitsLeft;
+        private boolean closed;
+
+        private Bulk(DynamicBatcher<Q, R> batcher, long units) {
+            this.batcher = batcher;
+            this.unitsLeft = units;
+        }
+
+        /** Queues a part of the admitted requests; their results come in the futures, in order. */
+        public synchronized List<CompletableFuture<R>> submit(List<Q> part, long timeoutNanos) {
+            if (closed) {
+                throw new IllegalStateException("the bulk admission is closed");
+            }
+            List<CompletableFuture<R>> out = new ArrayList<>(part.size());
+            for (Q q : part) {
+                int units = batcher.size.applyAsInt(q);
+                if (units > unitsLeft) {
+                    throw new IllegalStateException("more units queued than the bulk call was admitted with");
+                }
+                unitsLeft -= units; // they stay counted as waiting, now queued
+                batcher.waiting.incrementAndGet();
+                Pending<Q, R> p = new Pending<>(q, units, null);
+                submitted.add(p);
+                batcher.enqueue(p);
+                out.add(batcher.answer(p, timeoutNanos));
+            }
+            return out;
+        }
+
+        /** Drops every queued request of the call that has not run: the call has failed, their results are lost. */
+        public synchronized void cancel() {
+            for (Pending<Q, R> p : submitted) {
+                p.result.completeExceptionally(new CancellationException("another part of the call failed"));
+            }
+        }
+
+        /** Gives back the call's place and the units it never queued. */
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                batcher.waiting.decrementAndGet();
+                batcher.waitingUnits.addAndGet(-unitsLeft);
+            }
+        }
+    }
+
+    /**
+     * Admits a call of {@code units} units as one more waiting call, or returns why not: the batcher is closed, the
+     * queue is full, or the call's deadline would pass before its turn came and its run ended.
+     */
+    private ServingException admit(long units, long timeoutNanos) {
         while (true) {
+            if (closed) {
+                return refusal();
+            }
             int n = waiting.get();
             if (n >= settings.maxQueueSize()) {
-                return null;
+                return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + n + " calls "
+                        + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
+            }
+            if (timeoutNanos != Long.MAX_VALUE) {
+                long queued = waitingUnits.get();
+                double expected = (queued + units) * nanosPerUnit / settings.workers();
+                if (expected > timeoutNanos) {
+                    return new ServingException(ServingError.OVERLOADED, String.format("%s would answer after its "
+                            + "deadline: %,d units wait before this call's %,d, about %.0f ms of runs, and %.0f ms "
+                            + "are left; retry later or elsewhere", name, queued, units, expected / 1e6,
+                            timeoutNanos / 1e6));
+                }
             }
             if (waiting.compareAndSet(n, n + 1)) {
-                return new Pending<>(request, size.applyAsInt(request), loops.current());
+                waitingUnits.addAndGet(units);
+                return null;
             }
         }
     }
@@ -157,7 +251,21 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private ServingException refusal() {
         return closed ? new ServingException(ServingError.UNAVAILABLE, name + " is shutting down")
                 : new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting.get()
-                        + " requests waiting); retry later");
+                        + " calls waiting); retry later or elsewhere");
+    }
+
+    /** A request admitted but not run: counted as dropped, for the reason its result says. */
+    private void dropped(Pending<Q, R> p) {
+        Throwable e = p.result.handle((r, x) -> x).getNow(null);
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        observer.dropped(cause instanceof TimeoutException ? "deadline" : cause instanceof CancellationException
+                ? "cancelled" : "failed", 1);
+    }
+
+    /** A request leaves the waiting ones (to run, or dropped). */
+    private void leave(Pending<Q, R> p) {
+        waiting.decrementAndGet();
+        waitingUnits.addAndGet(-p.units);
     }
 
     private CompletableFuture<R> answer(Pending<Q, R> p, long timeoutNanos) {
@@ -228,7 +336,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private void flush(List<Pending<Q, R>> all) {
         all.removeIf(p -> {
             if (p.result.isDone()) {
-                waiting.decrementAndGet();
+                leave(p);
+                dropped(p);
                 return true;
             }
             return false;
@@ -245,7 +354,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
 
     /** Runs requests in the current thread, which holds a run permit; execute releases it. */
     private void runHere(List<Pending<Q, R>> batch) {
-        waiting.addAndGet(-batch.size());
+        batch.forEach(this::leave);
         execute(batch, true);
     }
 
@@ -253,7 +362,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         queue.add(p);
         if (closed && queue.remove(p)) {
             // closed between admission and queueing: close() may already have drained the queue
-            waiting.decrementAndGet();
+            leave(p);
             p.result.completeExceptionally(refusal());
         }
     }
@@ -288,7 +397,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             execute(batch, false);
         }
         if (carried != null) {
-            waiting.decrementAndGet();
+            leave(carried);
             carried.result.completeExceptionally(refusal());
         }
     }
@@ -322,8 +431,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
 
     /** Adds a request to the batch unless its caller already gave up; it no longer counts as waiting. */
     private int take(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
-        waiting.decrementAndGet();
+        leave(p);
         if (p.result.isDone()) {
+            dropped(p);
             return units;
         }
         batch.add(p);
@@ -340,6 +450,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         for (Pending<Q, R> p : requested) {
             if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
                 batch.add(p);
+            } else {
+                dropped(p);
             }
         }
         if (batch.isEmpty()) {
@@ -364,6 +476,15 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         long took = System.nanoTime() - start;
         long typical = typicalRunNanos;
         typicalRunNanos = typical + (took - typical) / 8;
+        if (failure == null) {
+            long units = 0;
+            for (Pending<Q, R> p : batch) {
+                units += p.units;
+            }
+            double perUnit = (double) took / Math.max(1, units);
+            double smoothed = nanosPerUnit;
+            nanosPerUnit = smoothed == 0 ? perUnit : smoothed + (perUnit - smoothed) / 8;
+        }
         try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);
         } finally {
@@ -380,7 +501,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     public void close() {
         closed = true;
         for (Pending<Q, R> p; (p = queue.poll()) != null; ) {
-            waiting.decrementAndGet();
+            leave(p);
             p.result.completeExceptionally(refusal());
         }
     }

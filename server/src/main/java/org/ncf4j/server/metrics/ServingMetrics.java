@@ -86,6 +86,14 @@ public class ServingMetrics implements RepositoryListener {
     }
 
     /**
+     * Requests admitted and then dropped before their run ({@code ncf_dropped_total{call, reason}}): their call's
+     * deadline passed, another part of their bulk call failed ("cancelled"), or their call failed otherwise.
+     */
+    public void dropped(String call, String reason, int requests) {
+        registry.counter("ncf.dropped", "call", call, "reason", reason).increment(requests);
+    }
+
+    /**
      * One check of retrieval's recall: the share of one user's exact top k that retrieval returned. Its mean over a
      * window is {@code rate(ncf_retrieval_recall_sum) / rate(ncf_retrieval_recall_count)}.
      */

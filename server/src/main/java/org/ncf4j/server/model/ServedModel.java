@@ -11,6 +11,7 @@ import org.ncf4j.server.batching.BatchSettings;
 import org.ncf4j.server.batching.DynamicBatcher;
 import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.batching.RunGuard;
+import org.ncf4j.server.batching.RunObserver;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.compute.Ranker;
@@ -58,6 +59,10 @@ public final class ServedModel {
 
         /** One user's recall@k of retrieval against the exact ranking ({@link RecallCheck}). */
         default void recall(String model, double recall) {
+        }
+
+        /** Requests of a call type admitted and not run, by reason ({@link RunObserver#dropped}). */
+        default void dropped(String call, String reason, int requests) {
         }
     }
 
@@ -113,11 +118,11 @@ public final class ServedModel {
         BatchSettings r = new BatchSettings(rankChunk, ranking.maxQueueDelayNanos(), ranking.maxQueueSize(),
                 ranking.workers(), ranking.maxInlineNanos());
         this.ranker = new DynamicBatcher<>(label + " Recommend", r, rankRunNanos, q -> 1, this::rankBatch,
-                (n, t, d, i) -> observer.batch("recommend", n, t, d, i), sessions, loops);
+                runs("recommend"), sessions, loops);
         DynamicBatcher<ScoreQuery, PairScores> s;
         try {
             s = new DynamicBatcher<>(label + " Score", scoring, scoreRunNanos, q -> q.users().length,
-                    this::scoreBatch, (n, t, d, i) -> observer.batch("score", n, t, d, i), sessions, loops);
+                    this::scoreBatch, runs("score"), sessions, loops);
         } catch (RuntimeException | Error e) {
             ranker.close();
             throw e;
@@ -186,14 +191,32 @@ public final class ServedModel {
         return refs.awaitClosed(millis, TimeUnit.MILLISECONDS);
     }
 
+    /** What a batcher of {@code call}s tells the observer. */
+    private RunObserver runs(String call) {
+        return new RunObserver() {
+            @Override
+            public void batch(int requests, long queuedNanos, long runNanos, boolean inline) {
+                observer.batch(call, requests, queuedNanos, runNanos, inline);
+            }
+
+            @Override
+            public void dropped(String reason, int requests) {
+                observer.dropped(call, reason, requests);
+            }
+        };
+    }
+
     /** One user's k best items, through the batcher (concurrent calls share runs). */
     public CompletableFuture<Ranked> rank(RankQuery query, long timeoutNanos) {
         return ranker.submitAsync(query, timeoutNanos);
     }
 
-    /** Many users' k best items, queued together so that they share runs (bulk calls). */
-    public List<CompletableFuture<Ranked>> rankAll(List<RankQuery> queries, long timeoutNanos) {
-        return ranker.submitAll(queries, timeoutNanos);
+    /**
+     * Many users' k best items, queued together so that they share runs (bulk calls): admits the queries whole, or
+     * refuses them all at once (OVERLOADED), before any is queued; the caller then queues them in parts ({@link DynamicBatcher.Bulk#submit}) and closes the admission.
+     */
+    public DynamicBatcher.Bulk<RankQuery, Ranked> admitRanking(List<RankQuery> queries, long timeoutNanos) {
+        return ranker.admitAll(queries, timeoutNanos);
     }
 
     /** Probabilities and logits of pairs, through the batcher. */

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
+import org.ncf4j.server.batching.DynamicBatcher;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingException;
@@ -180,19 +181,27 @@ public final class RecommendationService {
         }
     }
 
-    /** Queues at most a few runs' worth of users at a time, so that a bulk call never floods the queue. */
+    /**
+     * Admits the users as one call, or refuses them all before any is queued (OVERLOADED); then queues at most a
+     * few runs' worth of them at a time, so that a bulk call never floods the queue. A part that fails (its
+     * deadline passed) fails the call: the parts not yet run are dropped, and none is queued after it.
+     */
     private static List<ServedModel.Ranked> rankInChunks(ServedModel m, List<ServedModel.RankQuery> queries,
                                                         long timeoutNanos) {
         int chunk = Math.max(1, m.rankChunk() * 8);
         List<ServedModel.Ranked> out = new ArrayList<>(queries.size());
-        for (int from = 0; from < queries.size(); from += chunk) {
-            List<CompletableFuture<ServedModel.Ranked>> part = m.rankAll(queries.subList(from,
-                    Math.min(queries.size(), from + chunk)), timeoutNanos);
-            for (CompletableFuture<ServedModel.Ranked> f : part) {
-                try {
-                    out.add(f.join());
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof ServingException s ? s : e;
+        try (DynamicBatcher.Bulk<ServedModel.RankQuery, ServedModel.Ranked> bulk = m.admitRanking(queries,
+                timeoutNanos)) {
+            for (int from = 0; from < queries.size(); from += chunk) {
+                List<CompletableFuture<ServedModel.Ranked>> part = bulk.submit(queries.subList(from,
+                        Math.min(queries.size(), from + chunk)), timeoutNanos);
+                for (CompletableFuture<ServedModel.Ranked> f : part) {
+                    try {
+                        out.add(f.join());
+                    } catch (CompletionException e) {
+                        bulk.cancel();
+                        throw e.getCause() instanceof ServingException s ? s : e;
+                    }
                 }
             }
         }

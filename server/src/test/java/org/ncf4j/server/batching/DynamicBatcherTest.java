@@ -168,6 +168,137 @@ class DynamicBatcherTest {
         }
     }
 
+    /** Counts dropped requests by reason. */
+    private static final class Drops implements RunObserver {
+        final java.util.Map<String, Integer> byReason = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void batch(int requests, long queuedNanos, long runNanos, boolean inline) {
+        }
+
+        @Override
+        public void dropped(String reason, int requests) {
+            byReason.merge(reason, requests, Integer::sum);
+        }
+    }
+
+    @Test
+    void anExpiredRequestIsNotRunAndIsCountedAsDropped() throws Exception {
+        Gate gate = new Gate();
+        Drops drops = new Drops();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(1, NO_DELAY, 10, 1), 0, q -> q,
+                batch -> {
+                    ran.addAll(batch);
+                    return gate.run(batch);
+                }, drops, null, null)) {
+            CompletableFuture<Integer> blocker = inBackground(b, 1);
+            gate.awaitRunning();
+            CompletableFuture<Integer> expires = b.submitAsync(2, TimeUnit.MILLISECONDS.toNanos(30));
+            ServingException e = assertThrows(ServingException.class, () -> {
+                try {
+                    expires.join();
+                } catch (CompletionException x) {
+                    throw x.getCause();
+                }
+            });
+            assertEquals(ServingError.DEADLINE_EXCEEDED, e.error());
+            gate.open();
+            blocker.get(5, TimeUnit.SECONDS);
+            assertEquals(1, b.submitAsync(1, Long.MAX_VALUE).get(5, TimeUnit.SECONDS));
+            // the worker that held it counts it when it next looks (it may look after the last request ran)
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); drops.byReason.isEmpty()
+                    && System.nanoTime() < until; ) {
+                Thread.sleep(5);
+            }
+            assertEquals(List.of(1, 1), ran, "the expired request never ran");
+            assertEquals(java.util.Map.of("deadline", 1), drops.byReason);
+        }
+    }
+
+    @Test
+    void aBulkCallThatDoesNotFitIsRefusedWholeBeforeAnyOfItIsQueued() throws Exception {
+        Gate gate = new Gate();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        // room for two waiting calls
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(1, NO_DELAY, 2, 1), 0, q -> 1,
+                batch -> {
+                    ran.addAll(batch);
+                    return gate.run(batch);
+                }, null, null, null)) {
+            CompletableFuture<Integer> running = inBackground(b, 1);
+            gate.awaitRunning();
+            CompletableFuture<Integer> waiting = b.submitAsync(2, Long.MAX_VALUE);
+            List<CompletableFuture<Integer>> bulk = b.submitAll(List.of(3, 4, 5), Long.MAX_VALUE);
+            // the queue holds two calls now: a bulk call of any size is refused whole, at once
+            ServingException e = assertThrows(ServingException.class, () -> b.submitAll(List.of(6, 7),
+                    Long.MAX_VALUE));
+            assertEquals(ServingError.OVERLOADED, e.error());
+            assertTrue(e.getMessage().contains("queue is full") && e.getMessage().contains("retry"),
+                    e.getMessage());
+            gate.open();
+            assertEquals(1, running.get(5, TimeUnit.SECONDS));
+            assertEquals(2, waiting.get(5, TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(3 + i, bulk.get(i).get(5, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(1, 2, 3, 4, 5), ran, "nothing of the refused call ran");
+        }
+    }
+
+    @Test
+    void aCallThatWouldAnswerAfterItsDeadlineIsRefusedAtOnce() throws Exception {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        // runs of at least 40 ms a unit, measured from real runs
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(100, NO_DELAY, 100, 1), batch -> {
+            ran.addAll(batch);
+            Thread.sleep(40L * batch.stream().mapToInt(Integer::intValue).sum());
+            return batch;
+        })) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, b.submitAsync(1, Long.MAX_VALUE).get(5, TimeUnit.SECONDS));
+            }
+            // 5 units (200 ms of runs at least) cannot end within a deadline of 100 ms: refused, never run (a call
+            // that waited would fail with DEADLINE_EXCEEDED instead)
+            ServingException e = assertThrows(ServingException.class, () -> submit(b, 5,
+                    TimeUnit.MILLISECONDS.toNanos(100)));
+            assertEquals(List.of(1, 1, 1), ran);
+            assertTrue(e.getMessage().contains("after its deadline"), e.getMessage());
+            // a call that fits its deadline runs
+            assertEquals(1, b.submitAsync(1, TimeUnit.SECONDS.toNanos(5)).get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aBulkCallWhosePartFailedDropsItsOtherRequestsUnrun() throws Exception {
+        Gate gate = new Gate();
+        Drops drops = new Drops();
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(1, NO_DELAY, 10, 1), 0, q -> 1,
+                batch -> {
+                    ran.addAll(batch);
+                    return gate.run(batch);
+                }, drops, null, null)) {
+            CompletableFuture<Integer> running = inBackground(b, 1);
+            gate.awaitRunning();
+            List<CompletableFuture<Integer>> parts;
+            try (DynamicBatcher.Bulk<Integer, Integer> bulk = b.admitAll(List.of(2, 3, 4), Long.MAX_VALUE)) {
+                parts = bulk.submit(List.of(2, 3, 4), Long.MAX_VALUE);
+                bulk.cancel(); // as a caller does when one part failed
+            }
+            gate.open();
+            assertEquals(1, running.get(5, TimeUnit.SECONDS));
+            assertTrue(parts.stream().allMatch(CompletableFuture::isCompletedExceptionally));
+            assertEquals(1, b.submitAsync(1, Long.MAX_VALUE).get(5, TimeUnit.SECONDS));
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); drops.byReason.getOrDefault(
+                    "cancelled", 0) < 3 && System.nanoTime() < until; ) {
+                Thread.sleep(5);
+            }
+            assertEquals(List.of(1, 1), ran, "no request of the failed call ran");
+            assertEquals(java.util.Map.of("cancelled", 3), drops.byReason);
+        }
+    }
+
     @Test
     void aLoneRequestRunsInItsCallersThread() {
         try (DynamicBatcher<Integer, String> b = batcher(settings(4, NO_DELAY, 10, 1),

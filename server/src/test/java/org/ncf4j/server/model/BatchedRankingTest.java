@@ -34,8 +34,11 @@ class BatchedRankingTest {
                 scored.add(model.score(new long[] {u, u}, new long[] {1, u}, Long.MAX_VALUE));
             }
             for (int u = 0; u < 8; u++) {
-                ServedModel.Ranked alone = model.rankAll(List.of(new ServedModel.RankQuery(u, exclude(u), 3 + u)),
-                        Long.MAX_VALUE).get(0).get(10, TimeUnit.SECONDS);
+                List<ServedModel.RankQuery> one = List.of(new ServedModel.RankQuery(u, exclude(u), 3 + u));
+                ServedModel.Ranked alone;
+                try (var bulk = model.admitRanking(one, Long.MAX_VALUE)) {
+                    alone = bulk.submit(one, Long.MAX_VALUE).get(0).get(10, TimeUnit.SECONDS);
+                }
                 ServedModel.Ranked together = batched.get(u).get(10, TimeUnit.SECONDS);
                 assertArrayEquals(alone.items(), together.items(), "user " + u);
                 assertArrayEquals(alone.scores(), together.scores(), 1e-6f, "user " + u);
