@@ -159,7 +159,7 @@ class DeployManifestsTest {
         new ServingConfig(env.get("NCF_REPOSITORY"), "", env.get("NCF_EXECUTION_PROVIDER"), 0,
                 Integer.parseInt(env.get("NCF_INTRA_OP_THREADS")), Duration.parse("PT" + env.get("NCF_POLL_INTERVAL")
                 .toUpperCase(Locale.ROOT)), env.get("NCF_VERSION_POLICY"), true, 100000, 10000, 64, 10000,
-                Duration.ZERO, 1024, Integer.parseInt(env.get("NCF_BATCH_WORKERS")),
+                Duration.ZERO, 1024, Duration.ofMillis(50), Integer.parseInt(env.get("NCF_BATCH_WORKERS")),
                 Integer.parseInt(env.get("NCF_RANKING_MEMORY_MB")), 1024, "auto", "auto", 200, 20000, 16, 50,
                 Duration.ofSeconds(10));
         // the repository is the volume the sync containers fill

@@ -14,6 +14,7 @@ import org.ncf4j.server.health.ServingHealth;
 import org.ncf4j.server.inference.InferenceService;
 import org.ncf4j.server.kernel.KernelWarmUp;
 import org.ncf4j.server.metrics.ServingMetrics;
+import org.ncf4j.server.model.BatchObserver;
 import org.ncf4j.server.model.ModelLoader;
 import org.ncf4j.server.model.ServedModel;
 import org.ncf4j.server.onnxruntime.ExecutionProvider;
@@ -63,15 +64,16 @@ public class ServerFactory {
     ModelLoader loader(ServingConfig c, ExecutionProvider.Choice provider, GrpcEventLoops loops,
                        ServingMetrics metrics) {
         long delay = c.maxQueueDelay().toNanos();
+        long wait = c.maxQueueWait().toNanos();
         BatchSettings ranking = new BatchSettings(c.maxBatchSize(), delay, c.maxQueueSize(), c.batchWorkers(),
-                BatchSettings.MAX_INLINE_NANOS);
+                BatchSettings.MAX_INLINE_NANOS, wait);
         BatchSettings scoring = new BatchSettings(c.maxBatchPairs(), delay, c.maxQueueSize(), c.batchWorkers(),
-                BatchSettings.MAX_INLINE_NANOS);
+                BatchSettings.MAX_INLINE_NANOS, wait);
         return new ModelLoader(provider, new ModelLoader.Settings(c.intraOpThreads(), c.maxBundleFileBytes(),
                 c.rankingMemoryBytes(), ranking, scoring, c.kernel(), new RetrievalSettings(c.retrievalMode(),
                 c.retrievalCandidates(), c.retrievalMinItems(), new ItemIndex.Params(c.retrievalMaxConn(),
                 c.retrievalBeamWidth()), c.retrievalRecallCheck().toNanos())),
-                new KernelWarmUp(KernelWarmUp.MAX_NANOS), loops, new ServedModel.BatchObserver() {
+                new KernelWarmUp(KernelWarmUp.MAX_NANOS), loops, new BatchObserver() {
                     @Override
                     public void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline) {
                         metrics.batch(call, requests, queuedNanos, runNanos, inline);
@@ -95,10 +97,11 @@ public class ServerFactory {
     ModelRepository repository(ServingConfig c, ModelLoader loader, ServingHealth health, ServingMetrics metrics) {
         Path root = Path.of(c.repository());
         LOG.info("repository {}, version policy {}, rescanned {}; batching up to {} users or {} pairs per run, "
-                + "queue delay {}, queue {}, {} workers; {} intra-op threads per session; ranking kernel {}",
-                root.toAbsolutePath(),
+                + "queue delay {}, queue {} calls or {} of expected wait, {} workers; {} intra-op threads per "
+                + "session; ranking kernel {}", root.toAbsolutePath(),
                 c.policy(), c.pollInterval().isZero() ? "only on Reload" : "every " + c.pollInterval(),
-                c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.batchWorkers(),
+                c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.maxQueueWait(),
+                c.batchWorkers(),
                 c.intraOpThreads(), c.kernel().label());
         ModelRepository repository = new ModelRepository(new RepositoryScanner(root)::scan, loader, c.policy(),
                 c.defaultModel(), List.of(health, metrics));

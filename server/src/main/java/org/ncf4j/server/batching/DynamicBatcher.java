@@ -10,9 +10,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
@@ -23,12 +20,10 @@ import org.ncf4j.server.error.ServingException;
  * {@code maxQueueSize} calls wait (beyond: RESOURCE_EXHAUSTED, at once). Requests whose caller gave up
  * (deadline) are dropped before they run, and every run holds the {@link RunGuard} (the model's sessions) itself.
  *
- * <p>Admission is decided once per call, before any of it is queued, and in time as well as in count: a call whose
- * deadline would pass before its turn came and its run ended (the units waiting before it and its own, at the
- * measured time per unit of recent runs, over the workers) is refused at once, so that the server spends its time
- * on calls that can still succeed. A bulk call ({@link #admitAll}) is admitted whole or refused whole; its parts
- * are then queued as its caller goes, and a part that fails cancels the rest ({@link Bulk#cancel}). Requests that
- * are not run because their call gave up, timed out or was cancelled are counted ({@link RunObserver#dropped}).
+ * <p>Admission is decided once per call, before any of it is queued, in count and in time ({@link Admission}). A
+ * bulk call ({@link #admitAll}) is admitted whole or refused whole; its parts are then queued as its caller goes,
+ * and a part that fails cancels the rest ({@link Bulk#cancel}). Requests that are not run because their call gave
+ * up, timed out or was cancelled are counted ({@link RunObserver#dropped}).
  *
  * <p>Without a queue delay, requests that arrive on an I/O loop's thread ({@link IoLoops}) are not handed to
  * another thread when that can be avoided, since a hand-off costs more than a small model run on some machines.
@@ -62,18 +57,14 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
 
     private final String name;
     private final BatchSettings settings;
-    private final ToIntFunction<Q> size;
+    final ToIntFunction<Q> size;
     private final BatchCall<Q, R> call;
     private final RunObserver observer;
     private final RunGuard guard;
     private final IoLoops loops;
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
-    /** Admitted requests not yet running: queued, or collected by an I/O thread; a bulk call holds one more. */
-    private final AtomicInteger waiting = new AtomicInteger();
-    /** Units admitted and not yet running: those of the waiting requests, and those bulk calls have yet to queue. */
-    private final AtomicLong waitingUnits = new AtomicLong();
-    /** Smoothed run time per unit of recent runs (nanoseconds); 0 until a run has been timed. */
-    private volatile double nanosPerUnit;
+    /** What waits, and whether a call may join it. */
+    final Admission admission;
     /** Model runs in progress, at most one per worker. */
     private final Semaphore runs;
     private final ThreadLocal<LoopBatch> loopBatch = new ThreadLocal<>();
@@ -102,6 +93,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.guard = guard == null ? RunGuard.NONE : guard;
         this.loops = loops == null ? IoLoops.NONE : loops;
         this.runs = new Semaphore(settings.workers());
+        this.admission = new Admission(name, settings);
         this.typicalRunNanos = expectedRunNanos;
         for (int w = 0; w < settings.workers(); w++) {
             Thread t = new Thread(this::work, name + "-batcher-" + w);
@@ -119,7 +111,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      */
     public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
         int units = size.applyAsInt(request);
-        ServingException refused = admit(units, timeoutNanos);
+        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
@@ -139,13 +131,6 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         return answer(p, timeoutNanos);
     }
 
-    /** Submits several requests that are to share runs (a bulk call) at once: {@link #admitAll}, then queues all. */
-    public List<CompletableFuture<R>> submitAll(List<Q> requests, long timeoutNanos) {
-        try (Bulk<Q, R> bulk = admitAll(requests, timeoutNanos)) {
-            return bulk.submit(requests, timeoutNanos);
-        }
-    }
-
     /**
      * Admits a bulk call's requests as one call, or refuses them all with OVERLOADED (UNAVAILABLE when closed),
      * thrown at once with nothing queued. The call then queues its requests in parts ({@link Bulk#submit}), which
@@ -156,119 +141,24 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         for (Q q : requests) {
             units += size.applyAsInt(q);
         }
-        ServingException refused = admit(units, timeoutNanos);
+        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos);
         if (refused != null) {
             throw refused;
         }
         return new Bulk<>(this, units);
     }
 
-    /**
-     * A bulk call's admission: one place among the waiting calls and its units, held until it closes. Its requests
-     * are queued in parts; {@link #cancel} drops those not yet run (a part failed, so the call has failed).
-     */
-    public static final class Bulk<Q, R> implements AutoCloseable {
-        private final DynamicBatcher<Q, R> batcher;
-        private final List<Pending<Q, R>> submitted = new ArrayList<>();
-        private long unitsLeft;
-        private boolean closed;
-
-        private Bulk(DynamicBatcher<Q, R> batcher, long units) {
-            this.batcher = batcher;
-            this.unitsLeft = units;
-        }
-
-        /** Queues a part of the admitted requests; their results come in the futures, in order. */
-        public synchronized List<CompletableFuture<R>> submit(List<Q> part, long timeoutNanos) {
-            if (closed) {
-                throw new IllegalStateException("the bulk admission is closed");
-            }
-            List<CompletableFuture<R>> out = new ArrayList<>(part.size());
-            for (Q q : part) {
-                int units = batcher.size.applyAsInt(q);
-                if (units > unitsLeft) {
-                    throw new IllegalStateException("more units queued than the bulk call was admitted with");
-                }
-                unitsLeft -= units; // they stay counted as waiting, now queued
-                batcher.waiting.incrementAndGet();
-                Pending<Q, R> p = new Pending<>(q, units, null);
-                submitted.add(p);
-                batcher.enqueue(p);
-                out.add(batcher.answer(p, timeoutNanos));
-            }
-            return out;
-        }
-
-        /** Drops every queued request of the call that has not run: the call has failed, their results are lost. */
-        public synchronized void cancel() {
-            for (Pending<Q, R> p : submitted) {
-                p.result.completeExceptionally(new CancellationException("another part of the call failed"));
-            }
-        }
-
-        /** Gives back the call's place and the units it never queued. */
-        @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                batcher.waiting.decrementAndGet();
-                batcher.waitingUnits.addAndGet(-unitsLeft);
-            }
-        }
-    }
-
-    /**
-     * Admits a call of {@code units} units as one more waiting call, or returns why not: the batcher is closed, the
-     * queue is full, or the call's deadline would pass before its turn came and its run ended.
-     */
-    private ServingException admit(long units, long timeoutNanos) {
-        while (true) {
-            if (closed) {
-                return refusal();
-            }
-            int n = waiting.get();
-            if (n >= settings.maxQueueSize()) {
-                return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + n + " calls "
-                        + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
-            }
-            if (timeoutNanos != Long.MAX_VALUE) {
-                long queued = waitingUnits.get();
-                double expected = (queued + units) * nanosPerUnit / settings.workers();
-                if (expected > timeoutNanos) {
-                    return new ServingException(ServingError.OVERLOADED, String.format("%s would answer after its "
-                            + "deadline: %,d units wait before this call's %,d, about %.0f ms of runs, and %.0f ms "
-                            + "are left; retry later or elsewhere", name, queued, units, expected / 1e6,
-                            timeoutNanos / 1e6));
-                }
-            }
-            if (waiting.compareAndSet(n, n + 1)) {
-                waitingUnits.addAndGet(units);
-                return null;
-            }
-        }
-    }
-
+    /** Why a request is not taken, or not run: the batcher is closing (when not, admission says why). */
     private ServingException refusal() {
-        return closed ? new ServingException(ServingError.UNAVAILABLE, name + " is shutting down")
-                : new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting.get()
-                        + " calls waiting); retry later or elsewhere");
+        return new ServingException(ServingError.UNAVAILABLE, name + " is shutting down");
     }
 
-    /** A request admitted but not run: counted as dropped, for the reason its result says. */
-    private void dropped(Pending<Q, R> p) {
-        Throwable e = p.result.handle((r, x) -> x).getNow(null);
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        observer.dropped(cause instanceof TimeoutException ? "deadline" : cause instanceof CancellationException
-                ? "cancelled" : "failed", 1);
-    }
-
-    /** A request leaves the waiting ones (to run, or dropped). */
+    /** A request leaves the waiting ones (to run, or dropped); a bulk call's place is left when it closes. */
     private void leave(Pending<Q, R> p) {
-        waiting.decrementAndGet();
-        waitingUnits.addAndGet(-p.units);
+        admission.leave(p.units, p.inBulk);
     }
 
-    private CompletableFuture<R> answer(Pending<Q, R> p, long timeoutNanos) {
+    CompletableFuture<R> answer(Pending<Q, R> p, long timeoutNanos) {
         if (timeoutNanos != Long.MAX_VALUE && !p.result.isDone()) {
             // timing out completes the future, which also drops the request if it has not run yet
             p.result.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
@@ -337,7 +227,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         all.removeIf(p -> {
             if (p.result.isDone()) {
                 leave(p);
-                dropped(p);
+                observer.dropped(p.dropReason(), 1);
                 return true;
             }
             return false;
@@ -358,7 +248,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         execute(batch, true);
     }
 
-    private void enqueue(Pending<Q, R> p) {
+    void enqueue(Pending<Q, R> p) {
         queue.add(p);
         if (closed && queue.remove(p)) {
             // closed between admission and queueing: close() may already have drained the queue
@@ -433,7 +323,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private int take(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
         leave(p);
         if (p.result.isDone()) {
-            dropped(p);
+            observer.dropped(p.dropReason(), 1);
             return units;
         }
         batch.add(p);
@@ -451,7 +341,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
                 batch.add(p);
             } else {
-                dropped(p);
+                observer.dropped(p.dropReason(), 1);
             }
         }
         if (batch.isEmpty()) {
@@ -481,9 +371,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             for (Pending<Q, R> p : batch) {
                 units += p.units;
             }
-            double perUnit = (double) took / Math.max(1, units);
-            double smoothed = nanosPerUnit;
-            nanosPerUnit = smoothed == 0 ? perUnit : smoothed + (perUnit - smoothed) / 8;
+            admission.ran(took, units);
         }
         try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);

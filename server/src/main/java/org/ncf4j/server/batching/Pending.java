@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import org.ncf4j.server.error.ServingException;
 
 /**
@@ -20,11 +23,29 @@ final class Pending<Q, R> {
     final long queuedAt = System.nanoTime();
     /** The I/O loop that received the request, or null: its answer is completed there. */
     final Executor origin;
+    /** Part of a bulk call, which holds one place among the waiting calls for all its requests. */
+    final boolean inBulk;
 
     Pending(Q request, int units, Executor origin) {
+        this(request, units, origin, false);
+    }
+
+    Pending(Q request, int units, Executor origin, boolean inBulk) {
         this.request = request;
         this.units = units;
         this.origin = origin;
+        this.inBulk = inBulk;
+    }
+
+    /**
+     * Why a request admitted and then not run was dropped, from how its result completed: its deadline passed
+     * ("deadline"), its bulk call was cancelled ("cancelled"), or its call failed otherwise ("failed").
+     */
+    String dropReason() {
+        Throwable e = result.handle((r, x) -> x).getNow(null);
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof TimeoutException ? "deadline" : cause instanceof CancellationException ? "cancelled"
+                : "failed";
     }
 
     /**

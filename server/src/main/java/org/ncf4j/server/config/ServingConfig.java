@@ -27,6 +27,8 @@ import org.ncf4j.server.config.RankingKernel;
  * @param maxBatchPairs dynamic batching: at most this many pairs are scored in one model run
  * @param maxQueueDelay dynamic batching: how long a batch's first call waits for others (0: only queued ones)
  * @param maxQueueSize calls allowed to wait per model and call type; beyond: RESOURCE_EXHAUSTED
+ * @param maxQueueWait the longest expected wait (the work admitted before a call, at the measured time per user or
+ *     pair of recent runs) at which a call is admitted; beyond: RESOURCE_EXHAUSTED, at once
  * @param batchWorkers threads running batches per model and call type
  * @param rankingMemoryMb the most memory one ranking run may use for its intermediate tensors, in MiB; a batch of
  *     users is ranked in chunks that stay under it
@@ -63,6 +65,7 @@ public record ServingConfig(
         @Bindable(defaultValue = "10000") int maxBatchPairs,
         @Bindable(defaultValue = "0ms") Duration maxQueueDelay,
         @Bindable(defaultValue = "1024") int maxQueueSize,
+        @Bindable(defaultValue = "50ms") Duration maxQueueWait,
         @Bindable(defaultValue = "2") int batchWorkers,
         @Bindable(defaultValue = "256") int rankingMemoryMb,
         @Bindable(defaultValue = "2047") int maxBundleFileMb,
@@ -107,6 +110,9 @@ public record ServingConfig(
             problems.add("ncf.max-queue-delay is " + maxQueueDelay + ", expected 0 or more, such as 2ms");
         }
         atLeast(problems, "ncf.max-queue-size", maxQueueSize, 1);
+        if (maxQueueWait == null || maxQueueWait.isNegative() || maxQueueWait.isZero()) {
+            problems.add("ncf.max-queue-wait is " + maxQueueWait + ", expected more than 0, such as 50ms");
+        }
         atLeast(problems, "ncf.batch-workers", batchWorkers, 1);
         atLeast(problems, "ncf.ranking-memory-mb", rankingMemoryMb, 1);
         atLeast(problems, "ncf.max-bundle-file-mb", maxBundleFileMb, 1);

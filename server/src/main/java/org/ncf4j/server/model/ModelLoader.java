@@ -94,7 +94,7 @@ public final class ModelLoader implements VersionLoader {
     private final Settings settings;
     private final KernelWarmUp warmUp;
     private final IoLoops loops;
-    private final ServedModel.BatchObserver observer;
+    private final BatchObserver observer;
     private final Supplier<Optional<MachineMemory>> memory;
 
     /**
@@ -104,13 +104,13 @@ public final class ModelLoader implements VersionLoader {
      * @param observer told about every model run of every loaded model
      */
     public ModelLoader(ExecutionProvider.Choice provider, Settings settings, KernelWarmUp warmUp, IoLoops loops,
-                       ServedModel.BatchObserver observer) {
+                       BatchObserver observer) {
         this(provider, settings, warmUp, loops, observer, MachineMemory::now);
     }
 
     /** As above, with what the machine has available read from {@code memory} at each load (tests: a figure). */
     ModelLoader(ExecutionProvider.Choice provider, Settings settings, KernelWarmUp warmUp, IoLoops loops,
-                ServedModel.BatchObserver observer, Supplier<Optional<MachineMemory>> memory) {
+                BatchObserver observer, Supplier<Optional<MachineMemory>> memory) {
         this.provider = provider;
         this.settings = settings;
         this.warmUp = warmUp;

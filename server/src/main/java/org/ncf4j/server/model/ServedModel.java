@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.server.batching.BatchSettings;
+import org.ncf4j.server.batching.Bulk;
 import org.ncf4j.server.batching.DynamicBatcher;
 import org.ncf4j.server.batching.IoLoops;
 import org.ncf4j.server.batching.RunGuard;
-import org.ncf4j.server.batching.RunObserver;
 import org.ncf4j.server.compute.PairScorer;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.compute.Ranker;
@@ -50,20 +50,6 @@ public final class ServedModel {
 
     /** A Score request: pairs of dense indices. */
     private record ScoreQuery(long[] users, long[] items) {
-    }
-
-    /** Told about each model run, by call type ("recommend" or "score"), and each check of retrieval's recall. */
-    @FunctionalInterface
-    public interface BatchObserver {
-        void batch(String call, int requests, long queuedNanos, long runNanos, boolean inline);
-
-        /** One user's recall@k of retrieval against the exact ranking ({@link RecallCheck}). */
-        default void recall(String model, double recall) {
-        }
-
-        /** Requests of a call type admitted and not run, by reason ({@link RunObserver#dropped}). */
-        default void dropped(String call, String reason, int requests) {
-        }
     }
 
     private final String name;
@@ -116,13 +102,13 @@ public final class ServedModel {
         // every model run holds a handle, so the sessions outlive runs whose callers gave up and let go
         RunGuard sessions = refs::tryAcquire;
         BatchSettings r = new BatchSettings(rankChunk, ranking.maxQueueDelayNanos(), ranking.maxQueueSize(),
-                ranking.workers(), ranking.maxInlineNanos());
+                ranking.workers(), ranking.maxInlineNanos(), ranking.maxQueueWaitNanos());
         this.ranker = new DynamicBatcher<>(label + " Recommend", r, rankRunNanos, q -> 1, this::rankBatch,
-                runs("recommend"), sessions, loops);
+                observer.forCall("recommend"), sessions, loops);
         DynamicBatcher<ScoreQuery, PairScores> s;
         try {
             s = new DynamicBatcher<>(label + " Score", scoring, scoreRunNanos, q -> q.users().length,
-                    this::scoreBatch, runs("score"), sessions, loops);
+                    this::scoreBatch, observer.forCall("score"), sessions, loops);
         } catch (RuntimeException | Error e) {
             ranker.close();
             throw e;
@@ -191,21 +177,6 @@ public final class ServedModel {
         return refs.awaitClosed(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** What a batcher of {@code call}s tells the observer. */
-    private RunObserver runs(String call) {
-        return new RunObserver() {
-            @Override
-            public void batch(int requests, long queuedNanos, long runNanos, boolean inline) {
-                observer.batch(call, requests, queuedNanos, runNanos, inline);
-            }
-
-            @Override
-            public void dropped(String reason, int requests) {
-                observer.dropped(call, reason, requests);
-            }
-        };
-    }
-
     /** One user's k best items, through the batcher (concurrent calls share runs). */
     public CompletableFuture<Ranked> rank(RankQuery query, long timeoutNanos) {
         return ranker.submitAsync(query, timeoutNanos);
@@ -213,9 +184,10 @@ public final class ServedModel {
 
     /**
      * Many users' k best items, queued together so that they share runs (bulk calls): admits the queries whole, or
-     * refuses them all at once (OVERLOADED), before any is queued; the caller then queues them in parts ({@link DynamicBatcher.Bulk#submit}) and closes the admission.
+     * refuses them all at once (OVERLOADED), before any is queued; the caller then queues them in parts
+     * ({@link Bulk#submit}) and closes the admission.
      */
-    public DynamicBatcher.Bulk<RankQuery, Ranked> admitRanking(List<RankQuery> queries, long timeoutNanos) {
+    public Bulk<RankQuery, Ranked> admitRanking(List<RankQuery> queries, long timeoutNanos) {
         return ranker.admitAll(queries, timeoutNanos);
     }
 

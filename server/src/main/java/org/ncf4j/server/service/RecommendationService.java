@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionException;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
-import org.ncf4j.server.batching.DynamicBatcher;
+import org.ncf4j.server.batching.Bulk;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.error.Ids;
 import org.ncf4j.server.error.ServingException;
@@ -190,7 +190,7 @@ public final class RecommendationService {
                                                         long timeoutNanos) {
         int chunk = Math.max(1, m.rankChunk() * 8);
         List<ServedModel.Ranked> out = new ArrayList<>(queries.size());
-        try (DynamicBatcher.Bulk<ServedModel.RankQuery, ServedModel.Ranked> bulk = m.admitRanking(queries,
+        try (Bulk<ServedModel.RankQuery, ServedModel.Ranked> bulk = m.admitRanking(queries,
                 timeoutNanos)) {
             for (int from = 0; from < queries.size(); from += chunk) {
                 List<CompletableFuture<ServedModel.Ranked>> part = bulk.submit(queries.subList(from,

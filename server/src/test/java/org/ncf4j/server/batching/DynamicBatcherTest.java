@@ -220,29 +220,34 @@ class DynamicBatcherTest {
     void aBulkCallThatDoesNotFitIsRefusedWholeBeforeAnyOfItIsQueued() throws Exception {
         Gate gate = new Gate();
         List<Integer> ran = new CopyOnWriteArrayList<>();
-        // room for two waiting calls
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(1, NO_DELAY, 2, 1), 0, q -> 1,
+        // room for one waiting call
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", settings(1, NO_DELAY, 1, 1), 0, q -> 1,
                 batch -> {
                     ran.addAll(batch);
                     return gate.run(batch);
                 }, null, null, null)) {
             CompletableFuture<Integer> running = inBackground(b, 1);
             gate.awaitRunning();
-            CompletableFuture<Integer> waiting = b.submitAsync(2, Long.MAX_VALUE);
-            List<CompletableFuture<Integer>> bulk = b.submitAll(List.of(3, 4, 5), Long.MAX_VALUE);
-            // the queue holds two calls now: a bulk call of any size is refused whole, at once
-            ServingException e = assertThrows(ServingException.class, () -> b.submitAll(List.of(6, 7),
+            // a bulk call takes one place, however many requests it queues, until it closes
+            Bulk<Integer, Integer> admitted = b.admitAll(List.of(3, 4, 5), Long.MAX_VALUE);
+            List<CompletableFuture<Integer>> bulk = admitted.submit(List.of(3, 4, 5), Long.MAX_VALUE);
+            // the queue is full now: a bulk call of any size is refused whole, at once
+            ServingException e = assertThrows(ServingException.class, () -> b.admitAll(List.of(6, 7),
                     Long.MAX_VALUE));
             assertEquals(ServingError.OVERLOADED, e.error());
             assertTrue(e.getMessage().contains("queue is full") && e.getMessage().contains("retry"),
                     e.getMessage());
             gate.open();
             assertEquals(1, running.get(5, TimeUnit.SECONDS));
-            assertEquals(2, waiting.get(5, TimeUnit.SECONDS));
             for (int i = 0; i < 3; i++) {
                 assertEquals(3 + i, bulk.get(i).get(5, TimeUnit.SECONDS));
             }
-            assertEquals(List.of(1, 2, 3, 4, 5), ran, "nothing of the refused call ran");
+            admitted.close();
+            assertEquals(List.of(1, 3, 4, 5), ran, "nothing of the refused call ran");
+            // its place given back, another bulk call is admitted
+            try (Bulk<Integer, Integer> next = b.admitAll(List.of(6), Long.MAX_VALUE)) {
+                assertEquals(6, next.submit(List.of(6), Long.MAX_VALUE).get(0).get(5, TimeUnit.SECONDS));
+            }
         }
     }
 
@@ -263,9 +268,61 @@ class DynamicBatcherTest {
             ServingException e = assertThrows(ServingException.class, () -> submit(b, 5,
                     TimeUnit.MILLISECONDS.toNanos(100)));
             assertEquals(List.of(1, 1, 1), ran);
-            assertTrue(e.getMessage().contains("after its deadline"), e.getMessage());
+            assertTrue(e.getMessage().contains("after the call's deadline"), e.getMessage());
             // a call that fits its deadline runs
             assertEquals(1, b.submitAsync(1, TimeUnit.SECONDS.toNanos(5)).get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void whatWaitsIsBoundedInTimeNotOnlyInCount() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runsSoFar = new AtomicInteger();
+        // room for 100 calls, but for 100 ms of expected wait only; runs of at least 40 ms a unit
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", new BatchSettings(1, NO_DELAY, 100, 1,
+                Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(100)), 0, q -> q, batch -> {
+                    if (runsSoFar.incrementAndGet() > 2) {
+                        release.await(); // the third run holds the worker while the test fills the queue
+                    }
+                    Thread.sleep(40);
+                    return batch;
+                }, null, null, null)) {
+            for (int i = 0; i < 2; i++) {
+                assertEquals(1, b.submitAsync(1, Long.MAX_VALUE).get(5, TimeUnit.SECONDS));
+            }
+            CompletableFuture<Integer> held = inBackground(b, 1);
+            while (runsSoFar.get() < 3) {
+                Thread.sleep(1);
+            }
+            // calls without a deadline, admitted until what waits is 100 ms of runs (the worker may have taken one
+            // of them to wait for its run slot, so three or four): the next is refused at once
+            List<CompletableFuture<Integer>> queued = new ArrayList<>();
+            CompletableFuture<Integer> refused = null;
+            while (refused == null && queued.size() < 10) {
+                CompletableFuture<Integer> f = b.submitAsync(1, Long.MAX_VALUE);
+                if (f.isCompletedExceptionally()) {
+                    refused = f;
+                } else {
+                    queued.add(f);
+                }
+            }
+            assertTrue(queued.size() >= 3 && queued.size() <= 4, queued.size() + " calls admitted");
+            CompletableFuture<Integer> r = refused;
+            ServingException e = assertThrows(ServingException.class, () -> {
+                try {
+                    r.join();
+                } catch (CompletionException x) {
+                    throw x.getCause();
+                }
+            });
+            assertEquals(ServingError.OVERLOADED, e.error());
+            assertTrue(e.getMessage().contains("ncf.max-queue-wait") && e.getMessage().contains("retry"),
+                    e.getMessage());
+            release.countDown();
+            assertEquals(1, held.get(5, TimeUnit.SECONDS));
+            for (CompletableFuture<Integer> f : queued) {
+                assertEquals(1, f.get(5, TimeUnit.SECONDS));
+            }
         }
     }
 
@@ -282,7 +339,7 @@ class DynamicBatcherTest {
             CompletableFuture<Integer> running = inBackground(b, 1);
             gate.awaitRunning();
             List<CompletableFuture<Integer>> parts;
-            try (DynamicBatcher.Bulk<Integer, Integer> bulk = b.admitAll(List.of(2, 3, 4), Long.MAX_VALUE)) {
+            try (Bulk<Integer, Integer> bulk = b.admitAll(List.of(2, 3, 4), Long.MAX_VALUE)) {
                 parts = bulk.submit(List.of(2, 3, 4), Long.MAX_VALUE);
                 bulk.cancel(); // as a caller does when one part failed
             }
@@ -323,8 +380,11 @@ class DynamicBatcherTest {
         })) {
             CompletableFuture<Boolean> nextRanAtOnce = new CompletableFuture<>();
             // a bulk call goes to the worker, which completes it in its own thread, running the callback there
-            b.submitAll(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) ->
-                    nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone()));
+            Bulk<Integer, Integer> bulk = b.admitAll(List.of(1), Long.MAX_VALUE);
+            bulk.submit(List.of(1), Long.MAX_VALUE).get(0).whenComplete((r, e) -> {
+                bulk.close();
+                nextRanAtOnce.complete(b.submitAsync(2, Long.MAX_VALUE).isDone());
+            });
             listening.countDown();
             assertTrue(nextRanAtOnce.get(5, TimeUnit.SECONDS), "the next request was queued instead of run at once");
         }

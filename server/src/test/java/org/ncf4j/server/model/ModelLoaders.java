@@ -23,7 +23,7 @@ public final class ModelLoaders {
     }
 
     /** Ranking runs of at most {@code maxUsers}, each batch's first call waiting {@code delayNanos} for more. */
-    public static ModelLoader cpu(int maxUsers, long delayNanos, ServedModel.BatchObserver observer) {
+    public static ModelLoader cpu(int maxUsers, long delayNanos, BatchObserver observer) {
         return new ModelLoader(CPU, new ModelLoader.Settings(1, Integer.MAX_VALUE, 256L << 20,
                 new BatchSettings(maxUsers, delayNanos, 100, 1, BatchSettings.MAX_INLINE_NANOS),
                 new BatchSettings(1000, delayNanos, 100, 1, BatchSettings.MAX_INLINE_NANOS)), WARM_UP, IoLoops.NONE,

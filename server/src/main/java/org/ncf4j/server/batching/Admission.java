@@ -1,0 +1,80 @@
+package org.ncf4j.server.batching;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ncf4j.server.error.ServingError;
+import org.ncf4j.server.error.ServingException;
+
+/**
+ * Whether a call may join what waits for a {@link DynamicBatcher}'s runs, decided once per call before any of it is
+ * queued, in count and in time. What waits: the calls admitted and not yet running (a bulk call counts once until it
+ * closes) and their units (users or pairs). The expected wait is the units waiting at the measured time per unit of
+ * recent runs, over the runs that proceed at once (the workers, at most one per processor the JVM may use). A call
+ * is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds {@code maxQueueWaitNanos}, or when
+ * its deadline would pass before its turn came and its own run ended: the server then spends its time on calls that
+ * can still succeed, and answers them within the wait allowed.
+ */
+final class Admission {
+    private final String name;
+    private final BatchSettings settings;
+    private final AtomicInteger calls = new AtomicInteger();
+    private final AtomicLong units = new AtomicLong();
+    /** Smoothed run time per unit of recent runs (nanoseconds); 0 until a run has been timed. */
+    private volatile double nanosPerUnit;
+    private final int parallel;
+
+    Admission(String name, BatchSettings settings) {
+        this.name = name;
+        this.settings = settings;
+        this.parallel = Math.max(1, Math.min(settings.workers(), Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Admits a call of {@code n} units as one more waiting call, or returns why not (OVERLOADED). */
+    ServingException admit(long n, long timeoutNanos) {
+        while (true) {
+            int waiting = calls.get();
+            if (waiting >= settings.maxQueueSize()) {
+                return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting + " calls "
+                        + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
+            }
+            long queued = units.get();
+            double wait = queued * nanosPerUnit / parallel;
+            if (wait > settings.maxQueueWaitNanos()) {
+                return new ServingException(ServingError.OVERLOADED, String.format("%s is busy: %,d units wait, "
+                        + "about %.0f ms of runs, beyond ncf.max-queue-wait (%.0f ms); retry later or elsewhere",
+                        name, queued, wait / 1e6, settings.maxQueueWaitNanos() / 1e6));
+            }
+            double done = (queued + n) * nanosPerUnit / parallel;
+            if (timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
+                return new ServingException(ServingError.OVERLOADED, String.format("%s would answer after the "
+                        + "call's deadline: %,d units wait before its %,d, about %.0f ms of runs, and %.0f ms are "
+                        + "left; retry later or elsewhere", name, queued, n, done / 1e6, timeoutNanos / 1e6));
+            }
+            if (calls.compareAndSet(waiting, waiting + 1)) {
+                units.addAndGet(n);
+                return null;
+            }
+        }
+    }
+
+    /** A request leaves what waits (to run, or dropped); a bulk call's place is left when it closes. */
+    void leave(int n, boolean inBulk) {
+        if (!inBulk) {
+            calls.decrementAndGet();
+        }
+        units.addAndGet(-n);
+    }
+
+    /** A bulk call closes: its place, and the units it never queued. */
+    void closeBulk(long unitsNeverQueued) {
+        calls.decrementAndGet();
+        units.addAndGet(-unitsNeverQueued);
+    }
+
+    /** A run of {@code n} units took {@code nanos}: the time per unit follows it. */
+    void ran(long nanos, long n) {
+        double perUnit = (double) nanos / Math.max(1, n);
+        double smoothed = nanosPerUnit;
+        nanosPerUnit = smoothed == 0 ? perUnit : smoothed + (perUnit - smoothed) / 8;
+    }
+}

@@ -1,0 +1,62 @@
+package org.ncf4j.server.batching;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A bulk call's admission to a {@link DynamicBatcher} ({@link DynamicBatcher#admitAll}): one place among the waiting
+ * calls and all its units, held until it closes. Its requests are queued in parts as its caller goes, and always
+ * go to the workers; {@link #cancel} drops those not yet run (a part failed, so the call has failed).
+ *
+ * @param <Q> a request
+ * @param <R> its result
+ */
+public final class Bulk<Q, R> implements AutoCloseable {
+    private final DynamicBatcher<Q, R> batcher;
+    private final List<Pending<Q, R>> submitted = new ArrayList<>();
+    private long unitsLeft;
+    private boolean closed;
+
+    Bulk(DynamicBatcher<Q, R> batcher, long units) {
+        this.batcher = batcher;
+        this.unitsLeft = units;
+    }
+
+    /** Queues a part of the admitted requests; their results come in the futures, in order. */
+    public synchronized List<CompletableFuture<R>> submit(List<Q> part, long timeoutNanos) {
+        if (closed) {
+            throw new IllegalStateException("the bulk admission is closed");
+        }
+        List<CompletableFuture<R>> out = new ArrayList<>(part.size());
+        for (Q q : part) {
+            int units = batcher.size.applyAsInt(q);
+            if (units > unitsLeft) {
+                throw new IllegalStateException("more units queued than the bulk call was admitted with");
+            }
+            unitsLeft -= units; // they stay counted as waiting, now queued
+            Pending<Q, R> p = new Pending<>(q, units, null, true);
+            submitted.add(p);
+            batcher.enqueue(p);
+            out.add(batcher.answer(p, timeoutNanos));
+        }
+        return out;
+    }
+
+    /** Drops every queued request of the call that has not run: the call has failed, their results are lost. */
+    public synchronized void cancel() {
+        for (Pending<Q, R> p : submitted) {
+            p.result.completeExceptionally(new CancellationException("another part of the call failed"));
+        }
+    }
+
+    /** Gives back the call's place and the units it never queued. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            batcher.admission.closeBulk(unitsLeft);
+        }
+    }
+}
