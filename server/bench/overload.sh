@@ -29,8 +29,11 @@ printf "%-18s %-5s %9s %10s %9s %8s %12s %12s  %s\n" case load "offered/s" "OK/s
   "failed p99" codes
 for name in ${CASES:-RecommendBatch-50 RecommendBatch-10 Score-2000 Recommend}; do
   # shellcheck disable=SC2086
-  capacity=$(bench ${how[$name]} -c 8 --warmup "$warmup" --duration "$phase" 2>/dev/null \
-    | sed -nE '1s/.*= ([0-9,.]+)\/s;.*/\1/p' | tr -d ,)
+  # (ncf bench exits 1 when any call failed: the capacity is what succeeded, and the line says what failed)
+  line=$(bench ${how[$name]} -c 8 --warmup "$warmup" --duration "$phase" 2>/dev/null | head -1 || true)
+  capacity=$(sed -nE 's/.*= ([0-9,.]+)\/s;.*/\1/p' <<< "$line" | tr -d ,)
+  [[ -n "$capacity" ]] || { echo "overload.sh: no capacity measured for $name: $line" >&2; exit 1; }
+  [[ "$line" == *"errors none"* ]] || echo "$name: the closed loop had failures: ${line##*; }" >&2
   rates=$(for m in "${multiples[@]}"; do awk -v c="$capacity" -v m="$m" 'BEGIN {printf "%.1f,", c * m}'; done)
   echo "$name: capacity $capacity calls/s (8 closed-loop callers); offering ${rates%,} calls/s" >&2
   /usr/bin/python3 "$root/server/bench/health_probe.py" "$port" "$http" "$server" > "$work/probe" 2>&1 &

@@ -19,8 +19,14 @@ final class Admission {
     private final BatchSettings settings;
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong units = new AtomicLong();
-    /** Smoothed run time per unit of recent runs (nanoseconds); 0 until a run has been timed. */
+    /**
+     * Run time per unit of recent runs (nanoseconds; 0 until a run has been timed): their time over their units,
+     * each sum decaying by 1/8 a run, so that a run weighs by its units. (The mean of each run's time per unit would
+     * weigh a lone request's run, which costs more per unit than a batch's, as much as a batch of 64.)
+     */
     private volatile double nanosPerUnit;
+    private double recentNanos;
+    private double recentUnits;
     private final int parallel;
 
     Admission(String name, BatchSettings settings) {
@@ -72,9 +78,9 @@ final class Admission {
     }
 
     /** A run of {@code n} units took {@code nanos}: the time per unit follows it. */
-    void ran(long nanos, long n) {
-        double perUnit = (double) nanos / Math.max(1, n);
-        double smoothed = nanosPerUnit;
-        nanosPerUnit = smoothed == 0 ? perUnit : smoothed + (perUnit - smoothed) / 8;
+    synchronized void ran(long nanos, long n) {
+        recentNanos = recentNanos * 7 / 8 + nanos;
+        recentUnits = recentUnits * 7 / 8 + Math.max(1, n);
+        nanosPerUnit = recentNanos / recentUnits;
     }
 }
