@@ -265,7 +265,8 @@ final class EvaluateCommand extends ServerCommand {
                 }
             }
             int pairCount = req.getUsersCount();
-            inFlight.submit(connection.withDeadline(stub).score(req.build()), response -> {
+            ScoreRequest request = req.build();
+            inFlight.submit(() -> connection.withDeadline(stub).score(request), response -> {
                         if (response.getLogitsCount() != pairCount) {
                             throw new IllegalStateException("the server sent " + response.getLogitsCount()
                                     + " logits for " + pairCount + " pairs (a server without logits in "
@@ -329,7 +330,8 @@ final class EvaluateCommand extends ServerCommand {
                 }
                 req.addRequests(one);
             }
-            inFlight.submit(connection.withDeadline(stub).recommendBatch(req.build()), response -> {
+            RecommendBatchRequest request = req.build();
+            inFlight.submit(() -> connection.withDeadline(stub).recommendBatch(request), response -> {
                         for (int i = start; i < end; i++) {
                             RecommendResponse one = response.getResponses(i - start);
                             if (one.getPopularityFallback()) {

@@ -1,18 +1,36 @@
 package org.ncf4j.cli;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Status;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 
 /**
- * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on
- * the submitting thread, so handlers need no locking.
+ * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on the
+ * submitting thread, so handlers need no locking. A call the server refused for load (RESOURCE_EXHAUSTED: its queue
+ * was full, and it asked to retry) is made again after a pause that doubles from 10 ms to 1 s, up to 12 times: a
+ * bulk client keeps going at the rate the server can take instead of failing.
  */
 final class InFlight<T> {
     interface Handler<T> {
         void handle(T response) throws Exception;
     }
 
-    private record Pending<T>(ListenableFuture<T> future, Handler<T> handler) {
+    /** Calls made again after a refusal, at most; with the pauses, about 7 s in all. */
+    static final int RETRIES = 12;
+    private static final long FIRST_PAUSE_MILLIS = 10;
+    private static final long LONGEST_PAUSE_MILLIS = 1000;
+
+    private static final class Pending<T> {
+        final Supplier<ListenableFuture<T>> call;
+        final Handler<T> handler;
+        ListenableFuture<T> future;
+
+        Pending(Supplier<ListenableFuture<T>> call, Handler<T> handler) {
+            this.call = call;
+            this.handler = handler;
+            this.future = call.get();
+        }
     }
 
     private final int limit;
@@ -22,8 +40,9 @@ final class InFlight<T> {
         this.limit = limit;
     }
 
-    void submit(ListenableFuture<T> future, Handler<T> handler) throws Exception {
-        pending.add(new Pending<>(future, handler));
+    /** Makes the call (now, and again if it is refused for load) and handles its answer in turn. */
+    void submit(Supplier<ListenableFuture<T>> call, Handler<T> handler) throws Exception {
+        pending.add(new Pending<>(call, handler));
         while (pending.size() > limit) {
             finishOne();
         }
@@ -37,14 +56,24 @@ final class InFlight<T> {
 
     private void finishOne() throws Exception {
         Pending<T> p = pending.poll();
-        T response;
-        try {
-            response = p.future().get();
-        } catch (ExecutionException e) {
-            pending.forEach(q -> q.future().cancel(true));
-            pending.clear();
-            throw e.getCause() instanceof Exception ex ? ex : e;
+        T response = null;
+        long pause = FIRST_PAUSE_MILLIS;
+        for (int attempt = 0; response == null; attempt++) {
+            try {
+                response = p.future.get();
+            } catch (ExecutionException e) {
+                if (attempt < RETRIES && Status.fromThrowable(e.getCause()).getCode()
+                        == Status.Code.RESOURCE_EXHAUSTED) {
+                    Thread.sleep(pause);
+                    pause = Math.min(LONGEST_PAUSE_MILLIS, 2 * pause);
+                    p.future = p.call.get();
+                    continue;
+                }
+                pending.forEach(q -> q.future.cancel(true));
+                pending.clear();
+                throw e.getCause() instanceof Exception ex ? ex : e;
+            }
         }
-        p.handler().handle(response);
+        p.handler.handle(response);
     }
 }
