@@ -8,6 +8,7 @@ import sys
 
 sys.path.insert(0, sys.argv[2])
 import grpc  # noqa: E402
+from inference import model_config_pb2 as triton  # noqa: E402
 from inference import open_inference_pb2 as oip  # noqa: E402
 from ncf.v1 import recommender_pb2 as v1  # noqa: E402
 
@@ -89,6 +90,21 @@ described = [(t.name, t.datatype, list(t.shape)) for t in list(meta.inputs) + li
 check("ModelMetadata demo.topk", described == [("user", "BYTES", [-1]), ("k", "INT32", [1]),
                                                ("items", "BYTES", [-1, -1]), ("scores", "FP32", [-1, -1])],
       described)
+
+# Triton's model configuration extension, read with the messages generated from the server's model_config.proto
+config = call("inference.GRPCInferenceService", "ModelConfig", triton.ModelConfigRequest(name="demo.topk"),
+              triton.ModelConfigResponse).config
+described = [(t.name, triton.DataType.Name(t.data_type), list(t.dims), t.optional) for t in config.input]
+described += [(t.name, triton.DataType.Name(t.data_type), list(t.dims)) for t in config.output]
+check("ModelConfig demo.topk", config.name == "demo.topk" and config.max_batch_size == 0 and described == [
+    ("user", "TYPE_STRING", [-1], False), ("k", "TYPE_INT32", [1], True), ("items", "TYPE_STRING", [-1, -1]),
+    ("scores", "TYPE_FP32", [-1, -1])], (config.name, config.max_batch_size, described))
+try:
+    call("inference.GRPCInferenceService", "ModelConfig", triton.ModelConfigRequest(name="nope"),
+         triton.ModelConfigResponse)
+    check("ModelConfig of an unknown model is NOT_FOUND", False, "answered")
+except grpc.RpcError as e:
+    check("ModelConfig of an unknown model is NOT_FOUND", e.code() == grpc.StatusCode.NOT_FOUND, e.code())
 
 users = ["u0", "u9", "u39", "u9", "u21", "u2"]
 items = ["i5", "i0", "i23", "i17", "i5", "i8"]

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on the
- * submitting thread, so handlers need no locking. A call the server refused for load (RESOURCE_EXHAUSTED: its queue
- * was full, and it asked to retry) is made again after a pause that doubles from 10 ms to 1 s, up to 12 times: a
+ * submitting thread, so handlers need no locking. A call the server refused for load (RESOURCE_EXHAUSTED with a
+ * message that asks to retry; not the client's own RESOURCE_EXHAUSTED for a message too large) is made again after a pause that doubles from 10 ms to 1 s, up to 12 times: a
  * bulk client keeps going at the rate the server can take instead of failing.
  */
 final class InFlight<T> {
@@ -56,24 +56,34 @@ final class InFlight<T> {
 
     private void finishOne() throws Exception {
         Pending<T> p = pending.poll();
-        T response = null;
-        long pause = FIRST_PAUSE_MILLIS;
-        for (int attempt = 0; response == null; attempt++) {
-            try {
-                response = p.future.get();
-            } catch (ExecutionException e) {
-                if (attempt < RETRIES && Status.fromThrowable(e.getCause()).getCode()
-                        == Status.Code.RESOURCE_EXHAUSTED) {
-                    Thread.sleep(pause);
-                    pause = Math.min(LONGEST_PAUSE_MILLIS, 2 * pause);
-                    p.future = p.call.get();
-                    continue;
+        try {
+            T response = null;
+            long pause = FIRST_PAUSE_MILLIS;
+            for (int attempt = 0; response == null; attempt++) {
+                try {
+                    response = p.future.get();
+                } catch (ExecutionException e) {
+                    if (attempt < RETRIES && refusedForLoad(e.getCause())) {
+                        Thread.sleep(pause);
+                        pause = Math.min(LONGEST_PAUSE_MILLIS, 2 * pause);
+                        p.future = p.call.get();
+                        continue;
+                    }
+                    throw e.getCause() instanceof Exception ex ? ex : e;
                 }
-                pending.forEach(q -> q.future.cancel(true));
-                pending.clear();
-                throw e.getCause() instanceof Exception ex ? ex : e;
             }
+            p.handler.handle(response);
+        } catch (Exception | Error e) { // the run ends: the calls still in flight are not waited for
+            pending.forEach(q -> q.future.cancel(true));
+            pending.clear();
+            throw e;
         }
-        p.handler.handle(response);
+    }
+
+    /** RESOURCE_EXHAUSTED from the server's admission, whose message asks the caller to retry. */
+    private static boolean refusedForLoad(Throwable e) {
+        Status s = Status.fromThrowable(e);
+        return s.getCode() == Status.Code.RESOURCE_EXHAUSTED && s.getDescription() != null
+                && s.getDescription().contains("retry");
     }
 }

@@ -25,7 +25,10 @@ import org.HdrHistogram.Recorder;
  * should come at once). Every call is waited for: the run ends when all have ended.
  */
 final class OpenLoop {
-    /** What one phase's calls did. */
+    /**
+     * What one phase's calls did. {@code seconds} is the time over which its calls started: the phase's length, or
+     * longer when the generator fell behind its schedule (then the offered rate is below the rate asked).
+     */
     record Phase(double rate, double seconds, long started, Histogram ok, Histogram failed,
                  Map<String, Long> codes) {
         double offeredPerSecond() {
@@ -84,6 +87,7 @@ final class OpenLoop {
                 }
                 long t0 = System.nanoTime();
                 tally.started++;
+                tally.lastStart = t0;
                 inFlight.incrementAndGet();
                 try {
                     call.start(random, new Done(t0, tally, inFlight));
@@ -108,7 +112,10 @@ final class OpenLoop {
         List<Phase> out = new ArrayList<>();
         for (int p = 0; p < rates.size(); p++) {
             Tally t = tallies.get(p);
-            out.add(new Phase(rates.get(p), secondsPerPhase, t.started, t.ok.getIntervalHistogram(),
+            // the calls of a phase started over its length, or until its last call started if that was later
+            double span = Math.max(secondsPerPhase, (t.lastStart - (start + p * phaseNanos)) / 1e9
+                    + 1 / rates.get(p));
+            out.add(new Phase(rates.get(p), span, t.started, t.ok.getIntervalHistogram(),
                     t.failed.getIntervalHistogram(), new TreeMap<>(t.codes)));
         }
         return out;
@@ -117,6 +124,7 @@ final class OpenLoop {
     /** One phase's counters, filled by the calls' completions on the transport's threads. */
     private static final class Tally {
         long started;
+        long lastStart;
         final Recorder ok = new Recorder(MAX_MICROS, 3);
         final Recorder failed = new Recorder(MAX_MICROS, 3);
         final Map<String, Long> codes = new ConcurrentHashMap<>();

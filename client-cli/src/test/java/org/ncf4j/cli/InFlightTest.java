@@ -18,7 +18,8 @@ class InFlightTest {
         List<Integer> handled = new ArrayList<>();
         InFlight<Integer> f = new InFlight<>(2);
         f.submit(() -> tries.incrementAndGet() < 3
-                ? Futures.immediateFailedFuture(Status.RESOURCE_EXHAUSTED.withDescription("full").asRuntimeException())
+                ? Futures.immediateFailedFuture(Status.RESOURCE_EXHAUSTED.withDescription("full; retry later")
+                        .asRuntimeException())
                 : Futures.immediateFuture(1), handled::add);
         f.submit(() -> Futures.immediateFuture(2), handled::add);
         f.awaitAll();
@@ -39,7 +40,8 @@ class InFlightTest {
         assertThrows(StatusRuntimeException.class, () -> {
             g.submit(() -> {
                 tries.incrementAndGet();
-                return Futures.immediateFailedFuture(Status.RESOURCE_EXHAUSTED.asRuntimeException());
+                return Futures.immediateFailedFuture(Status.RESOURCE_EXHAUSTED.withDescription("busy; retry")
+                        .asRuntimeException());
             }, x -> { });
             g.awaitAll();
         });

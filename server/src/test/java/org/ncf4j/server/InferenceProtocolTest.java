@@ -24,7 +24,10 @@ import org.ncf4j.api.inference.InferTensorContents;
 import org.ncf4j.api.inference.ModelInferRequest;
 import org.ncf4j.api.inference.ModelInferRequest.InferInputTensor;
 import org.ncf4j.api.inference.ModelInferResponse;
+import org.ncf4j.api.inference.ModelConfig;
+import org.ncf4j.api.inference.ModelConfigRequest;
 import org.ncf4j.api.inference.ModelMetadataRequest;
+import org.ncf4j.api.inference.ModelOutput;
 import org.ncf4j.api.inference.ModelMetadataResponse;
 import org.ncf4j.api.inference.ModelReadyRequest;
 import org.ncf4j.api.inference.ServerLiveRequest;
@@ -124,6 +127,8 @@ class InferenceProtocolTest extends ServerTestBase {
         assertEquals(Status.Code.NOT_FOUND, status(() -> oip.modelReady(ModelReadyRequest.newBuilder()
                 .setName("nope").build())).getCode());
         assertEquals("ncf4j", oip.serverMetadata(ServerMetadataRequest.getDefaultInstance()).getName());
+        assertEquals(List.of("model_configuration"), oip.serverMetadata(ServerMetadataRequest.getDefaultInstance())
+                .getExtensionsList());
 
         ModelMetadataResponse score = oip.modelMetadata(ModelMetadataRequest.newBuilder().setName("demo").build());
         assertEquals("demo", score.getName());
@@ -138,6 +143,26 @@ class InferenceProtocolTest extends ServerTestBase {
         assertEquals(Status.Code.NOT_FOUND, status(() -> oip.modelMetadata(ModelMetadataRequest.newBuilder()
                 .setName("demo").setVersion("x").build())).getCode());
         assertEquals(Status.Code.NOT_FOUND, status(() -> oip.modelMetadata(ModelMetadataRequest.newBuilder()
+                .setName("demo").setVersion("2").build())).getCode());
+    }
+
+    @Test
+    void modelConfigDescribesTheModelsAsTritonsConfigurationDoes() {
+        ModelConfig topk = oip.modelConfig(ModelConfigRequest.newBuilder().setName("demo.topk").build()).getConfig();
+        assertEquals("demo.topk", topk.getName());
+        assertEquals("onnx_onnxv1", topk.getPlatform());
+        assertEquals(0, topk.getMaxBatchSize(), "no batching dimension added: dims are the whole shapes");
+        assertEquals(List.of("user:TYPE_STRING:[-1]:false", "k:TYPE_INT32:[1]:true"), topk.getInputList().stream()
+                .map(t -> t.getName() + ":" + t.getDataType() + ":" + t.getDimsList() + ":" + t.getOptional())
+                .toList());
+        assertEquals(List.of("items:TYPE_STRING:[-1, -1]", "scores:TYPE_FP32:[-1, -1]"), topk.getOutputList()
+                .stream().map(t -> t.getName() + ":" + t.getDataType() + ":" + t.getDimsList()).toList());
+        ModelConfig score = oip.modelConfig(ModelConfigRequest.newBuilder().setName("demo").setVersion("1").build())
+                .getConfig();
+        assertEquals(List.of("score", "logit"), score.getOutputList().stream().map(ModelOutput::getName).toList());
+        assertEquals(Status.Code.NOT_FOUND, status(() -> oip.modelConfig(ModelConfigRequest.newBuilder()
+                .setName("nope").build())).getCode());
+        assertEquals(Status.Code.NOT_FOUND, status(() -> oip.modelConfig(ModelConfigRequest.newBuilder()
                 .setName("demo").setVersion("2").build())).getCode());
     }
 

@@ -58,6 +58,7 @@ class RestInferenceTest extends ServerTestBase {
         Reply server = curl("/v2", null);
         assertEquals(200, server.status());
         assertEquals("ncf4j", server.body().get("name").asText());
+        assertEquals("[\"model_configuration\"]", server.body().get("extensions").toString());
         assertEquals(200, curl("/v2/health/live", null).status());
         assertTrue(curl("/v2/health/ready", null).body().get("ready").asBoolean());
         assertEquals(200, curl("/v2/models/demo/ready", null).status());
@@ -69,6 +70,13 @@ class RestInferenceTest extends ServerTestBase {
                 + "\"user\",\"datatype\":\"BYTES\",\"shape\":[-1]},{\"name\":\"k\",\"datatype\":\"INT32\",\"shape\":[1]}],"
                 + "\"outputs\":[{\"name\":\"items\",\"datatype\":\"BYTES\",\"shape\":[-1,-1]},{\"name\":\"scores\","
                 + "\"datatype\":\"FP32\",\"shape\":[-1,-1]}]}", meta.toString());
+        assertEquals("{\"name\":\"demo.topk\",\"platform\":\"onnx_onnxv1\",\"backend\":\"ncf4j\",\"max_batch_size\":0,"
+                + "\"input\":[{\"name\":\"user\",\"data_type\":\"TYPE_STRING\",\"dims\":[-1],\"optional\":false},"
+                + "{\"name\":\"k\",\"data_type\":\"TYPE_INT32\",\"dims\":[1],\"optional\":true}],\"output\":[{\"name\":"
+                + "\"items\",\"data_type\":\"TYPE_STRING\",\"dims\":[-1,-1]},{\"name\":\"scores\",\"data_type\":"
+                + "\"TYPE_FP32\",\"dims\":[-1,-1]}]}", curl("/v2/models/demo.topk/config", null).body().toString());
+        assertEquals(200, curl("/v2/models/demo/versions/1/config", null).status());
+        assertEquals(404, curl("/v2/models/nope/config", null).status());
         Reply unknown = curl("/v2/models/nope", null);
         assertEquals(404, unknown.status());
         assertTrue(unknown.body().get("error").asText().contains("unknown model 'nope'"), unknown.body().toString());

@@ -3,6 +3,8 @@ package org.ncf4j.api.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.EnumDescriptor;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
@@ -17,22 +19,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The server's inference.proto against the Open Inference Protocol's specification, transcribed in
- * {@code open-inference-protocol.txt}: the same package, service methods, messages, and for every field the same
- * name, number, label and type, both ways (nothing missing, nothing added). A field number written wrong in the
+ * {@code open-inference-protocol.txt}, with Triton's model configuration extension in model_config.proto against
+ * {@code triton-model-config.txt}: the same package, service methods, messages, enum values, and for every field the
+ * same name, number, label and type, both ways (nothing missing, nothing added). A field number written wrong in the
  * server's .proto and in a client generated from it would pass every round trip; it cannot pass this.
  */
 class InferenceProtocolSpecTest {
     @Test
     void theProtoDeclaresExactlyTheSpecificationsServiceMessagesAndFields() throws IOException {
         List<String> spec = new ArrayList<>();
-        try (InputStream in = getClass().getResourceAsStream("/open-inference-protocol.txt")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    spec.add(line.strip().replaceAll("\\s+", " "));
+        for (String file : List.of("/open-inference-protocol.txt", "/triton-model-config.txt")) {
+            try (InputStream in = getClass().getResourceAsStream(file)) {
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    if (!line.isBlank() && !line.startsWith("#")) {
+                        spec.add(line.strip().replaceAll("\\s+", " "));
+                    }
                 }
             }
         }
-        assertEquals(new TreeSet<>(spec), new TreeSet<>(facts(OpenInferenceProto.getDescriptor())));
+        List<String> declared = new ArrayList<>(facts(OpenInferenceProto.getDescriptor()));
+        List<String> extension = facts(TritonModelConfigProto.getDescriptor());
+        declared.addAll(extension.subList(1, extension.size())); // the same package, listed once
+        assertEquals(new TreeSet<>(spec), new TreeSet<>(declared));
         assertEquals(spec.size(), new TreeSet<>(spec).size(), "a fact is listed twice");
     }
 
@@ -49,6 +57,11 @@ class InferenceProtocolSpecTest {
         }
         for (Descriptor d : file.getMessageTypes()) {
             message(d, "", out);
+        }
+        for (EnumDescriptor e : file.getEnumTypes()) {
+            for (EnumValueDescriptor v : e.getValues()) {
+                out.add("enum " + e.getName() + " " + v.getName() + " " + v.getNumber());
+            }
         }
         return out;
     }
@@ -76,6 +89,10 @@ class InferenceProtocolSpecTest {
         }
         if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
             String full = f.getMessageType().getFullName();
+            return full.substring(f.getFile().getPackage().length() + 1);
+        }
+        if (f.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+            String full = f.getEnumType().getFullName();
             return full.substring(f.getFile().getPackage().length() + 1);
         }
         return switch (f.getType()) {

@@ -8,11 +8,13 @@ import org.ncf4j.server.error.ServingException;
 /**
  * Whether a call may join what waits for a {@link DynamicBatcher}'s runs, decided once per call before any of it is
  * queued, in count and in time. What waits: the calls admitted and not yet running (a bulk call counts once until it
- * closes) and their units (users or pairs). The expected wait is the units waiting at the measured time per unit of
- * recent runs, over the runs that proceed at once (the workers, at most one per processor the JVM may use). A call
- * is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds {@code maxQueueWaitNanos}, or when
- * its deadline would pass before its turn came and its own run ended: the server then spends its time on calls that
- * can still succeed, and answers them within the wait allowed.
+ * closes) and the units (users or pairs) queued. A bulk call's units count as it queues them, a few runs at a time:
+ * a call that comes later runs between its parts, not after all of them. The expected wait is the units queued at
+ * the measured time per unit of recent runs, over the runs that proceed at once (the workers, at most one per
+ * processor the JVM may use). A call is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds
+ * {@code maxQueueWaitNanos}, or when its deadline would pass before its turn came and its own run ended: the server
+ * then spends its time on calls that can still succeed, and answers them within the wait allowed. A call that finds
+ * nothing queued is never refused for time (the estimate is of the queue, and it has none ahead of it).
  */
 final class Admission {
     private final String name;
@@ -35,8 +37,11 @@ final class Admission {
         this.parallel = Math.max(1, Math.min(settings.workers(), Runtime.getRuntime().availableProcessors()));
     }
 
-    /** Admits a call of {@code n} units as one more waiting call, or returns why not (OVERLOADED). */
-    ServingException admit(long n, long timeoutNanos) {
+    /**
+     * Admits a call of {@code n} units as one more waiting call, or returns why not (OVERLOADED); a single request's
+     * units are counted as queued at once ({@code queuedNow}), a bulk call's as it queues them ({@link #queued}).
+     */
+    ServingException admit(long n, long timeoutNanos, boolean queuedNow) {
         while (true) {
             int waiting = calls.get();
             if (waiting >= settings.maxQueueSize()) {
@@ -51,13 +56,15 @@ final class Admission {
                         name, queued, wait / 1e6, settings.maxQueueWaitNanos() / 1e6));
             }
             double done = (queued + n) * nanosPerUnit / parallel;
-            if (timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
+            if (queued > 0 && timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
                 return new ServingException(ServingError.OVERLOADED, String.format("%s would answer after the "
                         + "call's deadline: %,d units wait before its %,d, about %.0f ms of runs, and %.0f ms are "
                         + "left; retry later or elsewhere", name, queued, n, done / 1e6, timeoutNanos / 1e6));
             }
             if (calls.compareAndSet(waiting, waiting + 1)) {
-                units.addAndGet(n);
+                if (queuedNow) {
+                    units.addAndGet(n);
+                }
                 return null;
             }
         }
@@ -71,10 +78,14 @@ final class Admission {
         units.addAndGet(-n);
     }
 
-    /** A bulk call closes: its place, and the units it never queued. */
-    void closeBulk(long unitsNeverQueued) {
+    /** A bulk call queued {@code n} more units. */
+    void queued(long n) {
+        units.addAndGet(n);
+    }
+
+    /** A bulk call closes: its place. */
+    void closeBulk() {
         calls.decrementAndGet();
-        units.addAndGet(-unitsNeverQueued);
     }
 
     /** A run of {@code n} units took {@code nanos}: the time per unit follows it. */

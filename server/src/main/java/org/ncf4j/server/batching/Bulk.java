@@ -35,7 +35,8 @@ public final class Bulk<Q, R> implements AutoCloseable {
             if (units > unitsLeft) {
                 throw new IllegalStateException("more units queued than the bulk call was admitted with");
             }
-            unitsLeft -= units; // they stay counted as waiting, now queued
+            unitsLeft -= units;
+            batcher.admission.queued(units);
             Pending<Q, R> p = new Pending<>(q, units, null, true);
             submitted.add(p);
             batcher.enqueue(p);
@@ -51,12 +52,12 @@ public final class Bulk<Q, R> implements AutoCloseable {
         }
     }
 
-    /** Gives back the call's place and the units it never queued. */
+    /** Gives back the call's place. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            batcher.admission.closeBulk(unitsLeft);
+            batcher.admission.closeBulk();
         }
     }
 }

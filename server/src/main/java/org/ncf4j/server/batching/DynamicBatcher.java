@@ -111,7 +111,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      */
     public CompletableFuture<R> submitAsync(Q request, long timeoutNanos) {
         int units = size.applyAsInt(request);
-        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos);
+        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos, true);
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
@@ -141,7 +141,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         for (Q q : requests) {
             units += size.applyAsInt(q);
         }
-        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos);
+        ServingException refused = closed ? refusal() : admission.admit(units, timeoutNanos, false);
         if (refused != null) {
             throw refused;
         }
@@ -270,9 +270,12 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         Pending<Q, R> carried = null;
         while (!closed) {
             List<Pending<Q, R>> batch = new ArrayList<>();
+            Pending<Q, R> first = carried;
+            carried = null; // taken into the batch below: it has left what waits
             try {
-                carried = collectBatch(carried, batch);
+                carried = collectBatch(first, batch);
             } catch (InterruptedException e) {
+                batch.forEach(p -> p.result.completeExceptionally(refusal()));
                 break;
             }
             if (batch.isEmpty()) {
@@ -391,6 +394,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         for (Pending<Q, R> p; (p = queue.poll()) != null; ) {
             leave(p);
             p.result.completeExceptionally(refusal());
+            observer.dropped("closed", 1);
         }
     }
 }

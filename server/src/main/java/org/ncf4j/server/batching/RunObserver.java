@@ -14,7 +14,8 @@ public interface RunObserver {
 
     /**
      * Requests admitted and then not run: their call's deadline passed ("deadline"), the call was cancelled (a bulk
-     * call whose other part failed: "cancelled"), or it failed otherwise ("failed").
+     * call whose other part failed: "cancelled"), it failed otherwise ("failed"), or the model was unloaded while
+     * they waited ("closed").
      */
     default void dropped(String reason, int requests) {
     }

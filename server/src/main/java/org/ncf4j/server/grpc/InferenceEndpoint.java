@@ -8,6 +8,8 @@ import static org.ncf4j.server.grpc.Calls.timeoutNanos;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.Executor;
 import org.ncf4j.api.inference.GRPCInferenceServiceGrpc;
+import org.ncf4j.api.inference.ModelConfigRequest;
+import org.ncf4j.api.inference.ModelConfigResponse;
 import org.ncf4j.api.inference.ModelInferRequest;
 import org.ncf4j.api.inference.ModelInferResponse;
 import org.ncf4j.api.inference.ModelMetadataRequest;
@@ -61,7 +63,7 @@ final class InferenceEndpoint extends GRPCInferenceServiceGrpc.GRPCInferenceServ
     @Override
     public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
         answerNow("ServerMetadata", out, () -> ServerMetadataResponse.newBuilder().setName(ServerIdentity.NAME)
-                .setVersion(ServerIdentity.version()).build());
+                .setVersion(ServerIdentity.version()).addAllExtensions(ServerIdentity.EXTENSIONS).build());
     }
 
     @Override
@@ -74,6 +76,12 @@ final class InferenceEndpoint extends GRPCInferenceServiceGrpc.GRPCInferenceServ
             m.outputs().forEach(t -> b.addOutputs(tensor(t)));
             return b.build();
         });
+    }
+
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> out) {
+        answerNow("ModelConfig", out, () -> ModelConfigResponse.newBuilder()
+                .setConfig(ModelConfigs.of(service.metadata(request.getName(), request.getVersion()))).build());
     }
 
     private static ModelMetadataResponse.TensorMetadata tensor(InferenceModels.TensorSpec t) {

@@ -29,8 +29,11 @@ public final class InferenceModels {
         SCORE, TOPK
     }
 
-    /** One input or output as ModelMetadata describes it. */
-    public record TensorSpec(String name, Tensor.Datatype datatype, long[] shape) {
+    /** One input or output as ModelMetadata describes it; an optional input may be left out of a request. */
+    public record TensorSpec(String name, Tensor.Datatype datatype, long[] shape, boolean optional) {
+        TensorSpec(String name, Tensor.Datatype datatype, long[] shape) {
+            this(name, datatype, shape, false);
+        }
     }
 
     /** A protocol model: the repository model behind it, and which form. */
@@ -63,7 +66,7 @@ public final class InferenceModels {
     static final List<TensorSpec> SCORE_OUTPUTS = List.of(new TensorSpec(SCORE, Tensor.Datatype.FP32, BATCH),
             new TensorSpec(LOGIT, Tensor.Datatype.FP32, BATCH));
     static final List<TensorSpec> TOPK_INPUTS = List.of(new TensorSpec(USER, Tensor.Datatype.BYTES, BATCH),
-            new TensorSpec(K, Tensor.Datatype.INT32, new long[] {1}));
+            new TensorSpec(K, Tensor.Datatype.INT32, new long[] {1}, true));
     static final List<TensorSpec> TOPK_OUTPUTS = List.of(new TensorSpec(ITEMS, Tensor.Datatype.BYTES, BATCH_BY_K),
             new TensorSpec(SCORES, Tensor.Datatype.FP32, BATCH_BY_K));
     private static final List<String> SCORE_OUTPUT_NAMES = List.of(SCORE, LOGIT);

@@ -44,6 +44,14 @@ public final class InferenceService {
                            List<TensorSpec> outputs) {
     }
 
+    /** The backend a model's configuration names (Triton's model configuration extension). */
+    public static final String BACKEND = "ncf4j";
+
+    /** Triton's configuration name of a datatype: TYPE_ and its name, BYTES being TYPE_STRING. */
+    public static String configType(Tensor.Datatype t) {
+        return t == Tensor.Datatype.BYTES ? "TYPE_STRING" : "TYPE_" + t.name();
+    }
+
     /** k when a top-k request gives neither the input nor the parameter. */
     public static final int DEFAULT_K = 10;
     /** The largest request run on the transport's I/O thread: pairs scored, or k of one user. */

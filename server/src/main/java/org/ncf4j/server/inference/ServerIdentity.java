@@ -1,8 +1,10 @@
 package org.ncf4j.server.inference;
 
-/** The server's name and version, as ServerMetadata and {@code GET /v2} give them. */
+/** The server's name, version and extensions, as ServerMetadata and {@code GET /v2} give them. */
 public final class ServerIdentity {
     public static final String NAME = "ncf4j";
+    /** The protocol extensions it speaks: Triton's model configuration (ModelConfig, {@code .../config}). */
+    public static final java.util.List<String> EXTENSIONS = java.util.List.of("model_configuration");
 
     private ServerIdentity() {
     }

@@ -55,7 +55,7 @@ public class InferenceRoutes {
         return answer("REST ServerMetadata", () -> {
             ObjectNode o = JsonTensors.JSON.createObjectNode().put("name", ServerIdentity.NAME)
                     .put("version", ServerIdentity.version());
-            o.putArray("extensions");
+            ServerIdentity.EXTENSIONS.forEach(o.putArray("extensions")::add);
             return HttpResponse.ok(o.toString());
         });
     }
@@ -83,6 +83,18 @@ public class InferenceRoutes {
     @Get(value = "/models/{name}/versions/{version}", produces = MediaType.APPLICATION_JSON)
     public HttpResponse<String> metadata(String name, String version) {
         return answer("REST ModelMetadata", () -> HttpResponse.ok(JsonTensors.metadata(service.metadata(name,
+                version))));
+    }
+
+    @Get(value = "/models/{name}/config", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> config(String name) {
+        return config(name, "");
+    }
+
+    /** Triton's model configuration extension: the model's configuration as Triton's JSON form of ModelConfig. */
+    @Get(value = "/models/{name}/versions/{version}/config", produces = MediaType.APPLICATION_JSON)
+    public HttpResponse<String> config(String name, String version) {
+        return answer("REST ModelConfig", () -> HttpResponse.ok(JsonTensors.config(service.metadata(name,
                 version))));
     }
 

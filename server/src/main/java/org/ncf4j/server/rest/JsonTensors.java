@@ -215,6 +215,30 @@ final class JsonTensors {
         return root.toString();
     }
 
+    /**
+     * A model's configuration as Triton's JSON form of ModelConfig: max_batch_size 0, dims the whole shapes (the
+     * batch as -1), data types as Triton names them (BYTES: TYPE_STRING).
+     */
+    static String config(InferenceService.Metadata m) {
+        ObjectNode root = JSON.createObjectNode().put("name", m.name()).put("platform", m.platform())
+                .put("backend", InferenceService.BACKEND).put("max_batch_size", 0);
+        for (String part : List.of("input", "output")) {
+            ArrayNode list = root.putArray(part);
+            for (InferenceModels.TensorSpec t : part.equals("input") ? m.inputs() : m.outputs()) {
+                ObjectNode o = list.addObject().put("name", t.name())
+                        .put("data_type", InferenceService.configType(t.datatype()));
+                ArrayNode dims = o.putArray("dims");
+                for (long d : t.shape()) {
+                    dims.add(d);
+                }
+                if (part.equals("input")) {
+                    o.put("optional", t.optional());
+                }
+            }
+        }
+        return root.toString();
+    }
+
     private static void tensors(ArrayNode out, List<InferenceModels.TensorSpec> specs) {
         for (InferenceModels.TensorSpec t : specs) {
             ObjectNode o = out.addObject().put("name", t.name()).put("datatype", t.datatype().name());

@@ -11,6 +11,7 @@ import org.ncf4j.data.UserItems;
 import org.ncf4j.server.batching.Bulk;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.error.Ids;
+import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.model.RefCounted;
 import org.ncf4j.server.model.ServedModel;
@@ -188,13 +189,23 @@ public final class RecommendationService {
      */
     private static List<ServedModel.Ranked> rankInChunks(ServedModel m, List<ServedModel.RankQuery> queries,
                                                         long timeoutNanos) {
+        if (queries.isEmpty()) {
+            return List.of(); // nothing to rank (fallbacks, candidate lists): nothing to admit
+        }
         int chunk = Math.max(1, m.rankChunk() * 8);
         List<ServedModel.Ranked> out = new ArrayList<>(queries.size());
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         try (Bulk<ServedModel.RankQuery, ServedModel.Ranked> bulk = m.admitRanking(queries,
                 timeoutNanos)) {
             for (int from = 0; from < queries.size(); from += chunk) {
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) {
+                    bulk.cancel();
+                    throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the deadline passed while "
+                            + "the batch was ranked (" + from + " of " + queries.size() + " users done)");
+                }
                 List<CompletableFuture<ServedModel.Ranked>> part = bulk.submit(queries.subList(from,
-                        Math.min(queries.size(), from + chunk)), timeoutNanos);
+                        Math.min(queries.size(), from + chunk)), left);
                 for (CompletableFuture<ServedModel.Ranked> f : part) {
                     try {
                         out.add(f.join());

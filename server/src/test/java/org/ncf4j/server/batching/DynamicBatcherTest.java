@@ -254,23 +254,41 @@ class DynamicBatcherTest {
     @Test
     void aCallThatWouldAnswerAfterItsDeadlineIsRefusedAtOnce() throws Exception {
         List<Integer> ran = new CopyOnWriteArrayList<>();
-        // runs of at least 40 ms a unit, measured from real runs
+        CountDownLatch release = new CountDownLatch(1);
+        // runs of at least 40 ms a unit, measured from real runs; a request of 0 units holds its run until released
         try (DynamicBatcher<Integer, Integer> b = batcher(settings(100, NO_DELAY, 100, 1), batch -> {
             ran.addAll(batch);
+            if (batch.contains(0)) {
+                release.await();
+            }
             Thread.sleep(40L * batch.stream().mapToInt(Integer::intValue).sum());
             return batch;
         })) {
             for (int i = 0; i < 3; i++) {
                 assertEquals(1, b.submitAsync(1, Long.MAX_VALUE).get(5, TimeUnit.SECONDS));
             }
-            // 5 units (200 ms of runs at least) cannot end within a deadline of 100 ms: refused, never run (a call
-            // that waited would fail with DEADLINE_EXCEEDED instead)
+            CompletableFuture<Integer> held = inBackground(b, 0);
+            while (!ran.contains(0)) {
+                Thread.sleep(1);
+            }
+            // two requests of one unit: the worker may take the first to wait for the run slot, the second waits
+            CompletableFuture<Integer> second = b.submitAsync(1, Long.MAX_VALUE);
+            CompletableFuture<Integer> third = b.submitAsync(1, Long.MAX_VALUE);
+            // with at least one unit ahead, 5 units (240 ms of runs at least) cannot end within a deadline of
+            // 100 ms: refused, never run (a call that waited would fail with DEADLINE_EXCEEDED instead)
             ServingException e = assertThrows(ServingException.class, () -> submit(b, 5,
                     TimeUnit.MILLISECONDS.toNanos(100)));
-            assertEquals(List.of(1, 1, 1), ran);
+            assertEquals(ServingError.OVERLOADED, e.error());
             assertTrue(e.getMessage().contains("after the call's deadline"), e.getMessage());
-            // a call that fits its deadline runs
-            assertEquals(1, b.submitAsync(1, TimeUnit.SECONDS.toNanos(5)).get(5, TimeUnit.SECONDS));
+            release.countDown();
+            assertEquals(0, held.get(5, TimeUnit.SECONDS));
+            assertEquals(1, second.get(5, TimeUnit.SECONDS));
+            assertEquals(1, third.get(5, TimeUnit.SECONDS));
+            assertFalse(ran.contains(5), "the refused call never ran");
+            // on an idle batcher a call is never refused for time: nothing is ahead of it
+            assertEquals(2, b.submitAsync(2, TimeUnit.MILLISECONDS.toNanos(50)).handle((r, x) -> 2)
+                    .get(5, TimeUnit.SECONDS));
+            assertTrue(ran.contains(2), "admitted and run (its own deadline may pass while it runs)");
         }
     }
 
