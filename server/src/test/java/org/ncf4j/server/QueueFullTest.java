@@ -77,7 +77,9 @@ class QueueFullTest extends ServerTestBase {
         }
         assertEquals(Set.of(Status.Code.OK, Status.Code.RESOURCE_EXHAUSTED), outcomes.keySet(), "outcomes: "
                 + outcomes);
-        assertTrue(refusals.stream().allMatch(m -> m.contains("queue is full")), refusals.toString());
+        // refused for the count, or for the wait that 40,000 pairs ahead make on a slow machine; either says to retry
+        assertTrue(refusals.stream().allMatch(m -> (m.contains("queue is full") || m.contains("ncf.max-queue-wait"))
+                && m.contains("retry")), refusals.toString());
         assertEquals(PAIRS, stub.score(big).getScoresCount());
     }
 }
