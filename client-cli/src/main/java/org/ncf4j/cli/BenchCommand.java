@@ -141,9 +141,6 @@ public final class BenchCommand implements Callable<Integer> {
     /** The phases of {@code --rate} after a closed-loop warm-up; exit 0 whatever the calls' codes. */
     private int openLoop(LoadGenerator.Call call, String name, java.io.PrintWriter out, java.io.PrintWriter err)
             throws InterruptedException {
-        if (rates.stream().anyMatch(r -> r == null || !(r > 0))) {
-            throw new UsageException("--rate takes calls per second above 0, got " + rates);
-        }
         if (warmup > 0) {
             new LoadGenerator(concurrency, 0, warmup, 0).run(call, seed, line -> err.println("  warm-up: " + line));
         }
@@ -192,6 +189,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (batchUsers < 1) {
             throw new UsageException("--batch-users must be at least 1, got " + batchUsers);
+        }
+        if (rates != null && rates.stream().anyMatch(r -> r == null || !(r > 0))) {
+            throw new UsageException("--rate takes calls per second above 0, got " + rates);
         }
         if (!List.of("raw", "typed").contains(inferContents)) {
             throw new UsageException("--infer-contents takes raw or typed, got " + inferContents);

@@ -50,6 +50,20 @@ class UsageAndReachTest {
                 dir.resolve("missing").toString());
         assertEquals(2, noExclude.code(), noExclude.toString());
         assertTrue(noExclude.message().startsWith("ncf: --exclude "), noExclude.message());
+        // ncf bench's own settings, refused before it connects (the target is unreachable)
+        Path users = Files.writeString(dir.resolve("users.txt"), "u1\nu2\n");
+        Path items = Files.writeString(dir.resolve("items.txt"), "i1\n");
+        for (List<String> bench : List.of(
+                List.of("--rate", "0", "--rate takes calls per second above 0"),
+                List.of("--batch-users", "0", "--batch-users must be at least 1"),
+                List.of("--infer-contents", "json", "--infer-contents takes raw or typed"),
+                List.of("--mix", "infer-topk=1", "ModelInfer names its model: give --model"))) {
+            Cli b = Cli.run("bench", "--target", "127.0.0.1:1", "--users", users.toString(), "--items",
+                    items.toString(), bench.get(0), bench.get(1));
+            assertEquals(2, b.code(), bench + ": " + b);
+            assertTrue(b.message().contains(bench.get(2)), b.message());
+            noStackTrace(b);
+        }
         Path bad = dir.resolve("bad.negative");
         Files.writeString(bad, "(u1,i2)\ti3\nnot a row\n");
         Cli c = Cli.run("evaluate", bad.toString(), "--target", "127.0.0.1:1");

@@ -97,10 +97,10 @@ public class ServerFactory {
     ModelRepository repository(ServingConfig c, ModelLoader loader, ServingHealth health, ServingMetrics metrics) {
         Path root = Path.of(c.repository());
         LOG.info("repository {}, version policy {}, rescanned {}; batching up to {} users or {} pairs per run, "
-                + "queue delay {}, queue {} calls or {} of expected wait, {} workers; {} intra-op threads per "
+                + "queue delay {}, queue {} calls or {} ms of expected wait, {} workers; {} intra-op threads per "
                 + "session; ranking kernel {}", root.toAbsolutePath(),
                 c.policy(), c.pollInterval().isZero() ? "only on Reload" : "every " + c.pollInterval(),
-                c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.maxQueueWait(),
+                c.maxBatchSize(), c.maxBatchPairs(), c.maxQueueDelay(), c.maxQueueSize(), c.maxQueueWait().toMillis(),
                 c.batchWorkers(),
                 c.intraOpThreads(), c.kernel().label());
         ModelRepository repository = new ModelRepository(new RepositoryScanner(root)::scan, loader, c.policy(),
