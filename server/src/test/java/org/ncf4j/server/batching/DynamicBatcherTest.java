@@ -255,8 +255,9 @@ class DynamicBatcherTest {
     void aCallThatWouldAnswerAfterItsDeadlineIsRefusedAtOnce() throws Exception {
         List<Integer> ran = new CopyOnWriteArrayList<>();
         CountDownLatch release = new CountDownLatch(1);
-        // runs of at least 40 ms a unit, measured from real runs; a request of 0 units holds its run until released
-        try (DynamicBatcher<Integer, Integer> b = batcher(settings(100, NO_DELAY, 100, 1), batch -> {
+        // runs of at least 40 ms a unit, measured from real runs; a request of 0 units holds its run until released;
+        // batches of one unit, so that what is queued behind the held run stays queued
+        try (DynamicBatcher<Integer, Integer> b = batcher(settings(1, NO_DELAY, 100, 1), batch -> {
             ran.addAll(batch);
             if (batch.contains(0)) {
                 release.await();
@@ -271,7 +272,8 @@ class DynamicBatcherTest {
             while (!ran.contains(0)) {
                 Thread.sleep(1);
             }
-            // two requests of one unit: the worker may take the first to wait for the run slot, the second waits
+            // two requests of one unit: the worker takes the first to wait for the run slot (a batch holds one
+            // unit), the second waits in the queue (were both taken, nothing would be queued ahead: no refusal)
             CompletableFuture<Integer> second = b.submitAsync(1, Long.MAX_VALUE);
             CompletableFuture<Integer> third = b.submitAsync(1, Long.MAX_VALUE);
             // with at least one unit ahead, 5 units (240 ms of runs at least) cannot end within a deadline of
