@@ -23,6 +23,7 @@ import org.ncf4j.server.repository.RepositoryPoller;
 import org.ncf4j.server.repository.RepositoryScanner;
 import org.ncf4j.server.retrieval.ItemIndex;
 import org.ncf4j.server.retrieval.RetrievalSettings;
+import org.ncf4j.server.service.EarlyRefusal;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 import org.slf4j.Logger;
@@ -119,6 +120,11 @@ public class ServerFactory {
     RecommendationService recommendations(ModelRepository repository, ServingConfig c) {
         return new RecommendationService(repository, new RecommendationService.Limits(c.maxScorePairs(),
                 c.maxRecommendBatch(), c.popularityFallback()));
+    }
+
+    @Singleton
+    EarlyRefusal earlyRefusal(ModelRepository repository) {
+        return new EarlyRefusal(repository);
     }
 
     @Singleton

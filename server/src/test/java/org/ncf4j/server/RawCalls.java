@@ -14,7 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 /** Calls with raw request bytes, to send what a well-behaved client never would. */
-final class RawCalls {
+public final class RawCalls {
     private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(byte[] value) {
@@ -35,7 +35,7 @@ final class RawCalls {
     }
 
     /** A unary call of {@code method} with {@code bytes} as the request; returns the response bytes. */
-    static byte[] call(Channel channel, String method, byte[] bytes) {
+    public static byte[] call(Channel channel, String method, byte[] bytes) {
         MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
                 .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
                 .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
@@ -44,7 +44,7 @@ final class RawCalls {
     }
 
     /** Sends bytes that are not a valid protobuf message to a method; returns the failure. */
-    static StatusRuntimeException malformed(Channel channel, String method) {
+    public static StatusRuntimeException malformed(Channel channel, String method) {
         return assertThrows(StatusRuntimeException.class, () -> call(channel, method,
                 new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01}));
     }

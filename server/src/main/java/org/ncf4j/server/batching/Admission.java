@@ -22,7 +22,7 @@ final class Admission {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong units = new AtomicLong();
     /**
-     * Run time per unit of recent runs (nanoseconds; 0 until a run has been timed): their time over their units,
+     * Run time per unit of recent runs (nanoseconds; the expected one until a run has been timed): their time over their units,
      * each sum decaying by 1/8 a run, so that a run weighs by its units. (The mean of each run's time per unit would
      * weigh a lone request's run, which costs more per unit than a batch's, as much as a batch of 64.)
      */
@@ -31,10 +31,17 @@ final class Admission {
     private double recentUnits;
     private final int parallel;
 
-    Admission(String name, BatchSettings settings) {
+    /**
+     * @param expectedUnitNanos the time of one unit until runs have been timed (a load-time run of one user or pair,
+     *     which costs more than a unit of a batch: a cold server refuses early rather than late), 0 if unknown
+     */
+    Admission(String name, BatchSettings settings, long expectedUnitNanos) {
         this.name = name;
         this.settings = settings;
         this.parallel = Math.max(1, Math.min(settings.workers(), Runtime.getRuntime().availableProcessors()));
+        if (expectedUnitNanos > 0) {
+            ran(expectedUnitNanos, 1);
+        }
     }
 
     /**
@@ -44,16 +51,10 @@ final class Admission {
     ServingException admit(long n, long timeoutNanos, boolean queuedNow) {
         while (true) {
             int waiting = calls.get();
-            if (waiting >= settings.maxQueueSize()) {
-                return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting + " calls "
-                        + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
-            }
             long queued = units.get();
-            double wait = queued * nanosPerUnit / parallel;
-            if (wait > settings.maxQueueWaitNanos()) {
-                return new ServingException(ServingError.OVERLOADED, String.format("%s is busy: %,d units wait, "
-                        + "about %.0f ms of runs, beyond ncf.max-queue-wait (%.0f ms); retry later or elsewhere",
-                        name, queued, wait / 1e6, settings.maxQueueWaitNanos() / 1e6));
+            ServingException full = full(waiting, queued);
+            if (full != null) {
+                return full;
             }
             double done = (queued + n) * nanosPerUnit / parallel;
             if (queued > 0 && timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
@@ -68,6 +69,28 @@ final class Admission {
                 return null;
             }
         }
+    }
+
+    /**
+     * Why any call would be refused now, whatever its size and deadline (what waits is at its count or beyond its
+     * expected wait), or null: a call may be refused on this before its message is read.
+     */
+    ServingException busy() {
+        return full(calls.get(), units.get());
+    }
+
+    private ServingException full(int waiting, long queued) {
+        if (waiting >= settings.maxQueueSize()) {
+            return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting + " calls "
+                    + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
+        }
+        double wait = queued * nanosPerUnit / parallel;
+        if (wait > settings.maxQueueWaitNanos()) {
+            return new ServingException(ServingError.OVERLOADED, String.format("%s is busy: %,d units wait, "
+                    + "about %.0f ms of runs, beyond ncf.max-queue-wait (%.0f ms); retry later or elsewhere",
+                    name, queued, wait / 1e6, settings.maxQueueWaitNanos() / 1e6));
+        }
+        return null;
     }
 
     /** A request leaves what waits (to run, or dropped); a bulk call's place is left when it closes. */

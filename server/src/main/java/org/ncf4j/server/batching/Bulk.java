@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * A bulk call's admission to a {@link DynamicBatcher} ({@link DynamicBatcher#admitAll}): one place among the waiting
@@ -30,6 +31,7 @@ public final class Bulk<Q, R> implements AutoCloseable {
             throw new IllegalStateException("the bulk admission is closed");
         }
         List<CompletableFuture<R>> out = new ArrayList<>(part.size());
+        BooleanSupplier cancelled = batcher.loops.cancellation();
         for (Q q : part) {
             int units = batcher.size.applyAsInt(q);
             if (units > unitsLeft) {
@@ -37,7 +39,7 @@ public final class Bulk<Q, R> implements AutoCloseable {
             }
             unitsLeft -= units;
             batcher.admission.queued(units);
-            Pending<Q, R> p = new Pending<>(q, units, null, true);
+            Pending<Q, R> p = new Pending<>(q, units, null, cancelled, true);
             submitted.add(p);
             batcher.enqueue(p);
             out.add(batcher.answer(p, timeoutNanos));

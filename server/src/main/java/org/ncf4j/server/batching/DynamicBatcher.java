@@ -2,6 +2,7 @@ package org.ncf4j.server.batching;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -38,10 +39,7 @@ import org.ncf4j.server.error.ServingException;
  * @param <R> its result
  */
 public final class DynamicBatcher<Q, R> implements AutoCloseable {
-    /**
-     * One I/O loop's current pass: whether a request has arrived in it, and those collected after the first,
-     * to run once the pass ends.
-     */
+    /** One I/O loop's current pass: whether a request has arrived in it, and those collected after the first. */
     private final class LoopBatch implements Runnable {
         final List<Pending<Q, R>> collected = new ArrayList<>();
         boolean inPass;
@@ -61,7 +59,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private final BatchCall<Q, R> call;
     private final RunObserver observer;
     private final RunGuard guard;
-    private final IoLoops loops;
+    final IoLoops loops;
     private final LinkedBlockingQueue<Pending<Q, R>> queue = new LinkedBlockingQueue<>();
     /** What waits, and whether a call may join it. */
     final Admission admission;
@@ -81,7 +79,8 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      * @param call runs a batch
      * @param observer told about each run (may be null)
      * @param guard held around each run (may be null)
-     * @param loops tells whether a request's caller is an I/O loop (may be null: none is)
+     * @param loops tells whether a request's caller is an I/O loop, and whether its call was cancelled (may be null:
+     *     none is)
      */
     public DynamicBatcher(String name, BatchSettings settings, long expectedRunNanos, ToIntFunction<Q> size,
                           BatchCall<Q, R> call, RunObserver observer, RunGuard guard, IoLoops loops) {
@@ -93,7 +92,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         this.guard = guard == null ? RunGuard.NONE : guard;
         this.loops = loops == null ? IoLoops.NONE : loops;
         this.runs = new Semaphore(settings.workers());
-        this.admission = new Admission(name, settings);
+        this.admission = new Admission(name, settings, expectedRunNanos);
         this.typicalRunNanos = expectedRunNanos;
         for (int w = 0; w < settings.workers(); w++) {
             Thread t = new Thread(this::work, name + "-batcher-" + w);
@@ -115,7 +114,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         if (refused != null) {
             return CompletableFuture.failedFuture(refused);
         }
-        Pending<Q, R> p = new Pending<>(request, units, loops.current());
+        Pending<Q, R> p = new Pending<>(request, units, loops.current(), loops.cancellation(), false);
         if (settings.maxQueueDelayNanos() == 0 && inlineAllowed()) {
             Executor loop = p.origin;
             if (loop != null) {
@@ -146,6 +145,11 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             throw refused;
         }
         return new Bulk<>(this, units);
+    }
+
+    /** Why any call would be refused now, whatever its size (see {@link Admission#busy}), or null. */
+    public ServingException busy() {
+        return closed ? null : admission.busy();
     }
 
     /** Why a request is not taken, or not run: the batcher is closing (when not, admission says why). */
@@ -225,7 +229,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
      */
     private void flush(List<Pending<Q, R>> all) {
         all.removeIf(p -> {
-            if (p.result.isDone()) {
+            if (p.givenUp()) {
                 leave(p);
                 observer.dropped(p.dropReason(), 1);
                 return true;
@@ -259,6 +263,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
 
     /** A run's failure for its callers; the server's own failures name the model and call type that failed. */
     private ServingException failure(Throwable e) {
+        if (e instanceof CancellationException) { // its client cancelled the call: the answer goes to no one
+            return new ServingException(ServingError.UNAVAILABLE, name + ": " + e.getMessage());
+        }
         if (e instanceof ServingException s) {
             return s.error() != ServingError.INTERNAL ? s : new ServingException(ServingError.INTERNAL, name
                     + " failed: " + s.getMessage(), s.getCause() != null ? s.getCause() : s);
@@ -274,14 +281,9 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
             carried = null; // taken into the batch below: it has left what waits
             try {
                 carried = collectBatch(first, batch);
-            } catch (InterruptedException e) {
-                batch.forEach(p -> p.result.completeExceptionally(refusal()));
-                break;
-            }
-            if (batch.isEmpty()) {
-                continue;
-            }
-            try {
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 runs.acquire();
             } catch (InterruptedException e) {
                 batch.forEach(p -> p.result.completeExceptionally(refusal()));
@@ -325,7 +327,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     /** Adds a request to the batch unless its caller already gave up; it no longer counts as waiting. */
     private int take(List<Pending<Q, R>> batch, Pending<Q, R> p, int units) {
         leave(p);
-        if (p.result.isDone()) {
+        if (p.givenUp()) {
             observer.dropped(p.dropReason(), 1);
             return units;
         }
@@ -341,7 +343,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
     private void execute(List<Pending<Q, R>> requested, boolean inline) {
         List<Pending<Q, R>> batch = new ArrayList<>(requested.size());
         for (Pending<Q, R> p : requested) {
-            if (!p.result.isDone()) { // not those whose deadline passed while this waited for a run slot
+            if (!p.givenUp()) { // not those whose caller gave up while this waited for a run slot
                 batch.add(p);
             } else {
                 observer.dropped(p.dropReason(), 1);
@@ -370,11 +372,7 @@ public final class DynamicBatcher<Q, R> implements AutoCloseable {
         long typical = typicalRunNanos;
         typicalRunNanos = typical + (took - typical) / 8;
         if (failure == null) {
-            long units = 0;
-            for (Pending<Q, R> p : batch) {
-                units += p.units;
-            }
-            admission.ran(took, units);
+            admission.ran(took, batch.stream().mapToLong(p -> p.units).sum());
         }
         try {
             observer.batch(batch.size(), start - batch.get(0).queuedAt, took, inline);

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.ncf4j.server.error.ServingException;
 
 /**
@@ -26,20 +27,32 @@ final class Pending<Q, R> {
     /** Part of a bulk call, which holds one place among the waiting calls for all its requests. */
     final boolean inBulk;
 
-    Pending(Q request, int units, Executor origin) {
-        this(request, units, origin, false);
-    }
+    /** Whether the request's client cancelled its call. */
+    private final BooleanSupplier cancelled;
 
-    Pending(Q request, int units, Executor origin, boolean inBulk) {
+    Pending(Q request, int units, Executor origin, BooleanSupplier cancelled, boolean inBulk) {
         this.request = request;
         this.units = units;
         this.origin = origin;
+        this.cancelled = cancelled;
         this.inBulk = inBulk;
     }
 
     /**
+     * Whether the request is not to run: its result is complete (its deadline passed, its bulk call was cancelled)
+     * or its client cancelled the call, which completes it now.
+     */
+    boolean givenUp() {
+        if (!result.isDone() && cancelled.getAsBoolean()) {
+            result.completeExceptionally(new CancellationException("the client cancelled the call"));
+        }
+        return result.isDone();
+    }
+
+    /**
      * Why a request admitted and then not run was dropped, from how its result completed: its deadline passed
-     * ("deadline"), its bulk call was cancelled ("cancelled"), or its call failed otherwise ("failed").
+     * ("deadline"), its client cancelled it or its bulk call was cancelled ("cancelled"), or its call failed
+     * otherwise ("failed").
      */
     String dropReason() {
         Throwable e = result.handle((r, x) -> x).getNow(null);

@@ -1,5 +1,6 @@
 package org.ncf4j.server.grpc;
 
+import io.grpc.Context;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -17,6 +18,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.ncf4j.server.batching.IoLoops;
 
 /**
@@ -25,7 +28,8 @@ import org.ncf4j.server.batching.IoLoops;
  * waiting in native code ({@code epoll_wait}) when the JVM exits, and the JVM waits 300 ms for such threads before
  * it exits: ending them first shortens every shutdown by that much.
  *
- * <p>Being the loops' owner, it also tells the batchers which loop runs the current thread ({@link IoLoops}): a
+ * <p>Being the loops' owner, it also tells the batchers which loop runs the current thread ({@link IoLoops}), and
+ * whether the current call was cancelled by its client: a
  * thread's loop is found once, among the worker loops by Netty's public {@code inEventLoop}, and kept in a
  * thread-local of this instance (Netty's {@code FastThreadLocal}, an array slot on its own threads).
  */
@@ -62,6 +66,20 @@ public class GrpcEventLoops implements IoLoops, AutoCloseable {
     @Override
     public Executor current() {
         return loopOfThread.get();
+    }
+
+    /**
+     * Whether the client of the call in the current gRPC context cancelled it (or lost its connection): the
+     * context is cancelled then with another cause than its deadline's {@link TimeoutException}. Outside a call
+     * (the root context), never.
+     */
+    @Override
+    public BooleanSupplier cancellation() {
+        Context call = Context.current();
+        if (call == Context.ROOT) {
+            return NOT_CANCELLED;
+        }
+        return () -> call.isCancelled() && !(call.cancellationCause() instanceof TimeoutException);
     }
 
     /** Makes the server accept and serve on these loops. */

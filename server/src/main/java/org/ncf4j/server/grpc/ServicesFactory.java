@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import org.ncf4j.server.health.HealthService;
 import org.ncf4j.server.health.ServingHealth;
 import org.ncf4j.server.inference.InferenceService;
+import org.ncf4j.server.service.EarlyRefusal;
 import org.ncf4j.server.service.ModelAdminService;
 import org.ncf4j.server.service.RecommendationService;
 
@@ -20,23 +21,26 @@ import org.ncf4j.server.service.RecommendationService;
  * The gRPC services: the recommender API, the Open Inference Protocol's {@code inference.GRPCInferenceService},
  * health, and server reflection in both versions (v1, and v1alpha that
  * many tools still ask for), each parsing its requests through {@link MalformedRequests}; Reload needs the admin
- * token when one is configured ({@link AdminCredential}).
+ * token when one is configured ({@link AdminCredential}); model calls that no model could take now are refused
+ * before their message is read ({@link LoadShedding}).
  */
 @Factory
 public class ServicesFactory {
     @Singleton
     @Named("recommender")
     ServerServiceDefinition recommender(RecommendationService service, ModelAdminService admin,
-                                        @Named(TaskExecutors.IO) ExecutorService blocking, SecurityConfig security) {
+                                        @Named(TaskExecutors.IO) ExecutorService blocking, SecurityConfig security,
+                                        EarlyRefusal refusal) {
         return ServerInterceptors.intercept(MalformedRequests.wrap(new RecommenderEndpoint(service, admin,
-                blocking)), new AdminCredential(security.adminToken()));
+                blocking)), new AdminCredential(security.adminToken()), new LoadShedding(refusal::check));
     }
 
     @Singleton
     @Named("inference")
     ServerServiceDefinition inference(InferenceService service, ServingHealth health,
-                                      @Named(TaskExecutors.IO) ExecutorService blocking) {
-        return MalformedRequests.wrap(new InferenceEndpoint(service, health, blocking));
+                                      @Named(TaskExecutors.IO) ExecutorService blocking, EarlyRefusal refusal) {
+        return ServerInterceptors.intercept(MalformedRequests.wrap(new InferenceEndpoint(service, health,
+                blocking)), new LoadShedding(refusal::check));
     }
 
     @Singleton

@@ -191,6 +191,16 @@ public final class ServedModel {
         return ranker.admitAll(queries, timeoutNanos);
     }
 
+    /** Why any Recommend call (a ranking) would be refused now, whatever its size, or null. */
+    public ServingException rankingBusy() {
+        return ranker.busy();
+    }
+
+    /** Why any Score call would be refused now, whatever its size, or null. */
+    public ServingException scoringBusy() {
+        return scorer.busy();
+    }
+
     /** Probabilities and logits of pairs, through the batcher. */
     public CompletableFuture<PairScores> score(long[] users, long[] items, long timeoutNanos) {
         return scorer.submitAsync(new ScoreQuery(users, items), timeoutNanos);
