@@ -10,8 +10,9 @@ import org.ncf4j.server.error.ServingException;
  * queued, in count and in time. What waits: the calls admitted and not yet running (a bulk call counts once until it
  * closes) and the units (users or pairs) queued. A bulk call's units count as it queues them, a few runs at a time:
  * a call that comes later runs between its parts, not after all of them. The expected wait is the units queued at
- * the measured time per unit of recent runs, over the runs that proceed at once (the workers, at most one per
- * processor the JVM may use). A call is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds
+ * the measured time per unit of recent runs, over the runs that proceed at once: all the workers, since a worker is
+ * idle only when nothing waits. Times are wall-clock, so on fewer processors than workers a run's time includes the
+ * others' turns, and the workers' rate is still their number over the time per unit. A call is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds
  * {@code maxQueueWaitNanos}, or when its deadline would pass before its turn came and its own run ended: the server
  * then spends its time on calls that can still succeed, and answers them within the wait allowed. A call that finds
  * nothing queued is never refused for time (the estimate is of the queue, and it has none ahead of it).
@@ -38,7 +39,7 @@ final class Admission {
     Admission(String name, BatchSettings settings, long expectedUnitNanos) {
         this.name = name;
         this.settings = settings;
-        this.parallel = Math.max(1, Math.min(settings.workers(), Runtime.getRuntime().availableProcessors()));
+        this.parallel = Math.max(1, settings.workers());
         if (expectedUnitNanos > 0) {
             ran(expectedUnitNanos, 1);
         }

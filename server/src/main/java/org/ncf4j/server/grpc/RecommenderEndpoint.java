@@ -39,14 +39,16 @@ import org.ncf4j.server.service.RecommendationService;
  *
  * <p>Calls arrive on the transport's I/O threads (see {@link ServerBuilderSettings}), which must never block: a
  * small Recommend or Score goes straight to the model's batcher, which runs it on that thread when the model is
- * idle; what can take long (large Score requests, candidate lists, batches of users, model info, listing,
- * reloading) moves to the {@code io} executor first.
+ * idle, and a small RecommendBatch queues its users from there; what can take long (large Score requests, candidate
+ * lists, large batches of users, model info, listing, reloading) moves to the {@code io} executor first.
  */
 public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBase {
     /** Score requests up to this many pairs are handled on the I/O thread. */
     static final int SMALL_SCORE_PAIRS = 1024;
     /** Recommend requests with at most this many exclusions and items asked for are handled on the I/O thread. */
     static final int SMALL_LIST = 1024;
+    /** RecommendBatch requests of at most this many such requests are handled on the I/O thread. */
+    static final int SMALL_BATCH = 64;
 
     private final RecommendationService service;
     private final ModelAdminService admin;
@@ -77,23 +79,30 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
 
     @Override
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
-        boolean small = request.getCandidatesCount() == 0 && request.getExcludeCount() <= SMALL_LIST
-                && request.getK() <= SMALL_LIST;
-        answer("Recommend", out, small ? DIRECT : blocking, () -> service.recommend(request.getModel().getName(),
+        answer("Recommend", out, small(request) ? DIRECT : blocking, () -> service.recommend(request.getModel().getName(),
                 request.getModel().getVersion(), query(request), timeoutNanos())
                 .thenApply(RecommenderEndpoint::response));
     }
 
     @Override
     public void recommendBatch(RecommendBatchRequest request, StreamObserver<RecommendBatchResponse> out) {
-        answer("RecommendBatch", out, blocking, () -> {
+        boolean small = request.getRequestsCount() <= SMALL_BATCH
+                && request.getRequestsList().stream().allMatch(RecommenderEndpoint::small);
+        answer("RecommendBatch", out, small ? DIRECT : blocking, () -> {
             List<RecommendationService.BatchItem> items = request.getRequestsList().stream()
                     .map(r -> new RecommendationService.BatchItem(r.getModel().getName(), r.getModel().getVersion(),
                             query(r))).toList();
-            RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
-            service.recommendBatch(items, timeoutNanos()).forEach(rec -> b.addResponses(response(rec)));
-            return CompletableFuture.completedFuture(b.build());
+            return service.recommendBatch(items, timeoutNanos()).thenApply(recs -> {
+                RecommendBatchResponse.Builder b = RecommendBatchResponse.newBuilder();
+                recs.forEach(rec -> b.addResponses(response(rec)));
+                return b.build();
+            });
         });
+    }
+
+    /** A Recommend request whose checks take little time: no candidate list, short exclusions, a small k. */
+    private static boolean small(RecommendRequest r) {
+        return r.getCandidatesCount() == 0 && r.getExcludeCount() <= SMALL_LIST && r.getK() <= SMALL_LIST;
     }
 
     private static RecommendationService.Query query(RecommendRequest r) {

@@ -60,7 +60,7 @@ final class TopK {
             batch.add(new RecommendationService.BatchItem(t.model(), version, new Query(u, k, includeSeen, List.of(),
                     List.of(), ranking, retrieve)));
         }
-        return CompletableFuture.completedFuture(result(t, service.recommendBatch(batch, timeoutNanos), k, wanted));
+        return service.recommendBatch(batch, timeoutNanos).thenApply(r -> result(t, r, k, wanted));
     }
 
     /** k from the input (INT32 or INT64, one element) or the parameter; both must agree; 10 without either. */

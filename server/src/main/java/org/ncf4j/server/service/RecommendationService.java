@@ -4,14 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.data.IdMap;
 import org.ncf4j.data.UserItems;
-import org.ncf4j.server.batching.Bulk;
 import org.ncf4j.server.compute.PairScores;
 import org.ncf4j.server.error.Ids;
-import org.ncf4j.server.error.ServingError;
 import org.ncf4j.server.error.ServingException;
 import org.ncf4j.server.model.RefCounted;
 import org.ncf4j.server.model.ServedModel;
@@ -140,10 +137,11 @@ public final class RecommendationService {
     /**
      * Recommendations for many users, in order, all from one model version: the first request's model (a later
      * request that names another model is refused). Every request is checked before any runs; the users are
-     * queued together so that they share model runs with each other and with concurrent calls. Blocks: call it
-     * off the I/O threads.
+     * queued together so that they share model runs with each other and with concurrent calls
+     * ({@link BulkRanking}). Validation failures and a refusal are thrown at once; the answers come in the future.
+     * Requests with candidate lists are scored in this thread: keep those off the I/O threads.
      */
-    public List<Recommendation> recommendBatch(List<BatchItem> batch, long timeoutNanos) {
+    public CompletableFuture<List<Recommendation>> recommendBatch(List<BatchItem> batch, long timeoutNanos) {
         if (batch.isEmpty()) {
             throw ServingException.invalid("the batch is empty: give at least one request");
         }
@@ -152,8 +150,7 @@ public final class RecommendationService {
                     + "ncf.max-recommend-batch (" + limits.maxRecommendBatch() + "); split it");
         }
         BatchItem first = batch.get(0);
-        try (RefCounted<ServedModel>.Handle h = repository.acquire(first.model(), first.version())) {
-            ServedModel m = h.get();
+        return withModel(first.model(), first.version(), m -> {
             for (int i = 1; i < batch.size(); i++) {
                 BatchItem b = batch.get(i);
                 if (!b.model().isEmpty() && !b.model().equals(m.name()) || b.version() != 0
@@ -172,51 +169,21 @@ public final class RecommendationService {
                     ranked.add(p.rank);
                 }
             }
-            List<ServedModel.Ranked> results = rankInChunks(m, ranked, timeoutNanos);
-            List<Recommendation> out = new ArrayList<>(batch.size());
-            int next = 0;
-            for (Plan p : plans) {
-                out.add(p.rank != null ? p.finish(m, results.get(next++)) : p.answerNow(m));
+            // the answers without a ranking run (fallbacks, candidate lists) in this thread, the others when ranked
+            Recommendation[] out = new Recommendation[plans.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = plans.get(i).rank == null ? plans.get(i).answerNow(m) : null;
             }
-            return out;
-        }
-    }
-
-    /**
-     * Admits the users as one call, or refuses them all before any is queued (OVERLOADED); then queues at most a
-     * few runs' worth of them at a time, so that a bulk call never floods the queue. A part that fails (its
-     * deadline passed) fails the call: the parts not yet run are dropped, and none is queued after it.
-     */
-    private static List<ServedModel.Ranked> rankInChunks(ServedModel m, List<ServedModel.RankQuery> queries,
-                                                        long timeoutNanos) {
-        if (queries.isEmpty()) {
-            return List.of(); // nothing to rank (fallbacks, candidate lists): nothing to admit
-        }
-        int chunk = Math.max(1, m.rankChunk() * 8);
-        List<ServedModel.Ranked> out = new ArrayList<>(queries.size());
-        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        try (Bulk<ServedModel.RankQuery, ServedModel.Ranked> bulk = m.admitRanking(queries,
-                timeoutNanos)) {
-            for (int from = 0; from < queries.size(); from += chunk) {
-                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-                if (left <= 0) {
-                    bulk.cancel();
-                    throw new ServingException(ServingError.DEADLINE_EXCEEDED, "the deadline passed while "
-                            + "the batch was ranked (" + from + " of " + queries.size() + " users done)");
-                }
-                List<CompletableFuture<ServedModel.Ranked>> part = bulk.submit(queries.subList(from,
-                        Math.min(queries.size(), from + chunk)), left);
-                for (CompletableFuture<ServedModel.Ranked> f : part) {
-                    try {
-                        out.add(f.join());
-                    } catch (CompletionException e) {
-                        bulk.cancel();
-                        throw e.getCause() instanceof ServingException s ? s : e;
+            return BulkRanking.rank(m, ranked, timeoutNanos).thenApply(results -> {
+                int next = 0;
+                for (int i = 0; i < out.length; i++) {
+                    if (out[i] == null) {
+                        out[i] = plans.get(i).finish(m, results.get(next++));
                     }
                 }
-            }
-        }
-        return out;
+                return List.of(out);
+            });
+        });
     }
 
     /** What one Recommend query needs: a ranking run, or an answer without one (fallback, candidates). */

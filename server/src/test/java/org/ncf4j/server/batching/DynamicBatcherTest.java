@@ -354,9 +354,9 @@ class DynamicBatcherTest {
     void beforeAnyRunIsTimedTheLoadTimeRunIsExpectedAndTheBatcherSaysWhenItIsBusy() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch holding = new CountDownLatch(1);
-        // no run timed yet: a unit is expected to take 80 ms (the load-time run); room for 100 ms of expected wait
-        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("t", new BatchSettings(1, NO_DELAY, 100, 1,
-                Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.MILLISECONDS.toNanos(80), q -> q,
+        // no run timed yet: a unit is expected to take 80 ms (the load-time run); room for 60 ms of expected wait
+        try (DynamicBatcher<Integer, Integer> b = new DynamicBatcher<>("busy", new BatchSettings(1, NO_DELAY, 100, 1,
+                Long.MAX_VALUE, TimeUnit.MILLISECONDS.toNanos(60)), TimeUnit.MILLISECONDS.toNanos(80), q -> q,
                 batch -> {
                     holding.countDown();
                     release.await();
@@ -365,29 +365,29 @@ class DynamicBatcherTest {
             assertNull(b.busy(), "nothing waits");
             CompletableFuture<Integer> held = inBackground(b, 1);
             assertTrue(holding.await(5, TimeUnit.SECONDS));
-            // one-unit calls: the worker may take one to wait for the run slot, the rest wait; two units queued
-            // are 160 ms expected, so the third or the fourth call is refused (with no expectation, none would be)
-            List<CompletableFuture<Integer>> admitted = new ArrayList<>();
-            CompletableFuture<Integer> refused = null;
-            while (refused == null && admitted.size() < 10) {
-                CompletableFuture<Integer> f = b.submitAsync(1, Long.MAX_VALUE);
-                if (f.isCompletedExceptionally()) {
-                    refused = f;
-                } else {
-                    admitted.add(f);
-                }
+            // the worker takes the next request and waits for the run slot (parked): nothing is queued then
+            CompletableFuture<Integer> taken = b.submitAsync(1, Long.MAX_VALUE);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("busy-batcher-0")).findFirst().orElseThrow();
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); worker.getState()
+                    != Thread.State.WAITING && System.nanoTime() < until; ) {
+                Thread.sleep(1);
             }
-            assertTrue(admitted.size() >= 2 && admitted.size() <= 3, admitted.size() + " calls admitted");
+            assertEquals(Thread.State.WAITING, worker.getState(), "the worker waits for the run slot");
+            assertNull(b.busy(), "nothing queued");
+            CompletableFuture<Integer> queued = b.submitAsync(1, Long.MAX_VALUE);
+            assertFalse(queued.isDone(), "admitted: nothing was queued ahead of it");
+            // one unit queued, 80 ms expected: beyond 60 ms, any call is refused now (with no expectation, none is)
             ServingException busy = b.busy();
             assertNotNull(busy, "any call would be refused now");
             assertEquals(ServingError.OVERLOADED, busy.error());
             assertTrue(busy.getMessage().contains("ncf.max-queue-wait") && busy.getMessage().contains("retry"),
                     busy.getMessage());
+            assertTrue(b.submitAsync(1, Long.MAX_VALUE).isCompletedExceptionally(), "refused");
             release.countDown();
             assertEquals(1, held.get(5, TimeUnit.SECONDS));
-            for (CompletableFuture<Integer> f : admitted) {
-                assertEquals(1, f.get(5, TimeUnit.SECONDS));
-            }
+            assertEquals(1, taken.get(5, TimeUnit.SECONDS));
+            assertEquals(1, queued.get(5, TimeUnit.SECONDS));
             assertNull(b.busy(), "nothing waits again");
         }
     }
