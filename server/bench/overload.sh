@@ -6,10 +6,14 @@
 # capacity. Meanwhile health_probe.py asks gRPC health and HTTP /health every 100 ms and reads the server's resident
 # memory. The server and the client run pinned to different cores (SERVER_CPUS, CLIENT_CPUS).
 # Cases: RecommendBatch of 50 users, RecommendBatch of 10, Score of 2,000 pairs, Recommend (k 10).
+# A server meeting its first overload spends seconds compiling the paths that refuse calls (on one core, a first 1x
+# phase then answered 0.75 of the capacity, and 0.95 after an overload): before the measured phases the server is
+# warmed with WARM_OVERLOAD seconds (10; 0 for none) at 4x, as the capacity's callers warmed the paths that serve.
 # Usage: overload.sh BUNDLE_DIR [PHASE_SECONDS=10]; WARMUP (seconds, 20), DEADLINE (1s), SERVER_CPUS (0),
-# CLIENT_CPUS (1), CASES (names to run, default all), and any NCF_* setting for the server.
+# CLIENT_CPUS (1), CASES (names to run, default all), MULTIPLES (of the capacity, default "0.5 1 2 4 0.5"), and any
+# NCF_* setting for the server.
 set -euo pipefail
-phase="${2:-10}"; warmup="${WARMUP:-20}"; deadline="${DEADLINE:-1s}"
+phase="${2:-10}"; warmup="${WARMUP:-20}"; deadline="${DEADLINE:-1s}"; warm_overload="${WARM_OVERLOAD:-10}"
 export SERVER_CPUS="${SERVER_CPUS:-0}"
 client_cpus="${CLIENT_CPUS:-1}"
 # the server on BUNDLE as model "bench", pinned, stopped on exit: sets root, bundle, port, http, server
@@ -24,7 +28,8 @@ declare -A how=([RecommendBatch-50]="--mix recommend-batch=1 --batch-users 50"
                 [RecommendBatch-10]="--mix recommend-batch=1 --batch-users 10"
                 [Score-2000]="--mix score=1 --pairs 2000"
                 [Recommend]="--mix recommend=1")
-multiples=(0.5 1 2 4 0.5)
+# shellcheck disable=SC2206
+multiples=(${MULTIPLES:-0.5 1 2 4 0.5})
 printf "%-18s %-5s %9s %10s %9s %8s %12s %12s  %s\n" case load "offered/s" "OK/s" goodput "OK p99" "failed p50" \
   "failed p99" codes
 for name in ${CASES:-RecommendBatch-50 RecommendBatch-10 Score-2000 Recommend}; do
@@ -36,6 +41,12 @@ for name in ${CASES:-RecommendBatch-50 RecommendBatch-10 Score-2000 Recommend}; 
   [[ "$line" == *"errors none"* ]] || echo "$name: the closed loop had failures: ${line##*; }" >&2
   rates=$(for m in "${multiples[@]}"; do awk -v c="$capacity" -v m="$m" 'BEGIN {printf "%.1f,", c * m}'; done)
   echo "$name: capacity $capacity calls/s (8 closed-loop callers); offering ${rates%,} calls/s" >&2
+  if (( warm_overload > 0 )); then
+    # shellcheck disable=SC2086
+    bench ${how[$name]} -c 8 --warmup 0 --duration "$warm_overload" --rate "$(awk -v c="$capacity" \
+      'BEGIN {printf "%.1f", c * 4}')" > /dev/null 2>&1 || true
+    echo "$name: the server warmed with ${warm_overload} s at 4x (its refusals compiled)" >&2
+  fi
   /usr/bin/python3 "$root/server/bench/health_probe.py" "$port" "$http" "$server" > "$work/probe" 2>&1 &
   probe=$!
   # shellcheck disable=SC2086

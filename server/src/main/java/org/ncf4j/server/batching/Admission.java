@@ -59,9 +59,9 @@ final class Admission {
             }
             double done = (queued + n) * nanosPerUnit / parallel;
             if (queued > 0 && timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
-                return new ServingException(ServingError.OVERLOADED, String.format("%s would answer after the "
-                        + "call's deadline: %,d units wait before its %,d, about %.0f ms of runs, and %.0f ms are "
-                        + "left; retry later or elsewhere", name, queued, n, done / 1e6, timeoutNanos / 1e6));
+                return new ServingException(ServingError.OVERLOADED, name + " would answer after the call's "
+                        + "deadline: " + queued + " units wait before its " + n + ", about " + millis(done)
+                        + " ms of runs, and " + millis(timeoutNanos) + " ms are left; retry later or elsewhere");
             }
             if (calls.compareAndSet(waiting, waiting + 1)) {
                 if (queuedNow) {
@@ -87,11 +87,16 @@ final class Admission {
         }
         double wait = queued * nanosPerUnit / parallel;
         if (wait > settings.maxQueueWaitNanos()) {
-            return new ServingException(ServingError.OVERLOADED, String.format("%s is busy: %,d units wait, "
-                    + "about %.0f ms of runs, beyond ncf.max-queue-wait (%.0f ms); retry later or elsewhere",
-                    name, queued, wait / 1e6, settings.maxQueueWaitNanos() / 1e6));
+            return new ServingException(ServingError.OVERLOADED, name + " is busy: " + queued + " units wait, about "
+                    + millis(wait) + " ms of runs, beyond ncf.max-queue-wait (" + millis(settings.maxQueueWaitNanos())
+                    + " ms); retry later or elsewhere");
         }
         return null;
+    }
+
+    /** Whole milliseconds, for messages (String.format would cost more than the refusal it explains). */
+    private static long millis(double nanos) {
+        return Math.round(nanos / 1e6);
     }
 
     /** A request leaves what waits (to run, or dropped); a bulk call's place is left when it closes. */
