@@ -12,10 +12,11 @@ import org.ncf4j.server.error.ServingException;
  * a call that comes later runs between its parts, not after all of them. The expected wait is the units queued at
  * the measured time per unit of recent runs, over the runs that proceed at once: all the workers, since a worker is
  * idle only when nothing waits. Times are wall-clock, so on fewer processors than workers a run's time includes the
- * others' turns, and the workers' rate is still their number over the time per unit. A call is refused when {@code maxQueueSize} calls wait, when the expected wait exceeds
- * {@code maxQueueWaitNanos}, or when its deadline would pass before its turn came and its own run ended: the server
- * then spends its time on calls that can still succeed, and answers them within the wait allowed. A call that finds
- * nothing queued is never refused for time (the estimate is of the queue, and it has none ahead of it).
+ * others' turns, and the workers' rate is still their number over the time per unit. A call is refused when
+ * {@code maxQueueSize} calls wait, when the expected wait exceeds {@code maxQueueWaitNanos}, or when its deadline
+ * would pass before its turn came and its own run ended: the server then spends its time on calls that can still
+ * succeed, and answers them within the wait allowed. A call that finds nothing queued is never refused for time (the
+ * estimate is of the queue, and it has none ahead of it).
  */
 final class Admission {
     private final String name;
@@ -23,9 +24,9 @@ final class Admission {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong units = new AtomicLong();
     /**
-     * Run time per unit of recent runs (nanoseconds; the expected one until a run has been timed): their time over their units,
-     * each sum decaying by 1/8 a run, so that a run weighs by its units. (The mean of each run's time per unit would
-     * weigh a lone request's run, which costs more per unit than a batch's, as much as a batch of 64.)
+     * Run time per unit of recent runs (nanoseconds; the expected one until a run has been timed): their time over
+     * their units, each sum decaying by 1/8 a run, so that a run weighs by its units. (The mean of each run's time per
+     * unit would weigh a lone request's run, which costs more per unit than a batch's, as much as a batch of 64.)
      */
     private volatile double nanosPerUnit;
     private double recentNanos;

@@ -13,9 +13,9 @@ public interface RunObserver {
     void batch(int requests, long queuedNanos, long runNanos, boolean inline);
 
     /**
-     * Requests admitted and then not run: their call's deadline passed ("deadline"), the call was cancelled (a bulk
-     * call whose other part failed: "cancelled"), it failed otherwise ("failed"), or the model was unloaded while
-     * they waited ("closed").
+     * Requests admitted and then not run: their call's deadline passed ("deadline"), the call was cancelled (by its
+     * client, or a bulk call whose other part failed: "cancelled"), it failed otherwise ("failed"), or the model was
+     * unloaded while they waited ("closed").
      */
     default void dropped(String reason, int requests) {
     }

@@ -70,8 +70,8 @@ public class GrpcEventLoops implements IoLoops, AutoCloseable {
 
     /**
      * Whether the client of the call in the current gRPC context cancelled it (or lost its connection): the
-     * context is cancelled then with another cause than its deadline's {@link TimeoutException}. Outside a call
-     * (the root context), never.
+     * context is cancelled then with another cause than its deadline's {@link TimeoutException} (as it is once the
+     * call has been answered, when no request of it waits any more). Outside a call (the root context), never.
      */
     @Override
     public BooleanSupplier cancellation() {

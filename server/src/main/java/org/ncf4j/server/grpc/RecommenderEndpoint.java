@@ -79,8 +79,8 @@ public final class RecommenderEndpoint extends RecommenderGrpc.RecommenderImplBa
 
     @Override
     public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> out) {
-        answer("Recommend", out, small(request) ? DIRECT : blocking, () -> service.recommend(request.getModel().getName(),
-                request.getModel().getVersion(), query(request), timeoutNanos())
+        answer("Recommend", out, small(request) ? DIRECT : blocking, () -> service.recommend(
+                request.getModel().getName(), request.getModel().getVersion(), query(request), timeoutNanos())
                 .thenApply(RecommenderEndpoint::response));
     }
 

@@ -87,7 +87,8 @@ public class ServingMetrics implements RepositoryListener {
 
     /**
      * Requests admitted and then dropped before their run ({@code ncf_dropped_total{call, reason}}): their call's
-     * deadline passed, another part of their bulk call failed ("cancelled"), or their call failed otherwise.
+     * deadline passed, their client cancelled the call or another part of their bulk call failed ("cancelled"), or
+     * their call failed otherwise.
      */
     public void dropped(String call, String reason, int requests) {
         registry.counter("ncf.dropped", "call", call, "reason", reason).increment(requests);
