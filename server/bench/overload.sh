@@ -56,6 +56,7 @@ for name in ${CASES:-RecommendBatch-50 RecommendBatch-10 Score-2000 Recommend}; 
   awk -v name="$name" -v cap="$capacity" -v list="${multiples[*]}" '
     BEGIN { split(list, m, " ") }
     $1 ~ /^[0-9]+$/ { codes = ""; for (i = 15; i <= NF; i++) codes = codes (i > 15 ? " " : "") $i
+      if ($3 < 0.97 * $2) codes = codes " (the client sent late: client-bound)"
       printf "%-18s %-5s %9.0f %10.0f %9.2f %8s %12s %12s  %s\n", name, m[$1] "x", $3, $4, $4 / cap, $7, $10, $12,
         codes }' "$work/open"
   sed 's/^/  /' "$work/probe"
