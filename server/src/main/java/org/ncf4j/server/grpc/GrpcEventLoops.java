@@ -1,6 +1,7 @@
 package org.ncf4j.server.grpc;
 
 import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -70,8 +71,9 @@ public class GrpcEventLoops implements IoLoops, AutoCloseable {
 
     /**
      * Whether the client of the call in the current gRPC context cancelled it (or lost its connection): the
-     * context is cancelled then with another cause than its deadline's {@link TimeoutException} (as it is once the
-     * call has been answered, when no request of it waits any more). Outside a call (the root context), never.
+     * context is cancelled then, before its deadline, for another cause than the deadline's {@link TimeoutException}
+     * (as it is once the call has been answered, when no request of it waits any more). A call past its deadline is
+     * the batcher's to time out, whoever ended it first. Outside a call (the root context), never.
      */
     @Override
     public BooleanSupplier cancellation() {
@@ -79,7 +81,10 @@ public class GrpcEventLoops implements IoLoops, AutoCloseable {
         if (call == Context.ROOT) {
             return NOT_CANCELLED;
         }
-        return () -> call.isCancelled() && !(call.cancellationCause() instanceof TimeoutException);
+        Deadline deadline = call.getDeadline();
+        // past its deadline the client ends the call too (a race with the server's own timer): the batcher's turn
+        return () -> call.isCancelled() && !(call.cancellationCause() instanceof TimeoutException)
+                && (deadline == null || !deadline.isExpired());
     }
 
     /** Makes the server accept and serve on these loops. */

@@ -22,6 +22,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,12 +51,7 @@ class GrpcEventLoopsTest {
                 return next.startCall(call, headers);
             }
         };
-        HealthService health = new HealthService();
-        health.setStatus("", ServingStatus.SERVING);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .directExecutor().addService(ServerInterceptors.intercept(health, recorder));
-        loops.applyTo(builder);
-        Server server = builder.build().start();
+        Server server = serve(loops, recorder);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                 .build();
         DefaultEventLoop otherLoop = new DefaultEventLoop();
@@ -88,12 +84,7 @@ class GrpcEventLoopsTest {
                 return next.startCall(call, headers);
             }
         };
-        HealthService health = new HealthService();
-        health.setStatus("", ServingStatus.SERVING);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .directExecutor().addService(ServerInterceptors.intercept(health, capture));
-        loops.applyTo(builder);
-        Server server = builder.build().start();
+        Server server = serve(loops, capture);
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
                 .build();
         try {
@@ -122,6 +113,16 @@ class GrpcEventLoopsTest {
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             loops.close();
         }
+    }
+
+    /** A health service on the loops, behind {@code interceptor}, on a free local port. */
+    private static Server serve(GrpcEventLoops loops, ServerInterceptor interceptor) throws IOException {
+        HealthService health = new HealthService();
+        health.setStatus("", ServingStatus.SERVING);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .directExecutor().addService(ServerInterceptors.intercept(health, interceptor));
+        loops.applyTo(builder);
+        return builder.build().start();
     }
 
     /** A health watch's first answer and its end. */
