@@ -10,9 +10,9 @@ import org.ncf4j.server.error.ServingException;
  * queued, in count and in time. What waits: the calls admitted and not yet running (a bulk call counts once until it
  * closes) and the units (users or pairs) queued. A bulk call's units count as it queues them, a few runs at a time:
  * a call that comes later runs between its parts, not after all of them. The expected wait is the units queued at
- * the measured time per unit of recent runs, over the runs that proceed at once: all the workers, since a worker is
- * idle only when nothing waits. Times are wall-clock, so on fewer processors than workers a run's time includes the
- * others' turns, and the workers' rate is still their number over the time per unit. A call is refused when
+ * the rate the queue drained lately: while units wait the workers are never idle, so the time between the ends of
+ * runs is what their units cost, whatever else shares the processors (the I/O threads reading, answering and
+ * refusing calls); after an idle spell, a run's own time over the workers stands for it. A call is refused when
  * {@code maxQueueSize} calls wait, when the expected wait exceeds {@code maxQueueWaitNanos}, or when its deadline
  * would pass before its turn came and its own run ended: the server then spends its time on calls that can still
  * succeed, and answers them within the wait allowed. A call that finds nothing queued is never refused for time (the
@@ -24,13 +24,17 @@ final class Admission {
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicLong units = new AtomicLong();
     /**
-     * Run time per unit of recent runs (nanoseconds; the expected one until a run has been timed): their time over
-     * their units, each sum decaying by 1/8 a run, so that a run weighs by its units. (The mean of each run's time per
+     * Time per unit of the queue's recent drain (nanoseconds; the expected one until a run has been timed): the
+     * recent runs' cost ({@link #ran}) over their units, each sum decaying by 1/8 a run, so that a run weighs by its
+     * units. (The mean of each run's time per
      * unit would weigh a lone request's run, which costs more per unit than a batch's, as much as a batch of 64.)
      */
     private volatile double nanosPerUnit;
     private double recentNanos;
     private double recentUnits;
+    /** When the last run ended, and whether units waited then. */
+    private long lastRanAt;
+    private boolean backlogged;
     private final int parallel;
 
     /**
@@ -58,7 +62,7 @@ final class Admission {
             if (full != null) {
                 return full;
             }
-            double done = (queued + n) * nanosPerUnit / parallel;
+            double done = (queued + n) * nanosPerUnit;
             if (queued > 0 && timeoutNanos != Long.MAX_VALUE && done > timeoutNanos) {
                 return new ServingException(ServingError.OVERLOADED, name + " would answer after the call's "
                         + "deadline: " + queued + " units wait before its " + n + ", about " + millis(done)
@@ -86,7 +90,7 @@ final class Admission {
             return new ServingException(ServingError.OVERLOADED, name + " queue is full (" + waiting + " calls "
                     + "waiting, ncf.max-queue-size " + settings.maxQueueSize() + "); retry later or elsewhere");
         }
-        double wait = queued * nanosPerUnit / parallel;
+        double wait = queued * nanosPerUnit;
         if (wait > settings.maxQueueWaitNanos()) {
             return new ServingException(ServingError.OVERLOADED, name + " is busy: " + queued + " units wait, about "
                     + millis(wait) + " ms of runs, beyond ncf.max-queue-wait (" + millis(settings.maxQueueWaitNanos())
@@ -118,9 +122,18 @@ final class Admission {
         calls.decrementAndGet();
     }
 
-    /** A run of {@code n} units took {@code nanos}: the time per unit follows it. */
+    /**
+     * A run of {@code n} units took {@code nanos}: the time per unit follows it. While units wait, the workers are
+     * never idle, so the time since the last run ended is what these units cost the queue's drain (the I/O threads'
+     * share of the processors included, which a run's own time leaves out); otherwise the run's own time over the
+     * workers stands for it.
+     */
     synchronized void ran(long nanos, long n) {
-        recentNanos = recentNanos * 7 / 8 + nanos;
+        long now = System.nanoTime();
+        long cost = backlogged ? now - lastRanAt : nanos / parallel;
+        lastRanAt = now;
+        backlogged = units.get() > 0;
+        recentNanos = recentNanos * 7 / 8 + cost;
         recentUnits = recentUnits * 7 / 8 + Math.max(1, n);
         nanosPerUnit = recentNanos / recentUnits;
     }
