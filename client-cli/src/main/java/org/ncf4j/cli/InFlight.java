@@ -8,8 +8,9 @@ import java.util.function.Supplier;
 /**
  * Keeps at most {@code limit} calls in flight; each answer is handled in the order the calls were made, on the
  * submitting thread, so handlers need no locking. A call the server refused for load (RESOURCE_EXHAUSTED with a
- * message that asks to retry; not the client's own RESOURCE_EXHAUSTED for a message too large) is made again after a pause that doubles from 10 ms to 1 s, up to 12 times: a
- * bulk client keeps going at the rate the server can take instead of failing.
+ * message that asks to retry; not the client's own RESOURCE_EXHAUSTED for a message too large) is made again after
+ * a pause that doubles from 10 ms to 1 s, up to 12 times: a bulk client keeps going at the rate the server can take
+ * instead of failing.
  */
 final class InFlight<T> {
     interface Handler<T> {

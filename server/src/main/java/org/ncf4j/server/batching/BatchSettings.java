@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
  * @param maxQueueSize how many requests may wait
  * @param workers threads running batches, and the most runs at a time
  * @param maxInlineNanos runs expected to take longer never run on the caller's (an I/O) thread
- * @param maxQueueWaitNanos calls whose expected wait (the units admitted before them at the measured time per
- *     unit) is longer are refused
+ * @param maxQueueWaitNanos calls whose expected wait (the units queued before them at the rate the queue drained
+ *     lately, see {@code Admission}) is longer are refused
  */
 public record BatchSettings(int maxBatchUnits, long maxQueueDelayNanos, int maxQueueSize, int workers,
                             long maxInlineNanos, long maxQueueWaitNanos) {

@@ -27,8 +27,8 @@ import org.ncf4j.server.config.RankingKernel;
  * @param maxBatchPairs dynamic batching: at most this many pairs are scored in one model run
  * @param maxQueueDelay dynamic batching: how long a batch's first call waits for others (0: only queued ones)
  * @param maxQueueSize calls allowed to wait per model and call type; beyond: RESOURCE_EXHAUSTED
- * @param maxQueueWait the longest expected wait (the work admitted before a call, at the measured time per user or
- *     pair of recent runs) at which a call is admitted; beyond: RESOURCE_EXHAUSTED, at once
+ * @param maxQueueWait the longest expected wait (the users or pairs queued before a call, at the rate the queue
+ *     drained lately) at which a call is admitted; beyond: RESOURCE_EXHAUSTED, at once
  * @param batchWorkers threads running batches per model and call type
  * @param rankingMemoryMb the most memory one ranking run may use for its intermediate tensors, in MiB; a batch of
  *     users is ranked in chunks that stay under it

@@ -172,12 +172,14 @@ public final class RecommendationService {
             // the answers without a ranking run (fallbacks, candidate lists) in this thread, the others when ranked
             Recommendation[] out = new Recommendation[plans.size()];
             for (int i = 0; i < out.length; i++) {
-                out[i] = plans.get(i).rank == null ? plans.get(i).answerNow(m) : null;
+                if (plans.get(i).rank == null) {
+                    out[i] = plans.get(i).answerNow(m);
+                }
             }
             return BulkRanking.rank(m, ranked, timeoutNanos).thenApply(results -> {
                 int next = 0;
                 for (int i = 0; i < out.length; i++) {
-                    if (out[i] == null) {
+                    if (plans.get(i).rank != null) {
                         out[i] = plans.get(i).finish(m, results.get(next++));
                     }
                 }
