@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
  * compiler. The server's wiring creates one for the process and hands it to the model loader.
  *
  * <p>Each round ranks one user and scores {@link #PAIRS} pairs, so that Score's code is compiled from runs of whole
- * tiles too. When its first runs were the load's checks (one pair, a few), the JIT compiled it slow in about half of
+ * tiles too. When its first runs were the load's checks (one pair, a few), the JIT compiled it slow in 17 of 24 of
  * the server's starts: a Score of 2,000 pairs then took 1.04 to 1.10 ms against 0.48 in the other starts (one
- * caller, NeuMF factor 8 on ML-1M), and 8 callers got 600 to 680 calls/s against 1,050 to 1,160. With these rounds,
+ * caller, NeuMF factor 8 on ML-1M), and 8 callers got 600 to 720 calls/s against 1,050 to 1,160. With these rounds,
  * 11 starts of 12 were fast.
  */
 public final class KernelWarmUp {
