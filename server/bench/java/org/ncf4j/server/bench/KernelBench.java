@@ -9,8 +9,9 @@ import org.ncf4j.server.kernel.KernelWarmUp;
 
 /**
  * The fused ranking kernel alone: time per user of a run of one user and of a run of eight (seen items excluded,
- * k = 10), and the time of a Score run of 2,000 random pairs, after the warm-up the server does at load. Arguments: BUNDLE_DIR [SECONDS=5]. Run with
- * {@code server/bench/kernel.sh}, which starts several JVMs: the JIT's code differs between starts.
+ * k = 10), and the time of a Score run of 2,000 random pairs, after the warm-up the server does at load.
+ * Arguments: BUNDLE_DIR [SECONDS=5]. Run with {@code server/bench/kernel.sh}, which starts several JVMs: the JIT's
+ * code differs between starts.
  */
 public final class KernelBench {
     private KernelBench() {
@@ -42,12 +43,12 @@ public final class KernelBench {
             Arrays.sort(t);
             line.append(String.format("batch %d: p50 %.3f ms per user (%,d runs)   ", batch, t[n / 2] / 1e6, n));
         }
-        // Score's path: a run of 2,000 random (user, item) pairs, time per pair
+        // Score's path: the time of a run of 2,000 random (user, item) pairs
         int items = bundle.items().size();
-        long[] perPair = new long[(int) (seconds * 2_000)];
+        long[] perRun = new long[(int) (seconds * 2_000)];
         int n = 0;
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end && n < perPair.length) {
+        while (System.nanoTime() < end && n < perRun.length) {
             long[] who = new long[2000];
             long[] what = new long[2000];
             for (int i = 0; i < who.length; i++) {
@@ -56,9 +57,9 @@ public final class KernelBench {
             }
             long t0 = System.nanoTime();
             fused.score(who, what);
-            perPair[n++] = System.nanoTime() - t0;
+            perRun[n++] = System.nanoTime() - t0;
         }
-        long[] t = Arrays.copyOf(perPair, n);
+        long[] t = Arrays.copyOf(perRun, n);
         Arrays.sort(t);
         line.append(String.format("score 2,000 pairs: p50 %.3f ms (%,d runs)   ", t[n / 2] / 1e6, n));
         System.out.println(line.toString().trim() + "   (" + fused.tileCode() + ")");
