@@ -42,18 +42,11 @@ class GrpcEventLoopsTest {
     void aCallsHandlerFindsTheLoopRunningItAndNoOtherThreadFindsOne() throws Exception {
         GrpcEventLoops loops = new GrpcEventLoops();
         List<Boolean> handlerOnItsLoop = new CopyOnWriteArrayList<>();
-        ServerInterceptor recorder = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                              ServerCallHandler<Q, R> next) {
-                Executor loop = loops.current();
-                handlerOnItsLoop.add(loop instanceof EventExecutor e && e.inEventLoop() && loops.current() == loop);
-                return next.startCall(call, headers);
-            }
-        };
-        Server server = serve(loops, recorder);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-                .build();
+        Server server = serve(loops, () -> {
+            Executor loop = loops.current();
+            handlerOnItsLoop.add(loop instanceof EventExecutor e && e.inEventLoop() && loops.current() == loop);
+        });
+        ManagedChannel channel = connect(server);
         DefaultEventLoop otherLoop = new DefaultEventLoop();
         try {
             for (int i = 0; i < 3; i++) {
@@ -76,17 +69,8 @@ class GrpcEventLoopsTest {
     void aCallCancelledByItsClientIsSeenCancelledAndOneWhoseDeadlinePassedIsNot() throws Exception {
         GrpcEventLoops loops = new GrpcEventLoops();
         List<BooleanSupplier> checks = new CopyOnWriteArrayList<>();
-        ServerInterceptor capture = new ServerInterceptor() {
-            @Override
-            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                              ServerCallHandler<Q, R> next) {
-                checks.add(loops.cancellation());
-                return next.startCall(call, headers);
-            }
-        };
-        Server server = serve(loops, capture);
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext()
-                .build();
+        Server server = serve(loops, () -> checks.add(loops.cancellation()));
+        ManagedChannel channel = connect(server);
         try {
             assertFalse(loops.cancellation().getAsBoolean(), "outside a call: never");
             // a watch (it stays open) that its client cancels
@@ -115,14 +99,26 @@ class GrpcEventLoopsTest {
         }
     }
 
-    /** A health service on the loops, behind {@code interceptor}, on a free local port. */
-    private static Server serve(GrpcEventLoops loops, ServerInterceptor interceptor) throws IOException {
+    /** A health service on the loops, on a free local port, that runs {@code atCallStart} in each call's handler. */
+    private static Server serve(GrpcEventLoops loops, Runnable atCallStart) throws IOException {
         HealthService health = new HealthService();
         health.setStatus("", ServingStatus.SERVING);
+        ServerInterceptor interceptor = new ServerInterceptor() {
+            @Override
+            public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                              ServerCallHandler<Q, R> next) {
+                atCallStart.run();
+                return next.startCall(call, headers);
+            }
+        };
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .directExecutor().addService(ServerInterceptors.intercept(health, interceptor));
         loops.applyTo(builder);
         return builder.build().start();
+    }
+
+    private static ManagedChannel connect(Server server) {
+        return ManagedChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
     }
 
     /** A health watch's first answer and its end. */
