@@ -174,6 +174,8 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     /** One thread's buffers: a tile's logits and the tile arithmetic's own. */
     private final class Scratch {
         final float[] logits = new float[tile];
+        /** A tile's item indices ({@link #logits(int, int[])}). */
+        final int[] chosen = new int[tile];
         final ScalarTiles.Scratch scalar = new ScalarTiles.Scratch(constants);
         final VectorTiles.Scratch chunk = vector == null ? null : new VectorTiles.Scratch(constants.widest);
         /** Tiles of the item sides gathered for some items ({@link #logits(int, int[])}), made on first use. */
@@ -295,19 +297,17 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
         float[] lt = s.logits;
         for (int from = 0; from < some.length; from += tile) {
             int n = Math.min(tile, some.length - from);
+            int[] chosen = s.chosen;
             for (int t = 0; t < n; t++) {
                 int item = index(some[from + t], items, "item index");
+                chosen[t] = item;
                 lt[t] = itemTerm != null ? base + itemTerm[item] : base;
-                if (gSide != null) {
-                    for (int j = 0; j < factor; j++) {
-                        gSide[j][t] = constants.gmfSide(j, item);
-                    }
-                }
-                if (mSide != null) {
-                    for (int o = 0; o < width; o++) {
-                        mSide[o][t] = constants.itemSide(o, item);
-                    }
-                }
+            }
+            if (gSide != null) {
+                constants.gmfColumns(chosen, n, gSide);
+            }
+            if (mSide != null) {
+                constants.sideColumns(chosen, n, mSide);
             }
             if (vector != null) {
                 int padded = (n + TiledConstants.VECTOR_PAD - 1) / TiledConstants.VECTOR_PAD
@@ -370,7 +370,14 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
         float[] logits = new float[n];
         Scratch s = scratch.get();
         for (int from = 0; from < n; from += tile) {
-            scalar.pairs(pairUsers, pairItems, from, Math.min(tile, n - from), s.logits, logits, s.scalar);
+            int m = Math.min(tile, n - from);
+            scalar.gatherPairs(pairUsers, pairItems, from, m, s.logits, s.scalar);
+            if (firstLayer && vector != null) {
+                vector.pairs(s.scalar.userColumns, s.scalar.a, s.logits, m, s.chunk);
+            } else if (firstLayer) {
+                scalar.pairLayers(s.logits, m, s.scalar);
+            }
+            System.arraycopy(s.logits, 0, logits, from, m);
         }
         float[] scores = new float[n];
         for (int i = 0; i < n; i++) {

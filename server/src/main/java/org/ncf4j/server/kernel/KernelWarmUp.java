@@ -9,12 +9,8 @@ import org.slf4j.LoggerFactory;
  * a compiled one, which would make the choice between the kernel and the graph at load a measurement of the
  * compiler. The server's wiring creates one for the process and hands it to the model loader.
  *
- * <p>Each round ranks one user and scores {@link #PAIRS} pairs. Score's kernel ran at one of two speeds from one
- * server start to the next: a Score of 2,000 pairs took 1.04 to 1.10 ms in 17 starts of 24, 0.48 in the rest (one
- * caller, NeuMF factor 8 on ML-1M; 8 callers got 600 to 720 calls/s against 1,050 to 1,160). With these rounds, 11
- * starts of 12 were fast. Why is not known: {@code KernelBench}, which runs this warm-up and then times Score, is
- * slow with it and fast without it, and a collection after the warm-up made it fast once in six runs, which points
- * at where the run's arrays lie as much as at the JIT's code (docs/performance.md, "The fused kernel").
+ * <p>Each round ranks one user and scores {@link #PAIRS} pairs, so that Score's path is compiled before calls
+ * come too.
  */
 public final class KernelWarmUp {
     /** The longest a warm-up runs at a server's first load of a model the kernel computes. */

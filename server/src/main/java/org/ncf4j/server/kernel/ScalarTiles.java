@@ -58,6 +58,8 @@ final class ScalarTiles {
         final float[][] userColumns;
         final float[] gmfRow;
         final float[] mlpRow;
+        /** The GMF item side of a tile's pairs. */
+        final float[][] gmfColumns;
         /** A tile of each item side, when they are read per run ({@link TiledConstants#gmfTile}). */
         final float[][] gmfTile;
         final float[][] itemTile;
@@ -65,6 +67,7 @@ final class ScalarTiles {
         Scratch(TiledConstants k) {
             gmfRow = new float[k.factor];
             mlpRow = new float[k.half];
+            gmfColumns = k.factor > 0 ? new float[k.factor][k.tile] : null;
             gmfTile = k.gmfSide != null && k.gmfItemSide == null ? k.scratchTile(k.factor) : null;
             itemTile = k.side != null && k.itemSide == null ? k.scratchTile(k.layers[0]) : null;
             a = new float[k.widest][k.tile];
@@ -107,12 +110,14 @@ final class ScalarTiles {
     }
 
     /**
-     * The logits of the {@code n} pairs from {@code from} of (pairUsers[i], pairItems[i]) into {@code out}, using
-     * {@code lt} (a tile's room) on the way.
+     * The {@code n} pairs from {@code from} of (pairUsers[i], pairItems[i]): their logits but for the hidden layers
+     * into {@code lt} (the output bias, GMF and an MLP without hidden layers), and with hidden layers their
+     * first layer's inputs, the users' MLP embeddings into {@link Scratch#userColumns} and the items' side into
+     * {@link Scratch#a}, for {@link #pairLayers} or {@link VectorTiles#pairs}.
      *
      * @throws IllegalArgumentException for a user or item index outside the model
      */
-    void pairs(long[] pairUsers, long[] pairItems, int from, int n, float[] lt, float[] out, Scratch s) {
+    void gatherPairs(long[] pairUsers, long[] pairItems, int from, int n, float[] lt, Scratch s) {
         int[] u = s.pairUsers;
         int[] it = s.pairItems;
         for (int t = 0; t < n; t++) {
@@ -122,11 +127,13 @@ final class ScalarTiles {
         Arrays.fill(lt, 0, n, outputBias);
         if (gmfUser != null) {
             float[] row = s.gmfRow;
+            float[][] side = s.gmfColumns;
+            constants.gmfColumns(it, n, side);
             for (int t = 0; t < n; t++) {
                 TiledConstants.userRow(gmfUser, u[t], row);
                 float sum = 0;
                 for (int j = 0; j < factor; j++) {
-                    sum += row[j] * constants.gmfSide(j, it[t]);
+                    sum += row[j] * side[j][t];
                 }
                 lt[t] += sum;
             }
@@ -151,17 +158,14 @@ final class ScalarTiles {
                     g[j][t] = row[j];
                 }
             }
-            float[][] h = s.a;
-            for (int o = 0; o < layers[0]; o++) {
-                float[] y = h[o];
-                for (int t = 0; t < n; t++) {
-                    y[t] = constants.itemSide(o, it[t]);
-                }
-            }
-            layer(userWeight, null, half, layers[0], g, h, n); // relu(W1u p_u + the item's side)
-            tower(h, s.c, lt, n);
+            constants.sideColumns(it, n, s.a);
         }
-        System.arraycopy(lt, 0, out, from, n);
+    }
+
+    /** The hidden layers of {@code n} pairs gathered by {@link #gatherPairs}, added to {@code lt}. */
+    void pairLayers(float[] lt, int n, Scratch s) {
+        layer(userWeight, null, half, layers[0], s.userColumns, s.a, n); // relu(W1u p_u + the item's side)
+        tower(s.a, s.c, lt, n);
     }
 
     /**

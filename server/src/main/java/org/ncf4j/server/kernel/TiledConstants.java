@@ -104,14 +104,40 @@ final class TiledConstants {
         return itemSide != null ? itemSide[ti] : fill(side, layers[0], ti, scratch);
     }
 
-    /** GMF's item side for one item: row {@code j}, item {@code item}. */
-    float gmfSide(int j, int item) {
-        return gmfItemSide != null ? gmfItemSide[item / tile][j][item % tile] : gmfSide.get((long) j * items + item);
+    /** GMF's item side of items {@code items[0 .. n)}: {@code out[j][t]} for item {@code items[t]}. */
+    void gmfColumns(int[] items, int n, float[][] out) {
+        columns(gmfItemSide, gmfSide, factor, items, n, out);
     }
 
-    /** The first MLP layer's item side for one item: output {@code o}, item {@code item}. */
-    float itemSide(int o, int item) {
-        return itemSide != null ? itemSide[item / tile][o][item % tile] : side.get((long) o * items + item);
+    /** The first MLP layer's item side of items {@code items[0 .. n)}: {@code out[o][t]} for item {@code items[t]}. */
+    void sideColumns(int[] items, int n, float[][] out) {
+        columns(itemSide, side, layers[0], items, n, out);
+    }
+
+    /**
+     * Rows {@code [0, rows)} of a [rows, items] constant for some items: from the copy in tiles, item by item (one
+     * division per item, not one per value: a division costs more than the value's loads), or from the table.
+     */
+    private void columns(float[][][] tiles, FloatTable table, int rows, int[] items, int n, float[][] out) {
+        if (tiles != null) {
+            for (int t = 0; t < n; t++) {
+                int item = items[t];
+                int ti = item / tile;
+                float[][] of = tiles[ti];
+                int at = item - ti * tile;
+                for (int r = 0; r < rows; r++) {
+                    out[r][t] = of[r][at];
+                }
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                float[] y = out[r];
+                long row = (long) r * this.items;
+                for (int t = 0; t < n; t++) {
+                    y[t] = table.get(row + items[t]);
+                }
+            }
+        }
     }
 
     /** A user's row of a user table into {@code row}. */

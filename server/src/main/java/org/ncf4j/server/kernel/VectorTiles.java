@@ -20,6 +20,8 @@ final class VectorTiles {
     private static final int V = S.length();
 
     private final int factor;
+    private final int half;
+    private final float[] userWeight;
     private final int[] layers;
     private final float[][] weights;
     private final float[][] biases;
@@ -35,6 +37,8 @@ final class VectorTiles {
             throw new IllegalStateException(V + " float lanes do not divide the tiles' padding");
         }
         factor = c.factor;
+        half = c.half;
+        userWeight = c.userWeight;
         layers = c.layers;
         weights = c.weights;
         biases = c.biases;
@@ -95,24 +99,66 @@ final class VectorTiles {
                     FloatVector.fromArray(S, side[o], c + V).add(add).max(0f).intoArray(h, o * stride + V);
                 }
             }
-            for (int k = 0; k < weights.length; k++) {
-                dense(weights[k], biases[k], layers[k], layers[k + 1], h, next, vectors);
-                float[] swap = h;
-                h = next;
-                next = swap;
+            l0.intoArray(lt, c);
+            if (l1 != null) {
+                l1.intoArray(lt, c + V);
             }
-            float[] w = outputWeight;
-            for (int j = 0; j < layers[layers.length - 1]; j++) {
-                FloatVector wj = FloatVector.broadcast(S, w[j]);
-                l0 = FloatVector.fromArray(S, h, j * stride).fma(wj, l0);
-                if (l1 != null) {
-                    l1 = FloatVector.fromArray(S, h, j * stride + V).fma(wj, l1);
-                }
-            }
+            tower(h, next, lt, c, vectors);
+            return;
         }
         l0.intoArray(lt, c);
         if (l1 != null) {
             l1.intoArray(lt, c + V);
+        }
+    }
+
+    /**
+     * Adds the hidden layers' logits of a tile's first {@code n} pairs to {@code lt}, which has room for {@code n}
+     * rounded up to {@link TiledConstants#VECTOR_PAD}: the first layer from the pairs' users' MLP embeddings
+     * {@code users} and their items' side {@code sides} (one row per unit, a column per pair, as rows as long),
+     * then the rest as for items. Unlike a tile of items, each pair has its own user: the first layer is a dense
+     * layer over the users' embeddings with the items' side as its bias.
+     */
+    void pairs(float[][] users, float[][] sides, float[] lt, int n, Scratch s) {
+        int padded = (n + TiledConstants.VECTOR_PAD - 1) / TiledConstants.VECTOR_PAD * TiledConstants.VECTOR_PAD;
+        for (int c = 0; c < padded; c += 2 * V) {
+            int vectors = c + 2 * V <= padded ? 2 : 1;
+            int stride = vectors * V;
+            for (int o = 0; o < layers[0]; o++) {
+                int row = o * half;
+                for (int v = 0; v < vectors; v++) {
+                    int at = c + v * V;
+                    FloatVector y = FloatVector.fromArray(S, sides[o], at);
+                    for (int j = 0; j < half; j++) {
+                        FloatVector w = FloatVector.broadcast(S, userWeight[row + j]);
+                        y = FloatVector.fromArray(S, users[j], at).fma(w, y);
+                    }
+                    y.max(0f).intoArray(s.a, o * stride + v * V);
+                }
+            }
+            tower(s.a, s.b, lt, c, vectors);
+        }
+    }
+
+    /**
+     * From a chunk's first hidden layer {@code h} on ({@code next} is room for the next layer): the further layers,
+     * then the output weights, added to {@code lt} at {@code c}.
+     */
+    private void tower(float[] h, float[] next, float[] lt, int c, int vectors) {
+        for (int k = 0; k < weights.length; k++) {
+            dense(weights[k], biases[k], layers[k], layers[k + 1], h, next, vectors);
+            float[] swap = h;
+            h = next;
+            next = swap;
+        }
+        int stride = vectors * V;
+        float[] w = outputWeight;
+        for (int v = 0; v < vectors; v++) {
+            FloatVector l = FloatVector.fromArray(S, lt, c + v * V);
+            for (int j = 0; j < layers[layers.length - 1]; j++) {
+                l = FloatVector.fromArray(S, h, j * stride + v * V).fma(FloatVector.broadcast(S, w[j]), l);
+            }
+            l.intoArray(lt, c + v * V);
         }
     }
 

@@ -160,16 +160,14 @@ class FusedRankerTest {
         assertTrue(FusedRanker.VECTOR_API, "the server's tests must run with --add-modules jdk.incubator.vector");
     }
 
+    /** Pairs over several tiles, for every variant and tower, both tile codes and both ways to read item sides. */
     @Test
     void scoresPairsAsTheScoringGraphDoesOverSeveralTiles(@TempDir Path dir) throws Exception {
         int n = 0;
         SplittableRandom random = new SplittableRandom(11);
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
-            FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(), new StringBuilder())
-                .orElseThrow();
             try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
-                assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), shape.toString());
                 int pairs = 2600; // two whole tiles and a part
                 long[] users = new long[pairs];
                 long[] items = new long[pairs];
@@ -178,13 +176,21 @@ class FusedRankerTest {
                     items[p] = random.nextInt(shape.numItems());
                 }
                 PairScores want = onnx.score(users, items);
-                PairScores got = fused.score(users, items);
-                assertArrayEquals(want.scores(), got.scores(), RankerCheck.TOLERANCE, shape.toString());
-                for (int p = 0; p < pairs; p++) {
-                    float tolerance = RankerCheck.LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p]));
-                    assertEquals(want.logits()[p], got.logits()[p], tolerance, shape + " pair " + p);
+                for (boolean vectorApi : new boolean[] {true, false}) {
+                    for (long heapTiles : new long[] {TiledConstants.HEAP_TILES_BYTES, 0}) {
+                        FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
+                                new StringBuilder(), vectorApi, heapTiles).orElseThrow();
+                        String what = shape + " " + fused.tileCode() + " heap tiles " + heapTiles;
+                        assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), what);
+                        PairScores got = fused.score(users, items);
+                        assertArrayEquals(want.scores(), got.scores(), RankerCheck.TOLERANCE, what);
+                        for (int p = 0; p < pairs; p++) {
+                            float tolerance = RankerCheck.LOGIT_TOLERANCE * Math.max(1f, Math.abs(want.logits()[p]));
+                            assertEquals(want.logits()[p], got.logits()[p], tolerance, what + " pair " + p);
+                        }
+                        assertEquals(0, fused.score(new long[0], new long[0]).scores().length);
+                    }
                 }
-                assertEquals(0, fused.score(new long[0], new long[0]).scores().length);
             }
         }
     }
