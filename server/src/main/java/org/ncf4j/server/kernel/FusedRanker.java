@@ -24,9 +24,9 @@ import org.ncf4j.server.compute.Rankings;
  * as ONNX TopK orders them ({@link TopK}). Pairs ({@link #score}) go through the same layers, a tile of pairs at a
  * time, with each pair's constants gathered into the tile first.
  *
- * <p>Where the JVM has the JDK's vector API ({@link #VECTOR_API}), a ranking's tiles are computed by
- * {@link VectorTiles}, a vector of items at a time through every layer; otherwise, and for pairs, by the scalar
- * loops of {@link ScalarTiles}, which the JIT vectorises layer by layer.
+ * <p>Where the JVM has the JDK's vector API ({@link #VECTOR_API}), tiles of items and of pairs are computed by
+ * {@link VectorTiles}, a vector at a time through every layer; otherwise by the scalar loops of
+ * {@link ScalarTiles}, which the JIT vectorises layer by layer in some starts and not in others.
  */
 public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     /**
