@@ -33,7 +33,7 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
      * Whether tiles are computed with the JDK's vector API ({@link VectorTiles}): when the JVM runs with
      * {@code --add-modules jdk.incubator.vector}, as the server's launchers start it where the JDK has that
      * module, and the processor's vectors hold at least 256 bits (with fewer lanes the API gains little over the
-     * scalar loops, which the JIT vectorises too). Otherwise the scalar loops serve: the same results up to float
+     * scalar loops where the JIT vectorises them). Otherwise the scalar loops serve: the same results up to float
      * rounding, slower.
      */
     static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()

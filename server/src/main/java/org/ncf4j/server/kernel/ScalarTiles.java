@@ -4,10 +4,10 @@ import java.util.Arrays;
 import org.ncf4j.bundle.FloatTable;
 
 /**
- * {@link FusedRanker}'s tile arithmetic in plain loops, which the JIT vectorises layer by layer: a tile of items for
- * one user (where the JVM lacks the vector API, see {@link VectorTiles}), and a tile of (user, item) pairs, each
- * pair's constants gathered into the tile first. A layer's activations for the whole tile go through the cache, one
- * layer after the other, two layers' worth at a time.
+ * {@link FusedRanker}'s tile arithmetic in plain loops, which the JIT vectorises layer by layer in some starts and
+ * not in others: a tile of items for one user, and a tile of (user, item) pairs, where the JVM lacks the vector API
+ * ({@link VectorTiles}); and for pairs in any case the gathering of each pair's constants into the tile. A layer's
+ * activations for the whole tile go through the cache, one layer after the other, two layers' worth at a time.
  */
 final class ScalarTiles {
     private final int users;

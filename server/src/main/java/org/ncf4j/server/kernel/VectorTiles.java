@@ -4,9 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FusedRanker}'s tile of items computed with the JDK's vector API: a vector of items at a time goes through
- * every layer while its activations stay in registers or in a few KiB of scratch, and each dense layer keeps eight
- * outputs (two vectors of items each) in registers across its inputs, so that an activation loaded serves eight
+ * {@link FusedRanker}'s tile of items, or of pairs, computed with the JDK's vector API: a vector at a time goes
+ * through every layer while its activations stay in registers or in a few KiB of scratch, and each dense layer
+ * keeps eight outputs (two vectors each) in registers across its inputs, so that an activation loaded serves eight
  * outputs and a weight broadcast serves two vectors. The scalar kernel instead streams each layer's activations
  * for the whole tile through the cache ({@link ScalarTiles}), which makes it bound by loads and stores rather than
  * multiply-adds.
@@ -45,7 +45,7 @@ final class VectorTiles {
         outputWeight = c.outputWeight;
     }
 
-    /** A run's buffers: two layers' activations for two vectors of items. */
+    /** A run's buffers: two layers' activations for two vectors of items or pairs. */
     static final class Scratch {
         final float[] a;
         final float[] b;
@@ -115,9 +115,9 @@ final class VectorTiles {
     /**
      * Adds the hidden layers' logits of a tile's first {@code n} pairs to {@code lt}, which has room for {@code n}
      * rounded up to {@link TiledConstants#VECTOR_PAD}: the first layer from the pairs' users' MLP embeddings
-     * {@code users} and their items' side {@code sides} (one row per unit, a column per pair, as rows as long),
-     * then the rest as for items. Unlike a tile of items, each pair has its own user: the first layer is a dense
-     * layer over the users' embeddings with the items' side as its bias.
+     * {@code users} and their items' side {@code sides} (one row per unit, a column per pair; rows at least as long
+     * as {@code lt}), then the rest as for items. Unlike a tile of items, each pair has its own user: the first
+     * layer is a dense layer over the users' embeddings with the items' side as its bias.
      */
     void pairs(float[][] users, float[][] sides, float[] lt, int n, Scratch s) {
         int padded = (n + TiledConstants.VECTOR_PAD - 1) / TiledConstants.VECTOR_PAD * TiledConstants.VECTOR_PAD;

@@ -168,7 +168,7 @@ class FusedRankerTest {
         for (ModelShape shape : shapes()) {
             Bundle bundle = Bundle.read(TestBundles.write(dir.resolve("b" + n++), shape, 7));
             try (OnnxSessions onnx = OnnxSessions.open(bundle, CPU, 1)) {
-                int pairs = 2600; // two whole tiles and a part
+                int pairs = 2600; // whole tiles and a part
                 long[] users = new long[pairs];
                 long[] items = new long[pairs];
                 for (int p = 0; p < pairs; p++) {
@@ -181,6 +181,7 @@ class FusedRankerTest {
                         FusedRanker fused = FusedRanker.of(bundle.rankModel(), bundle.tables(), bundle.card(),
                                 new StringBuilder(), vectorApi, heapTiles).orElseThrow();
                         String what = shape + " " + fused.tileCode() + " heap tiles " + heapTiles;
+                        assertEquals(vectorApi, fused.tileCode().startsWith("vector API"), what);
                         assertNull(RankerCheck.scoreDisagreement(fused, onnx, bundle), what);
                         PairScores got = fused.score(users, items);
                         assertArrayEquals(want.scores(), got.scores(), RankerCheck.TOLERANCE, what);
