@@ -152,7 +152,7 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     private long[] byRow(long[] exclude) {
         boolean ordered = true;
         for (int e = 0; e + 1 < exclude.length; e += 2) {
-            index(exclude[e + 1], items, "excluded item");
+            TiledConstants.index(exclude[e + 1], items, "excluded item");
             ordered &= e == 0 || exclude[e - 2] <= exclude[e];
         }
         if (ordered) {
@@ -205,7 +205,7 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
         float[][] pu = new float[users.length][];
         float[][] gu = new float[users.length][];
         for (int row = 0; row < users.length; row++) {
-            int u = index(users[row], this.users, "user index");
+            int u = TiledConstants.index(users[row], this.users, "user index");
             pu[row] = start(u, out[row]);
             if (gmfUser != null) {
                 gu[row] = new float[factor];
@@ -281,7 +281,7 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
      */
     @Override
     public float[] logits(int user, int[] some) {
-        int u = index(user, users, "user index");
+        int u = TiledConstants.index(user, users, "user index");
         Scratch s = scratch.get();
         float[] p = mlpRow(u);
         float base = mlpUser != null && !firstLayer ? noHiddenTerm(p) : outputBias;
@@ -299,7 +299,7 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
             int n = Math.min(tile, some.length - from);
             int[] chosen = s.chosen;
             for (int t = 0; t < n; t++) {
-                int item = index(some[from + t], items, "item index");
+                int item = TiledConstants.index(some[from + t], items, "item index");
                 chosen[t] = item;
                 lt[t] = itemTerm != null ? base + itemTerm[item] : base;
             }
@@ -389,14 +389,6 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     /** How tiles are computed, for the load's log line: the vector API and its vector size, or scalar loops. */
     public String tileCode() {
         return vector != null ? "vector API, " + VectorTiles.bits() + "-bit" : "scalar loops";
-    }
-
-    /** {@code value} as an index into {@code size} entries, or IllegalArgumentException naming {@code what}. */
-    static int index(long value, int size, String what) {
-        if (value < 0 || value >= size) {
-            throw new IllegalArgumentException(what + " " + value + " is not in 0.." + (size - 1));
-        }
-        return (int) value;
     }
 
     private static float sigmoid(float logit) {

@@ -70,7 +70,7 @@ public final class InnerProductPart {
 
     /** User {@code user}'s query, {@code p_u}, into the first {@link #factor} floats of {@code out}. */
     public void user(int user, float[] out) {
-        users.get((long) FusedRanker.index(user, numUsers, "user index") * factor, out, 0, factor);
+        users.get((long) TiledConstants.index(user, numUsers, "user index") * factor, out, 0, factor);
     }
 
     /** Item {@code item}'s vector, {@code h_G * q_i}, into the first {@link #factor} floats of {@code out}. */

@@ -121,8 +121,8 @@ final class ScalarTiles {
         int[] u = s.pairUsers;
         int[] it = s.pairItems;
         for (int t = 0; t < n; t++) {
-            u[t] = FusedRanker.index(pairUsers[from + t], users, "user index");
-            it[t] = FusedRanker.index(pairItems[from + t], items, "item index");
+            u[t] = TiledConstants.index(pairUsers[from + t], users, "user index");
+            it[t] = TiledConstants.index(pairItems[from + t], items, "item index");
         }
         Arrays.fill(lt, 0, n, outputBias);
         if (gmfUser != null) {

@@ -140,6 +140,14 @@ final class TiledConstants {
         }
     }
 
+    /** {@code value} as an index into {@code size} entries, or IllegalArgumentException naming {@code what}. */
+    static int index(long value, int size, String what) {
+        if (value < 0 || value >= size) {
+            throw new IllegalArgumentException(what + " " + value + " is not in 0.." + (size - 1));
+        }
+        return (int) value;
+    }
+
     /** A user's row of a user table into {@code row}. */
     static void userRow(FloatTable table, int user, float[] row) {
         table.get((long) user * row.length, row, 0, row.length);
