@@ -3,6 +3,7 @@ package org.ncf4j.server.bench;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
 import org.ncf4j.bundle.Bundle;
 import org.ncf4j.server.kernel.FusedRanker;
 import org.ncf4j.server.kernel.KernelWarmUp;
@@ -26,10 +27,7 @@ public final class KernelBench {
         SplittableRandom random = new SplittableRandom(1);
         StringBuilder line = new StringBuilder();
         for (int batch : new int[] {1, 8}) {
-            long[] perUser = new long[(int) (seconds * 20_000 / batch)];
-            int n = 0;
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < end && n < perUser.length) {
+            String p50 = p50(seconds, (int) (seconds * 20_000 / batch), " per user", () -> {
                 long[] who = new long[batch];
                 for (int row = 0; row < batch; row++) {
                     who[row] = random.nextInt(users);
@@ -37,18 +35,13 @@ public final class KernelBench {
                 long[] exclude = ModelBench.excludeSeen(bundle, who);
                 long t0 = System.nanoTime();
                 fused.rank(who, exclude, 10);
-                perUser[n++] = (System.nanoTime() - t0) / batch;
-            }
-            long[] t = Arrays.copyOf(perUser, n);
-            Arrays.sort(t);
-            line.append(String.format("batch %d: p50 %.3f ms per user (%,d runs)   ", batch, t[n / 2] / 1e6, n));
+                return (System.nanoTime() - t0) / batch;
+            });
+            line.append("batch ").append(batch).append(": p50 ").append(p50).append("   ");
         }
         // Score's path: the time of a run of 2,000 random (user, item) pairs
         int items = bundle.items().size();
-        long[] perRun = new long[(int) (seconds * 2_000)];
-        int n = 0;
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end && n < perRun.length) {
+        line.append("score 2,000 pairs: p50 ").append(p50(seconds, (int) (seconds * 2_000), "", () -> {
             long[] who = new long[2000];
             long[] what = new long[2000];
             for (int i = 0; i < who.length; i++) {
@@ -57,11 +50,24 @@ public final class KernelBench {
             }
             long t0 = System.nanoTime();
             fused.score(who, what);
-            perRun[n++] = System.nanoTime() - t0;
-        }
-        long[] t = Arrays.copyOf(perRun, n);
-        Arrays.sort(t);
-        line.append(String.format("score 2,000 pairs: p50 %.3f ms (%,d runs)   ", t[n / 2] / 1e6, n));
+            return System.nanoTime() - t0;
+        }));
         System.out.println(line.toString().trim() + "   (" + fused.tileCode() + ")");
+    }
+
+    /**
+     * "X ms{@code per} (N runs)": the median of the times {@code oneRun} reports (nanoseconds, its setup left out)
+     * over {@code seconds}, or {@code maxRuns} runs if fewer.
+     */
+    private static String p50(double seconds, int maxRuns, String per, LongSupplier oneRun) {
+        long[] times = new long[maxRuns];
+        int n = 0;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end && n < times.length) {
+            times[n++] = oneRun.getAsLong();
+        }
+        long[] t = Arrays.copyOf(times, n);
+        Arrays.sort(t);
+        return String.format("%.3f ms%s (%,d runs)", t[n / 2] / 1e6, per, n);
     }
 }

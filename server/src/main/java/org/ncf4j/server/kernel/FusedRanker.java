@@ -174,20 +174,13 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
     /** One thread's buffers: a tile's logits and the tile arithmetic's own. */
     private final class Scratch {
         final float[] logits = new float[tile];
-        /** A tile's item indices ({@link #logits(int, int[])}). */
-        final int[] chosen = new int[tile];
         final ScalarTiles.Scratch scalar = new ScalarTiles.Scratch(constants);
         final VectorTiles.Scratch chunk = vector == null ? null : new VectorTiles.Scratch(constants.widest);
-        /** Tiles of the item sides gathered for some items ({@link #logits(int, int[])}), made on first use. */
-        private float[][] gmf;
+        /**
+         * The first layer's item side gathered for some items ({@link #logits(int, int[])}), made on first use (the
+         * scalar tile computes its activations in {@link ScalarTiles.Scratch#a}).
+         */
         private float[][] item;
-
-        float[][] gatheredGmf() {
-            if (gmf == null) {
-                gmf = constants.scratchTile(factor);
-            }
-            return gmf;
-        }
 
         float[][] gatheredItem() {
             if (item == null) {
@@ -291,13 +284,13 @@ public final class FusedRanker implements Ranker, PairScorer, CandidateScorer {
             gu = new float[factor];
             TiledConstants.userRow(gmfUser, u, gu);
         }
-        float[][] gSide = gmfUser == null ? null : s.gatheredGmf();
+        float[][] gSide = gmfUser == null ? null : s.scalar.gmfColumns;
         float[][] mSide = firstLayer ? s.gatheredItem() : null;
         float[] out = new float[some.length];
         float[] lt = s.logits;
         for (int from = 0; from < some.length; from += tile) {
             int n = Math.min(tile, some.length - from);
-            int[] chosen = s.chosen;
+            int[] chosen = s.scalar.pairItems;
             for (int t = 0; t < n; t++) {
                 int item = TiledConstants.index(some[from + t], items, "item index");
                 chosen[t] = item;

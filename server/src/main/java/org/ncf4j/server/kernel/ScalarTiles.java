@@ -54,11 +54,12 @@ final class ScalarTiles {
         final float[][] a;
         final float[][] c;
         final int[] pairUsers;
+        /** A tile's item indices: its pairs', or some items' ({@link FusedRanker#logits(int, int[])}). */
         final int[] pairItems;
         final float[][] userColumns;
         final float[] gmfRow;
         final float[] mlpRow;
-        /** The GMF item side of a tile's pairs. */
+        /** The GMF item side of a tile's pairs, or of some items ({@link FusedRanker#logits(int, int[])}). */
         final float[][] gmfColumns;
         /** A tile of each item side, when they are read per run ({@link TiledConstants#gmfTile}). */
         final float[][] gmfTile;
